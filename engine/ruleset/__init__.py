@@ -1,0 +1,1 @@
+"""Stage 1: rule sets (model, loading, inheritance, dated values)."""
