@@ -11,12 +11,12 @@ import sys
 from enum import Enum
 from functools import wraps
 from pathlib import Path
-from typing import List, Optional
+from typing import Optional
 
 import typer
 from rich.console import Console
 
-from engine.exitcodes import EXIT_BAD_INPUT, EXIT_OK
+from engine.exitcodes import EXIT_BAD_INPUT
 from engine.problems import BadInput
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -59,7 +59,7 @@ def write_output(text: str, output: Optional[Path]) -> None:
 
 @rules_app.command("validate")
 @guarded
-def rules_validate(paths: List[Path] = typer.Argument(None, help="Fichiers ou dossiers (défaut : tout rules/)")):
+def rules_validate(paths: list[Path] = typer.Argument(None, help="Fichiers ou dossiers (défaut : tout rules/)")):
     """Vérifie les fichiers de règles : schéma, héritage, identifiants, champs des conditions."""
     from engine.ruleset.validate import validate_paths
 

@@ -57,8 +57,8 @@ def _convert(loader, node, path, positions, problems, name):
         for key_node, value_node in node.value:
             try:
                 key = loader.construct_object(key_node, deep=True)
-            except yaml.YAMLError as exc:
-                problems.append(Problem(name, key_node.start_mark.line + 1, f"clé invalide : {exc}"))
+            except (yaml.YAMLError, ValueError) as exc:
+                problems.append(Problem(name, key_node.start_mark.line + 1, _scalar_message(key_node, exc)))
                 continue
             if isinstance(key, (list, dict)):
                 problems.append(Problem(name, key_node.start_mark.line + 1, "clé invalide : attendu un nom simple"))
@@ -75,8 +75,14 @@ def _convert(loader, node, path, positions, problems, name):
     try:
         return loader.construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError) as exc:
-        problems.append(Problem(name, node.start_mark.line + 1, f"valeur invalide : {exc}"))
+        problems.append(Problem(name, node.start_mark.line + 1, _scalar_message(node, exc)))
         return None
+
+
+def _scalar_message(node, exc) -> str:
+    if node.tag == "tag:yaml.org,2002:timestamp":
+        return f"date invalide « {node.value} » : attendu AAAA-MM-JJ, par exemple 2024-01-01"
+    return f"valeur invalide « {getattr(node, 'value', '')} » : {exc}"
 
 
 def line_of(positions: Positions, loc: tuple) -> int:

@@ -39,9 +39,9 @@ class Condition(BaseModel):
     superieur: Optional[float] = None
     superieur_ou_egal: Optional[float] = None
     existe: Optional[bool] = None
-    tous: Optional[list["Condition"]] = None
-    au_moins_un: Optional[list["Condition"]] = None
-    non: Optional["Condition"] = None
+    tous: Optional[list[Condition]] = None
+    au_moins_un: Optional[list[Condition]] = None
+    non: Optional[Condition] = None
 
     @model_validator(mode="before")
     @classmethod

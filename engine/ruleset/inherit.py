@@ -20,7 +20,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from engine.problems import BadInput, Problem
 from engine.ruleset import fields as catalog
-from engine.ruleset.load import ParsedFile, discover, parse_file, project_root, validation_problems
+from engine.ruleset.load import ParsedFile, discover, parse_file, project_root
 from engine.ruleset.model import PARAMS, Regle, RuleFile
 
 RULE = TypeAdapter(Regle)
@@ -257,7 +257,7 @@ def merge(name: str, chain: list[str], layers: dict[str, Layer]) -> tuple[RuleSe
     for rid, data in raw.items():
         layer_name, where = origin[rid]
         try:
-            model = RULE.validate_python(data)
+            model = RULE.validate_python(_cumulative(data))
         except ValidationError as exc:
             problems.extend(_merged_problems(exc, prov[rid], where))
             continue
@@ -266,6 +266,31 @@ def merge(name: str, chain: list[str], layers: dict[str, Layer]) -> tuple[RuleSe
         rules[rid] = EffectiveRule(model, layer_name, where, prov[rid], history[rid], dated)
     problems.extend(_semantic_checks(rules))
     return RuleSet(name, chain, rules, {n: layers[n] for n in chain}, removed), problems
+
+
+def _loc_part(part) -> str:
+    """pydantic writes date keys as ``datetime.date(2024, 1, 1)`` in error locations."""
+    import re
+
+    if isinstance(part, dt.date):
+        return part.isoformat()
+    match = re.fullmatch(r"datetime\.date\((\d+), (\d+), (\d+)\)", str(part))
+    if match:
+        return dt.date(*map(int, match.groups())).isoformat()
+    return str(part)
+
+
+def _cumulative(data: dict) -> dict:
+    """The rule with each dated value merged over those in force before it (partial surcharges)."""
+    if not isinstance(data.get("valeurs"), dict):
+        return data
+    current: dict = {}
+    dated = {}
+    for date in sorted(data["valeurs"], key=str):
+        params = data["valeurs"][date]
+        current = {**current, **params} if isinstance(params, dict) else params
+        dated[date] = current
+    return {**data, "valeurs": dated}
 
 
 def _provenance(entry: dict, f: ParsedFile, base: tuple) -> dict[str, Where]:
@@ -303,7 +328,7 @@ def _merged_problems(exc: ValidationError, prov: dict[str, Where], where: Where)
         if loc and loc[0] in PARAMS:
             loc = loc[1:]
         loc = [p for p in loc if not (isinstance(p, str) and (p[:1].isupper() or p.startswith("function-")))]
-        key = ".".join(str(p) for p in loc)
+        key = ".".join(_loc_part(p) for p in loc)
         spot = where
         while key:
             if key in prov:

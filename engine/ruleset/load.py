@@ -77,6 +77,8 @@ def validation_problems(exc: ValidationError, name: str, positions: Positions, d
     seen = set()
     for err in exc.errors(include_url=False):
         loc = prefix + _clean_loc(err["loc"], data, prefix)
+        if err["type"] == "union_tag_invalid":
+            loc = loc + ("nature",)
         line = line_of(positions, loc)
         message = french_error(err, loc)
         if (line, message) not in seen:
@@ -115,7 +117,7 @@ def _has(node, part) -> bool:
 
 def _date_key(node: dict, part: str):
     for key in node:
-        if str(key) == part:
+        if part in (str(key), repr(key)):
             return key
     return None
 
@@ -156,6 +158,9 @@ FRENCH = {
 def french_error(err: dict, loc: tuple) -> str:
     kind = err["type"]
     key = next((str(p) for p in reversed(loc) if isinstance(p, str)), "")
+    if kind == "union_tag_invalid":
+        ctx = err.get("ctx", {})
+        return f"« nature » inconnue « {ctx.get('tag')} » : attendu une de {ctx.get('expected_tags')}"
     if kind == "literal_error":
         expected = err.get("ctx", {}).get("expected", "")
         return f"« {key} » : valeur « {err.get('input')} » non reconnue, attendu une de {expected}"

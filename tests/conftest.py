@@ -1,0 +1,26 @@
+"""Shared builders: the project catalog, a CLI runner helper."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from engine.cli import app
+from engine.ruleset.inherit import Catalog
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    return Catalog(ROOT)
+
+
+def invoke(args: list[str], code: int):
+    """Run the CLI and assert its exit code (sqlfluff's invoke_assert_code)."""
+    result = CliRunner().invoke(app, [str(a) for a in args])
+    assert result.exit_code == code, (result.exit_code, result.output, result.exception)
+    assert "Traceback" not in result.output
+    return result
