@@ -16,7 +16,7 @@ from typing import Optional
 import typer
 from rich.console import Console
 
-from engine.exitcodes import EXIT_BAD_INPUT
+from engine.exitcodes import EXIT_BAD_INPUT, EXIT_OK
 from engine.problems import BadInput
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -55,6 +55,93 @@ def write_output(text: str, output: Optional[Path]) -> None:
         output.write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+class OutFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+def _previous(path: Optional[Path]) -> Optional[dict]:
+    if path is None:
+        return None
+    from engine.problems import Problem
+
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise BadInput([Problem(str(path), 0, f"résultat de l'an dernier illisible : attendu la sortie JSON "
+                                              f"de « flux-rules evaluate » ({exc})")]) from None
+
+
+def _run(events: Path, rules, year, skip_invalid, previous, inventory):
+    from engine.pipeline import evaluate_file
+
+    inv = None
+    if inventory is not None:
+        from engine.inputs.inventory import read_inventory
+
+        inv = {row["rpls_id"]: row for row in read_inventory(inventory).rows}
+    return evaluate_file(events, rules, year, skip_invalid, _previous(previous), inv)
+
+
+@app.command()
+@guarded
+def evaluate(events: Path = typer.Argument(..., help="Journal d'événements JSONL (events.md)"),
+             rules: Optional[str] = typer.Option(None, "--rules", help="Règles : haute-garonne, rhone, ain, une convention ou un YAML"),
+             year: Optional[int] = typer.Option(None, "--year", help="Exercice évalué"),
+             inventory: Optional[Path] = typer.Option(None, "--inventory", help="Inventaire CSV (inventory.md)"),
+             format: OutFormat = typer.Option(OutFormat.table, "--format"),
+             output: Optional[Path] = typer.Option(None, "--output"),
+             skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Évaluer le reste et lister les lignes invalides"),
+             previous: Optional[Path] = typer.Option(None, "--previous", help="Résultat JSON de l'an dernier (report)")):
+    """Décompte d'une année d'événements par réservataire : obligations, délais dépassés, report."""
+    from engine.exitcodes import EXIT_UNMET
+    from engine.report import formats
+
+    evaluation = _run(events, rules, year, skip_invalid, previous, inventory)
+    result = evaluation.result
+    if format == OutFormat.json:
+        write_output(formats.to_json(result), output)
+    elif format == OutFormat.csv:
+        write_output(formats.to_csv(result), output)
+    elif format == OutFormat.markdown:
+        write_output(formats.to_markdown(result), output)
+    else:
+        console = Console(file=output.open("w", encoding="utf-8") if output else None, width=180)
+        formats.to_table(result, console)
+    raise typer.Exit(EXIT_UNMET if formats.unmet(result) else EXIT_OK)
+
+
+@app.command()
+@guarded
+def explain(events: Path = typer.Argument(..., help="Journal d'événements JSONL"),
+            offre: Optional[str] = typer.Option(None, "--offre", help="Identifiant d'offre"),
+            logement: Optional[str] = typer.Option(None, "--logement", help="Logement (RPLS) : toutes ses offres"),
+            reservataire: Optional[str] = typer.Option(None, "--reservataire", help="Toutes les offres d'un réservataire"),
+            rules: Optional[str] = typer.Option(None, "--rules"),
+            year: Optional[int] = typer.Option(None, "--year"),
+            inventory: Optional[Path] = typer.Option(None, "--inventory"),
+            format: ShowFormat = typer.Option(ShowFormat.table, "--format"),
+            skip_invalid: bool = typer.Option(False, "--skip-invalid")):
+    """Trace d'une offre : enregistrements, règles appliquées ou non (et pourquoi), délais, décision."""
+    from engine.problems import Problem
+    from engine.report.trace import offer_trace, render_trace
+
+    evaluation = _run(events, rules, year, skip_invalid, None, inventory)
+    wanted = [oid for oid, ev in evaluation.offers.items()
+              if (offre and oid == offre) or (logement and ev.offer.logement == logement)
+              or (reservataire and reservataire in (ev.reservataire.id, ev.offer.mad.data.get("reservataire")))]
+    if not wanted:
+        raise BadInput([Problem(str(events), 0, "aucune offre ne correspond : donnez --offre, --logement ou "
+                                                "--reservataire avec un identifiant présent dans le journal")])
+    traces = [offer_trace(evaluation, oid) for oid in sorted(wanted)]
+    if format == ShowFormat.json:
+        write_output(json.dumps(traces if len(traces) > 1 else traces[0], ensure_ascii=False, indent=2), None)
+    else:
+        write_output("\n".join(render_trace(t) for t in traces), None)
 
 
 @rules_app.command("validate")

@@ -1,0 +1,161 @@
+"""Deadlines per offer from the ``delai`` rules: due date, date done, holidays skipped, status.
+
+Also infers the implicit refusals of CCH R441-10: an attributed household
+that neither answered nor signed by the due date has refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from engine.checks.workdays import Due, due
+from engine.counting.lifecycle import Lifecycle, Offer
+from engine.ruleset.conditions import evaluate
+from engine.ruleset.inherit import EffectiveRule, RuleSet
+
+
+@dataclass
+class DeadlineCheck:
+    regle: EffectiveRule
+    offre: str
+    depart: dt.date
+    echeance: dt.date
+    realise: dt.date | None
+    feries: tuple[dt.date, ...]
+    prorogee: bool
+    menage: str | None = None
+
+    @property
+    def depasse(self) -> bool:
+        return self.realise is None or self.realise > self.echeance
+
+    def record(self) -> dict:
+        rule = self.regle.rule
+        out = {"offre": self.offre, "regle": self.regle.id, "libelle": rule.libelle,
+               "echeance": self.echeance.isoformat(),
+               "realise": self.realise.isoformat() if self.realise else None,
+               "source": rule.source, "consequence": rule.consequence}
+        if self.menage:
+            out["menage"] = self.menage
+        return out
+
+
+def _first_on_or_after(dates, start: dt.date) -> dt.date | None:
+    later = sorted(d for d in dates if d >= start)
+    return later[0] if later else None
+
+
+def _candidates_dates(offer: Offer) -> list[dt.date]:
+    return [r.date for r in offer.candidats if r.data.get("source", "reservataire") == "reservataire"]
+
+
+def check_offer(offer: Offer, rules: list[EffectiveRule], facts: dict, life: Lifecycle, as_of: dt.date,
+                subdiv: str | None = None) -> list[DeadlineCheck]:
+    checks: list[DeadlineCheck] = []
+    for rule in rules:
+        r = rule.rule
+        if r.condition is not None and evaluate(r.condition, facts) is not True:
+            continue
+        for start, menage in _starts(offer, r.depart, life):
+            params = rule.at(start)
+            if params is None:
+                continue
+            computed = due(start, params.nombre, params.unite, backwards=(r.sens == "avant"), subdiv=subdiv)
+            done = _done(offer, r.attendu, start if r.sens == "apres" else None, menage)
+            if r.attendu == "candidats" and offer.impossibilite is not None and r.depart == "mise_a_disposition":
+                continue  # the réservataire declared it could not designate: the impossibility deadline applies
+            if done is None and computed.echeance >= as_of:
+                continue  # still running when the log ends
+            if done is None and r.attendu == "candidats" and _closed_before(offer, computed):
+                done = None
+            checks.append(DeadlineCheck(rule, offer.id, start, computed.echeance, done, computed.feries,
+                                        computed.prorogee, menage))
+            if r.relance and r.attendu == "candidats":
+                restart = _relance(offer, r.relance, start)
+                if restart is not None:
+                    again = due(restart, params.nombre, params.unite, subdiv=subdiv)
+                    done_again = _first_on_or_after(_candidates_dates(offer), restart + dt.timedelta(days=1))
+                    if done_again is not None or again.echeance < as_of:
+                        checks.append(DeadlineCheck(rule, offer.id, restart, again.echeance, done_again,
+                                                    again.feries, again.prorogee, None))
+    return checks
+
+
+def _closed_before(offer: Offer, computed: Due) -> bool:
+    return offer.reprise is not None and offer.reprise.date <= computed.echeance
+
+
+def _starts(offer: Offer, kind: str, life: Lifecycle) -> list[tuple[dt.date, str | None]]:
+    if kind == "mise_a_disposition":
+        return [(offer.mad.date, None)]
+    if kind == "caleol_attribution":
+        return [(r.date, r.data["menage"]) for r in offer.attributees()]
+    if kind == "premiere_caleol":
+        return [(offer.caleol[0].date, None)] if offer.caleol else []
+    if kind == "mise_en_service":
+        services = life.mises_en_service.get(offer.logement, [])
+        return [(services[-1].date, None)] if services else []
+    if kind == "tous_refus":
+        date = offer.tous_refus()
+        return [(date, None)] if date else []
+    if kind == "liberation":
+        libs = [r for r in life.liberations.get(offer.logement, []) if r.date <= offer.mad.date]
+        return [(libs[-1].date, None)] if libs else []
+    if kind == "bail":
+        return [(offer.bail.date, None)] if offer.bail else []
+    if kind == "reprise":
+        return [(offer.reprise.date, None)] if offer.reprise else []
+    return []
+
+
+def _done(offer: Offer, kind: str, after: dt.date | None, menage: str | None) -> dt.date | None:
+    floor = after or dt.date.min
+    if kind == "candidats":
+        return _first_on_or_after(_candidates_dates(offer), floor)
+    if kind == "impossibilite":
+        return offer.impossibilite.date if offer.impossibilite else None
+    if kind == "reponse":
+        answer = offer.reponses.get(menage)
+        if answer is not None:
+            return answer.date
+        if offer.bail is not None and offer.bail.data["menage"] == menage:
+            return offer.bail.date
+        return None
+    if kind == "mise_a_disposition":
+        return offer.mad.date
+    if kind == "reprise":
+        return offer.reprise.date if offer.reprise else None
+    if kind == "bail":
+        return offer.bail.date if offer.bail else None
+    return None
+
+
+def _relance(offer: Offer, kind: str, start: dt.date) -> dt.date | None:
+    if kind == "caleol_non_attribution_dalo":
+        for r in offer.caleol:
+            menage = offer.menages.get(r.data["menage"], {})
+            if r.data["decision"] == "non_attribution" and menage.get("dalo") and r.date >= start:
+                return r.date
+    return None
+
+
+def implicit_refusals(offer: Offer, rules: list[EffectiveRule], as_of: dt.date, subdiv: str | None = None) -> None:
+    """Silence past the answer delay is a refusal (CCH R441-10): fills ``offer.refus_implicites``."""
+    for rule in rules:
+        if rule.rule.consequence != "refus_implicite":
+            continue
+        for record in offer.attributees():
+            menage = record.data["menage"]
+            params = rule.at(record.date)
+            if params is None or menage in offer.reponses:
+                continue
+            if offer.bail is not None and offer.bail.data["menage"] == menage:
+                continue
+            limit = due(record.date, params.nombre, params.unite, subdiv=subdiv).echeance
+            if limit < as_of:
+                offer.refus_implicites[menage] = limit
+
+
+def delay_rules(ruleset: RuleSet) -> list[EffectiveRule]:
+    return ruleset.of("delai")

@@ -1,0 +1,92 @@
+"""Obligations per réservataire: numerator, denominator, value, target and statut.
+
+A household whose data decides the share but is unknown (quartile missing)
+makes the share ``indetermine``, with the bounds the unknown data allow —
+never a guess.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from fractions import Fraction
+
+from engine.ruleset.conditions import evaluate
+from engine.ruleset.inherit import EffectiveRule
+
+
+@dataclass
+class Item:
+    """One offer of the population, with the facts its household and dwelling give."""
+
+    facts: dict
+
+
+def _ratio(num: int, den: int) -> float | None:
+    return float(Fraction(num, den)) if den else None
+
+
+def assess(rule: EffectiveRule, on: dt.date, items: list[Item], flux_total: int | None = None) -> dict:
+    params = rule.at(on)
+    r = rule.rule
+    base = {"id": rule.id, "libelle": r.libelle, "source": r.source, "cible": float(params.cible),
+            "sens": params.sens}
+    if r.mesure == "part_du_flux":
+        num_known = num_max = 0
+        for item in items:
+            verdict = True if r.numerateur is None else evaluate(r.numerateur, item.facts)
+            num_known += verdict is True
+            num_max += verdict is not False
+        return _verdict(base, num_known, num_max, flux_total or 0, flux_total or 0, params)
+    num = den = could_num = could_den_false = 0
+    unknown = 0
+    for item in items:
+        in_den = True if r.denominateur is None else evaluate(r.denominateur, item.facts)
+        if in_den is False:
+            continue
+        in_num = evaluate(r.numerateur, item.facts)
+        if in_den is True and in_num is not None:
+            den += 1
+            num += in_num
+            continue
+        unknown += 1
+        if in_num is not False:
+            could_num += 1  # may add (1, 1): raises the share
+        if in_num is not True:
+            could_den_false += 1  # may add (0, 1): lowers the share
+    if unknown == 0:
+        return _verdict(base, num, num, den, den, params)
+    low_den = den + could_den_false
+    high_num, high_den = num + could_num, den + could_num
+    result = _verdict(base, num, high_num, low_den, high_den, params)
+    result["inconnus"] = unknown
+    return result
+
+
+def _verdict(base: dict, num_low: int, num_high: int, den_low: int, den_high: int, params) -> dict:
+    low = _ratio(num_low, den_low)
+    high = _ratio(num_high, den_high)
+    target = Fraction(params.cible)
+    out = dict(base)
+    if den_low == 0 and den_high == 0:
+        out.update(valeur=None, numerateur=0, denominateur=0, statut="non_applicable")
+        return out
+    out.update(numerateur=num_low, denominateur=den_low, valeur=low)
+
+    def holds(num, den):
+        if den == 0:
+            return None
+        share = Fraction(num, den)
+        return share >= target if params.sens == "minimum" else share <= target
+
+    if (num_low, den_low) == (num_high, den_high):
+        out["statut"] = "atteint" if holds(num_low, den_low) else "non_atteint"
+        return out
+    outcomes = {holds(num_low, den_low), holds(num_high, den_high)} - {None}
+    if len(outcomes) == 1:
+        out["statut"] = "atteint" if outcomes.pop() else "non_atteint"
+    else:
+        out["statut"] = "indetermine"
+    out["bornes"] = [low, high]
+    out["valeur"] = None if out["statut"] == "indetermine" else low
+    return out

@@ -1,0 +1,101 @@
+"""French délais: jours ouvrés, ouvrables, calendaires and months, on the `holidays` calendar.
+
+Semantics (rules.md, CPC art. 640-642): the starting day does not count; a
+delay in jours calendaires or months that would end on a Saturday, a Sunday
+or a public holiday is extended to the next working day; a delay counted
+backwards (« au moins 4 mois avant ») is never extended.
+
+>>> d = due(dt.date(2024, 1, 31), 1, "mois")      # leap year: 29 February 2024 is a Thursday
+>>> d.echeance
+datetime.date(2024, 2, 29)
+>>> due(dt.date(2024, 5, 3), 5, "jours_ouvres").echeance   # 8 May and Ascension (9 May) skipped
+datetime.date(2024, 5, 14)
+>>> [h.isoformat() for h in due(dt.date(2024, 5, 3), 5, "jours_ouvres").feries]
+['2024-05-08', '2024-05-09']
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import holidays
+
+ONE = dt.timedelta(days=1)
+
+
+@lru_cache(maxsize=8)
+def _calendar(subdiv: str | None):
+    return holidays.country_holidays("FR", subdiv=subdiv, years=range(2015, 2041), language="fr")
+
+
+def is_holiday(day: dt.date, subdiv: str | None = None) -> bool:
+    return day in _calendar(subdiv)
+
+
+def holiday_name(day: dt.date, subdiv: str | None = None) -> str | None:
+    return _calendar(subdiv).get(day)
+
+
+def is_jour_ouvre(day: dt.date, subdiv: str | None = None) -> bool:
+    return day.weekday() < 5 and not is_holiday(day, subdiv)
+
+
+def is_jour_ouvrable(day: dt.date, subdiv: str | None = None) -> bool:
+    return day.weekday() != 6 and not is_holiday(day, subdiv)
+
+
+@dataclass(frozen=True)
+class Due:
+    """A computed deadline with the public holidays it skipped or was extended over."""
+
+    echeance: dt.date
+    feries: tuple[dt.date, ...] = field(default=())
+    prorogee: bool = False
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Same day number ``months`` later, or the last day of that month (CPC 641).
+
+    >>> add_months(dt.date(2024, 1, 31), 1)
+    datetime.date(2024, 2, 29)
+    >>> add_months(dt.date(2024, 5, 31), -1)
+    datetime.date(2024, 4, 30)
+    """
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last))
+
+
+def due(start: dt.date, number: int, unit: str, backwards: bool = False, subdiv: str | None = None) -> Due:
+    """Deadline ``number`` ``unit`` after (or before) ``start``."""
+    step = -ONE if backwards else ONE
+    skipped: list[dt.date] = []
+    if unit in ("jours_ouvres", "jours_ouvrables"):
+        ok = is_jour_ouvre if unit == "jours_ouvres" else is_jour_ouvrable
+        day, left = start, number
+        while left > 0:
+            day += step
+            if ok(day, subdiv):
+                left -= 1
+            elif is_holiday(day, subdiv):
+                skipped.append(day)
+        return Due(day, tuple(skipped))
+    if unit == "jours_calendaires":
+        day = start + step * number
+    elif unit == "mois":
+        day = add_months(start, -number if backwards else number)
+    else:
+        raise ValueError(f"unité de délai inconnue : {unit}")
+    if backwards:
+        return Due(day)
+    extended = False
+    while not is_jour_ouvre(day, subdiv):
+        if is_holiday(day, subdiv):
+            skipped.append(day)
+        day += ONE
+        extended = True
+    return Due(day, tuple(skipped), extended)

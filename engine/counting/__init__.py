@@ -1,0 +1,1 @@
+"""Stage 4: offer life cycle and counting decisions."""

@@ -1,0 +1,66 @@
+"""Counting rules → durable_rules JSON ruleset (pure: testable without the C extension).
+
+durable_rules 2.0.28 pitfalls handled here: ``$not`` does not negate and
+``$nex`` hangs the engine, so negations are pushed down to the comparisons
+(De Morgan) and facts always carry every field (unknown = "").
+"""
+
+from __future__ import annotations
+
+from engine.ruleset.conditions import Condition
+
+NEGATED = {"egal": "different", "different": "egal", "dans": "hors", "hors": "dans",
+           "inferieur": "superieur_ou_egal", "superieur_ou_egal": "inferieur",
+           "superieur": "inferieur_ou_egal", "inferieur_ou_egal": "superieur"}
+RANGE = {"inferieur": "$lt", "inferieur_ou_egal": "$lte", "superieur": "$gt", "superieur_ou_egal": "$gte"}
+
+
+def durable_field(name: str) -> str:
+    """``offre.base`` → ``offre_base`` (durable message property)."""
+    return name.replace(".", "_")
+
+
+def fact_value(value):
+    return "" if value is None else value
+
+
+def to_durable(cond: Condition, negate: bool = False) -> dict:
+    """One condition as a durable_rules JSON expression, negations pushed to the leaves.
+
+    >>> to_durable(Condition.model_validate({"non": {"champ": "offre.neuf", "egal": True}}))
+    {'$neq': {'offre_neuf': True}}
+    """
+    op = cond.operator
+    if op == "non":
+        return to_durable(cond.non, not negate)
+    if op in ("tous", "au_moins_un"):
+        children = [to_durable(c, negate) for c in (cond.tous if op == "tous" else cond.au_moins_un)]
+        conj = (op == "tous") != negate
+        return children[0] if len(children) == 1 else {"$and" if conj else "$or": children}
+    field = durable_field(cond.champ)
+    operand = cond.operand
+    if op == "existe":
+        present = operand != negate
+        return {"$neq": {field: ""}} if present else {field: ""}
+    if negate:
+        op = NEGATED[op]
+    if op == "egal":
+        return {field: fact_value(operand)}
+    if op == "different":
+        return {"$neq": {field: fact_value(operand)}}
+    if op in ("dans", "hors"):
+        values = [fact_value(v) for v in operand]
+        if op == "dans":
+            items = [{field: v} for v in values]
+            return items[0] if len(items) == 1 else {"$or": items}
+        items = [{"$neq": {field: v}} for v in values]
+        return items[0] if len(items) == 1 else {"$and": items}
+    return {RANGE[op]: {field: operand}}
+
+
+def compile_ruleset(rules: list[tuple[str, int, Condition]]) -> dict:
+    """{rule key: {"all": [{"m": expr}], "run": rule id, "pri": priority}} for one durable ruleset."""
+    out = {}
+    for rule_id, priority, cond in rules:
+        out[rule_id.replace("-", "_")] = {"all": [{"m": to_durable(cond)}], "run": rule_id, "pri": priority}
+    return out

@@ -1,0 +1,199 @@
+"""Offer life cycle: from ``mise_a_disposition`` to ``bail`` or ``reprise``.
+
+Records are replayed in date order (stable). Cancelled records stay visible
+for ``explain`` but do not count. A record that contradicts its offer's life
+cycle is rejected with a reason (never dropped silently).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from engine.inputs.events import EventLog, Record
+
+ATTRIBUTION = ("attribution", "attribution_sous_condition")
+
+
+@dataclass
+class Offer:
+    id: str
+    mad: Record
+    records: list[Record] = field(default_factory=list)
+    menages: dict[str, dict] = field(default_factory=dict)
+    candidats: list[Record] = field(default_factory=list)
+    caleol: list[Record] = field(default_factory=list)
+    reponses: dict[str, Record] = field(default_factory=dict)
+    impossibilite: Record | None = None
+    reprise: Record | None = None
+    bail: Record | None = None
+    # filled by the deadline stage: implicit refusals (menage -> date)
+    refus_implicites: dict[str, dt.date] = field(default_factory=dict)
+
+    @property
+    def logement(self) -> str:
+        return self.mad.data["logement"]
+
+    @property
+    def date(self) -> dt.date:
+        return self.mad.date
+
+    @property
+    def neuf(self) -> bool:
+        return bool(self.mad.data.get("neuf"))
+
+    def attributees(self) -> list[Record]:
+        return [r for r in self.caleol if r.data["decision"] in ATTRIBUTION]
+
+    @property
+    def attribution_date(self) -> dt.date | None:
+        found = self.attributees()
+        return found[0].date if found else None
+
+    @property
+    def bail_date(self) -> dt.date | None:
+        if self.bail is None:
+            return None
+        return self.bail.data.get("_entree") or self.bail.date
+
+    def refus(self) -> list[tuple[str, dt.date, bool]]:
+        """(menage, date, adaptee) for every refusal, explicit or by silence."""
+        out = [(m, r.date, bool(r.data.get("adaptee"))) for m, r in self.reponses.items()
+               if r.data["reponse"] == "refus"]
+        out += [(m, d, False) for m, d in self.refus_implicites.items()]
+        return sorted(out, key=lambda x: x[1])
+
+    def tous_refus(self) -> dt.date | None:
+        """Date when every attributed household had refused (and no lease), else None."""
+        attributed = {r.data["menage"] for r in self.attributees()}
+        if not attributed or self.bail is not None:
+            return None
+        refused = {m: d for m, d, _ in self.refus()}
+        if attributed <= set(refused):
+            return max(refused[m] for m in attributed)
+        return None
+
+    def menage_retenu(self) -> dict | None:
+        """The household that counts for obligations: the lessee, else the first-ranked attributee."""
+        if self.bail is not None:
+            return self.menages.get(self.bail.data["menage"], {"id": self.bail.data["menage"]})
+        attributed = sorted(self.attributees(), key=lambda r: (r.data.get("rang") or 99, r.date))
+        if attributed:
+            mid = attributed[0].data["menage"]
+            return self.menages.get(mid, {"id": mid})
+        return None
+
+    def nb_candidats(self) -> int:
+        return len({m for r in self.candidats if r.data.get("source", "reservataire") == "reservataire"
+                    for m in (x["id"] for x in r.data["menages"])})
+
+
+@dataclass
+class Lifecycle:
+    offers: dict[str, Offer]
+    liberations: dict[str, list[Record]]
+    mises_en_service: dict[str, list[Record]]
+    annulees: dict[str, Record]
+    warnings: list[tuple[Record, str]]
+
+
+def replay(log: EventLog) -> Lifecycle:
+    """Build every offer from the sorted records; reject contradictions on ``log``."""
+    by_id = {r.id: r for r in log.records}
+    cancelled: dict[str, Record] = {}
+    for r in log.records:
+        if r.type == "annulation":
+            target = by_id.get(r.data["cible"])
+            if target is None or target.type == "annulation":
+                log.reject(r, f"annulation de « {r.data['cible']} » : aucun enregistrement de ce fichier n'a cet "
+                              f"identifiant")
+                continue
+            target.annule = True
+            cancelled[target.id] = r
+    first_open = {}
+    for r in log.records:
+        if r.type == "mise_a_disposition" and not r.annule:
+            first_open.setdefault(r.data["offre"], r)
+    offers: dict[str, Offer] = {}
+    liberations: dict[str, list[Record]] = {}
+    services: dict[str, list[Record]] = {}
+    warnings: list[tuple[Record, str]] = []
+    for r in log.records:
+        if r.type == "annulation" or r.line in log.rejected_lines:
+            continue
+        if r.type == "liberation":
+            liberations.setdefault(r.data["logement"], []).append(r)
+            continue
+        if r.type == "mise_en_service":
+            services.setdefault(r.data["logement"], []).append(r)
+            continue
+        oid = r.data["offre"]
+        offer = offers.get(oid)
+        if r.type == "mise_a_disposition":
+            if r.annule:
+                continue
+            if offer is not None:
+                log.reject(r, f"offre « {oid} » déjà ouverte (ligne {offer.mad.line}) : une offre = une vacance "
+                              f"proposée à un réservataire ; utilisez un autre identifiant d'offre")
+                continue
+            offers[oid] = Offer(oid, r, [r])
+            continue
+        if offer is None:
+            opener = first_open.get(oid)
+            reason = (f"« {r.type} » daté du {r.date.isoformat()} avant la mise à disposition de l'offre « {oid} » "
+                      f"({opener.date.isoformat()}, ligne {opener.line})") if opener else \
+                f"« {r.type} » pour l'offre « {oid} » jamais ouverte (aucune mise_a_disposition)"
+            if not r.annule:
+                log.reject(r, reason)
+            continue
+        offer.records.append(r)
+        if r.annule:
+            continue
+        reason = _contradiction(offer, r)
+        if reason:
+            offer.records.remove(r)
+            log.reject(r, reason)
+            continue
+        _apply(offer, r)
+    return Lifecycle(offers, liberations, services, cancelled, warnings)
+
+
+def _contradiction(offer: Offer, r: Record) -> str | None:
+    if offer.reprise is not None and not offer.reprise.data.get("imputer_au_reservataire") \
+            and r.type in ("candidats", "caleol", "reponse", "bail", "impossibilite"):
+        return (f"« {r.type} » après la reprise du logement par le bailleur (ligne {offer.reprise.line}) sans "
+                f"imputation au réservataire")
+    if offer.bail is not None and r.type in ("caleol", "bail", "reprise", "candidats"):
+        return f"« {r.type} » après la signature du bail (ligne {offer.bail.line})"
+    if r.type == "reprise" and offer.reprise is not None:
+        return f"reprise déjà enregistrée (ligne {offer.reprise.line})"
+    if r.type == "caleol" and r.data["menage"] not in offer.menages:
+        return f"décision CALEOL pour le ménage « {r.data['menage']} » qui n'a pas été désigné pour l'offre"
+    if r.type in ("reponse", "bail"):
+        attributed = {x.data["menage"] for x in offer.attributees()}
+        if r.data["menage"] not in attributed:
+            return f"« {r.type} » du ménage « {r.data['menage']} » sans attribution CALEOL pour l'offre"
+    if r.type == "reponse" and r.data["menage"] in offer.reponses:
+        return f"réponse du ménage « {r.data['menage']} » déjà enregistrée (ligne {offer.reponses[r.data['menage']].line})"
+    if r.type == "bail":
+        answer = offer.reponses.get(r.data["menage"])
+        if answer is not None and answer.data["reponse"] == "refus":
+            return f"bail du ménage « {r.data['menage']} » qui a refusé la proposition (ligne {answer.line})"
+    return None
+
+
+def _apply(offer: Offer, r: Record) -> None:
+    if r.type == "candidats":
+        offer.candidats.append(r)
+        for m in r.data["menages"]:
+            offer.menages.setdefault(m["id"], m)
+    elif r.type == "caleol":
+        offer.caleol.append(r)
+    elif r.type == "reponse":
+        offer.reponses[r.data["menage"]] = r
+    elif r.type == "bail":
+        offer.bail = r
+    elif r.type == "reprise":
+        offer.reprise = r
+    elif r.type == "impossibilite":
+        offer.impossibilite = offer.impossibilite or r

@@ -1,0 +1,194 @@
+"""Read the JSONL event log (events.md): header, records, ids, stable date order, invalid lines.
+
+Every line that is not blank or a ``//`` comment is a record. An invalid
+record is a :class:`~engine.problems.Problem` naming ``FILE:LINE``; nothing
+is dropped silently: ``lus = evalues + rejetes``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import orjson
+
+from engine.problems import Problem
+
+TYPES = {"exercice", "liberation", "mise_a_disposition", "impossibilite", "candidats", "reprise", "caleol",
+         "reponse", "bail", "mise_en_service", "annulation"}
+REQUIRED = {
+    "exercice": ("annee",),
+    "liberation": ("logement",),
+    "mise_a_disposition": ("offre", "logement", "reservataire"),
+    "impossibilite": ("offre",),
+    "candidats": ("offre", "menages"),
+    "reprise": ("offre",),
+    "caleol": ("offre", "menage", "decision"),
+    "reponse": ("offre", "menage", "reponse"),
+    "bail": ("offre", "menage"),
+    "mise_en_service": ("logement",),
+    "annulation": ("cible",),
+}
+STRINGS = ("offre", "logement", "reservataire", "menage", "cible", "id", "motif", "programme", "reservataire_type")
+ENUMS = {
+    ("caleol", "decision"): ("attribution", "attribution_sous_condition", "non_attribution", "irrecevable"),
+    ("reponse", "reponse"): ("acceptation", "refus"),
+    ("reprise", "motif"): ("delai_depasse", "impossibilite", "refus_tous", "autre"),
+    ("liberation", "zone"): ("tendue", "detendue"),
+    ("mise_a_disposition", "zone"): ("tendue", "detendue"),
+    ("candidats", "source"): ("reservataire", "bailleur"),
+}
+BOOLS = ("neuf", "imputer_au_reservataire", "adaptee")
+MENAGE_BOOLS = ("dalo", "prioritaire", "mutation", "salarie")
+
+
+@dataclass(slots=True)
+class Record:
+    id: str
+    type: str
+    date: dt.date
+    line: int
+    data: dict
+    annule: bool = False
+
+    @property
+    def offre(self) -> str | None:
+        return self.data.get("offre")
+
+    @property
+    def logement(self) -> str | None:
+        return self.data.get("logement")
+
+
+@dataclass
+class EventLog:
+    path: str
+    header: dict | None
+    records: list[Record]
+    problems: list[Problem]
+    lus: int
+    rejected_lines: dict[int, str] = field(default_factory=dict)
+
+    def reject(self, record: Record, reason: str) -> None:
+        """A record valid on its own but contradicting its offer's life cycle."""
+        self.problems.append(Problem(self.path, record.line, reason, "cycle-incoherent"))
+        self.rejected_lines[record.line] = reason
+
+
+def read_events(path: Path, shown: str | None = None) -> EventLog:
+    name = shown or str(path)
+    problems: list[Problem] = []
+    records: list[Record] = []
+    header = None
+    ids: dict[str, int] = {}
+    lus = 0
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        return EventLog(name, None, [], [Problem(name, 0, f"fichier introuvable ou illisible ({exc.strerror})")], 0)
+    with handle:
+        for lineno, raw in enumerate(handle, 1):
+            stripped = raw.strip()
+            if not stripped or stripped.startswith(b"//"):
+                continue
+            lus += 1
+            try:
+                obj = orjson.loads(stripped)
+            except orjson.JSONDecodeError as exc:
+                problems.append(Problem(name, lineno, f"JSON invalide ({exc.msg}) : attendu un objet par ligne, "
+                                                      f"par exemple {{\"type\": \"bail\", \"date\": \"2024-04-15\", ...}}"))
+                continue
+            message = check_record(obj)
+            if message:
+                problems.append(Problem(name, lineno, message))
+                continue
+            if obj["type"] == "exercice":
+                if records or header is not None:
+                    problems.append(Problem(name, lineno, "l'en-tête « exercice » doit être le premier enregistrement"))
+                else:
+                    header = obj
+                continue
+            rid = obj.get("id") or f"{name}:{lineno}"
+            if rid in ids:
+                problems.append(Problem(name, lineno, f"identifiant « {rid} » en double (déjà ligne {ids[rid]})"))
+                continue
+            ids[rid] = lineno
+            records.append(Record(rid, obj["type"], obj["_date"], lineno, obj))
+    records.sort(key=lambda r: r.date)  # stable: equal dates keep file order
+    return EventLog(name, header, records, problems, lus)
+
+
+def check_record(obj) -> str | None:
+    """The first thing wrong with one decoded record, in French, or None."""
+    if not isinstance(obj, dict):
+        return "attendu un objet JSON ({...})"
+    kind = obj.get("type")
+    if kind is None:
+        return "champ obligatoire « type » absent"
+    if kind not in TYPES:
+        return f"type inconnu « {kind} » : attendu un de {', '.join(sorted(TYPES))}"
+    if kind == "exercice":
+        year = obj.get("annee")
+        if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= 2100:
+            return "« annee » : attendu une année, par exemple 2024"
+        return None
+    date = obj.get("date")
+    if date is None:
+        return "champ obligatoire « date » absent (AAAA-MM-JJ)"
+    try:
+        if not isinstance(date, str) or len(date) != 10:
+            raise ValueError
+        obj["_date"] = dt.date.fromisoformat(date)
+    except ValueError:
+        return f"date invalide « {date} » : attendu AAAA-MM-JJ, par exemple 2024-03-14"
+    for key in REQUIRED[kind]:
+        if obj.get(key) in (None, ""):
+            return f"champ obligatoire « {key} » absent pour un enregistrement « {kind} »"
+    for key in STRINGS:
+        if key in obj and obj[key] is not None and not isinstance(obj[key], str):
+            return f"« {key} » : attendu une chaîne (les identifiants RPLS gardent leurs zéros : \"0030839354\")"
+    for (k, key), allowed in ENUMS.items():
+        if k == kind and key in obj and obj[key] not in allowed:
+            return f"« {key} » : valeur « {obj[key]} » non reconnue, attendu une de {', '.join(allowed)}"
+    for key in BOOLS:
+        if key in obj and not isinstance(obj[key], bool):
+            return f"« {key} » : attendu true ou false"
+    if "preavis_mois" in obj and obj["preavis_mois"] not in (1, 3):
+        return "« preavis_mois » : attendu 1 ou 3"
+    if "rang" in obj and (not isinstance(obj["rang"], int) or isinstance(obj["rang"], bool) or obj["rang"] < 1):
+        return "« rang » : attendu un entier à partir de 1"
+    if "entree" in obj:
+        try:
+            obj["_entree"] = dt.date.fromisoformat(obj["entree"])
+        except (TypeError, ValueError):
+            return f"« entree » : date invalide « {obj['entree']} », attendu AAAA-MM-JJ"
+    if "logement_info" in obj and not isinstance(obj["logement_info"], dict):
+        return "« logement_info » : attendu un objet avec les colonnes de l'inventaire"
+    if kind == "candidats":
+        return _check_menages(obj["menages"])
+    return None
+
+
+def _check_menages(menages) -> str | None:
+    if not isinstance(menages, list) or not menages:
+        return "« menages » : attendu une liste non vide de ménages ({\"id\": \"M-1042\", ...})"
+    seen = set()
+    for i, m in enumerate(menages, 1):
+        if not isinstance(m, dict):
+            return f"« menages » n° {i} : attendu un objet ménage"
+        mid = m.get("id")
+        if not isinstance(mid, str) or not mid:
+            return f"« menages » n° {i} : champ obligatoire « id » absent (identifiant pseudonyme, jamais un nom)"
+        if mid in seen:
+            return f"« menages » : ménage « {mid} » en double"
+        seen.add(mid)
+        for key in MENAGE_BOOLS:
+            if key in m and m[key] is not None and not isinstance(m[key], bool):
+                return f"ménage « {mid} » : « {key} » attendu true ou false"
+        q = m.get("quartile")
+        if q is not None and (isinstance(q, bool) or q not in (1, 2, 3, 4)):
+            return f"ménage « {mid} » : « quartile » attendu 1, 2, 3 ou 4 (ou absent si inconnu)"
+        if m.get("relogement") not in (None, "anru", "orcod", "lhi"):
+            return f"ménage « {mid} » : « relogement » attendu anru, orcod, lhi ou null"
+    return None

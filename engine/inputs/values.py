@@ -1,0 +1,85 @@
+"""Shared parsers for values as real exports write them.
+
+>>> parse_bool("Oui"), parse_bool("x"), parse_bool(""), parse_qpv("Hors"), parse_qpv("En QPV")
+(True, True, False, False, True)
+>>> parse_typologie("Type 5"), parse_typologie("t4"), parse_typologie("V3"), parse_typologie("B1")
+(5, 4, 3, 1)
+>>> parse_date("03/07/2012")
+datetime.date(2012, 7, 3)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+TRUE = {"oui", "o", "true", "vrai", "1", "x", "yes", "y"}
+FALSE = {"non", "n", "false", "faux", "0", "", "no"}
+
+
+def parse_bool(value) -> bool | None:
+    if isinstance(value, bool) or value is None:
+        return value
+    text = str(value).strip().lower()
+    if text in TRUE:
+        return True
+    if text in FALSE:
+        return False
+    raise ValueError(f"valeur « {value} » : attendu oui/non, true/false, 1/0 ou x/vide")
+
+
+def parse_qpv(value) -> bool | None:
+    if isinstance(value, bool) or value is None:
+        return value
+    text = re.sub(r"\s+", " ", str(value).strip().lower())
+    if text in ("en", "en qpv", "qpv", "dans qpv"):
+        return True
+    if text in ("hors", "hors qpv", "hqpv"):
+        return False
+    return parse_bool(value)
+
+
+def parse_typologie(value) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    match = re.search(r"(\d+)", str(value))
+    if not match:
+        raise ValueError(f"typologie « {value} » : attendu T1..T6, « Type 3 », V4 ou un nombre de pièces")
+    return int(match.group(1))
+
+
+def parse_date(value) -> dt.date | None:
+    if value is None or str(value).strip() == "":
+        return None
+    text = str(value).strip()
+    try:
+        if re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", text):
+            day, month, year = map(int, text.split("/"))
+            return dt.date(year, month, day)
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"date invalide « {value} » : attendu JJ/MM/AAAA ou AAAA-MM-JJ") from None
+
+
+def logement_facts(info: dict | None) -> dict:
+    """``logement.*`` facts from inline attributes (``logement_info``) or an inventory row."""
+    out: dict = {}
+    if not info:
+        return out
+    for key, value in info.items():
+        name = f"logement.{key}"
+        try:
+            if key == "qpv":
+                value = parse_qpv(value)
+            elif key == "typologie":
+                value = parse_typologie(value)
+            elif key in ("en_vente", "demolition"):
+                value = parse_bool(value)
+            elif key == "annee_construction" and value not in (None, ""):
+                value = int(str(value)[:4]) if not isinstance(value, int) else value
+        except ValueError:
+            value = None
+        out[name] = value
+    return out

@@ -1,0 +1,269 @@
+"""``evaluate``: rules → inputs → life cycle → counting → checks → result, in that order."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from engine.checks import deadlines as dl
+from engine.checks.obligations import Item, assess
+from engine.counting.decide import Decider, Decision, base_of
+from engine.counting.lifecycle import Lifecycle, Offer, replay
+from engine.counting.registry import Registry, Reservataire
+from engine.flux.theoretical import objective_from_annexe
+from engine.inputs.events import EventLog, read_events
+from engine.inputs.values import logement_facts
+from engine.problems import BadInput, Problem
+from engine.ruleset.conditions import evaluate
+from engine.ruleset.inherit import RuleSet, load_ruleset
+
+
+@dataclass
+class OfferEval:
+    offer: Offer
+    reservataire: Reservataire
+    facts: dict
+    decision: Decision
+    date_decompte: dt.date | None
+    deadlines: list[dl.DeadlineCheck] = field(default_factory=list)
+
+
+@dataclass
+class Evaluation:
+    year: int
+    ruleset: RuleSet
+    log: EventLog
+    life: Lifecycle
+    offers: dict[str, OfferEval]
+    result: dict
+
+
+def evaluate_file(path: Path, rules: str | None = None, year: int | None = None, skip_invalid: bool = False,
+                  previous: dict | None = None, inventory: dict | None = None, bailleur: str | None = None,
+                  use_durable: bool = True, shown: str | None = None) -> Evaluation:
+    log = read_events(path, shown)
+    invalid = list(log.problems)
+    if invalid and not skip_invalid:
+        raise BadInput(invalid)
+    header = log.header or {}
+    rules = rules or header.get("regles")
+    year = year or header.get("annee") or _infer_year(log)
+    if not rules:
+        raise BadInput([Problem(log.path, 1, "règles inconnues : ajoutez un en-tête {\"type\": \"exercice\", "
+                                             "\"annee\": 2024, \"regles\": \"haute-garonne\"} ou l'option --rules")])
+    if not year:
+        raise BadInput([Problem(log.path, 1, "exercice inconnu : les événements couvrent plusieurs années ; "
+                                             "ajoutez un en-tête « exercice » ou l'option --year")])
+    ruleset = load_ruleset(rules)
+    return evaluate_log(log, ruleset, int(year), previous, inventory, bailleur or header.get("bailleur"),
+                        use_durable)
+
+
+def _infer_year(log: EventLog) -> int | None:
+    years = {r.date.year for r in log.records}
+    return years.pop() if len(years) == 1 else None
+
+
+def evaluate_log(log: EventLog, ruleset: RuleSet, year: int, previous: dict | None = None,
+                 inventory: dict | None = None, bailleur: str | None = None, use_durable: bool = True) -> Evaluation:
+    on = dt.date(year, 12, 31)
+    life = replay(log)
+    registry = Registry(ruleset)
+    decider = Decider(ruleset, on, use_durable)
+    delay_rules = dl.delay_rules(ruleset)
+    as_of = max([on] + [r.date for r in log.records])
+    bases: dict[str, tuple[str, object]] = {}
+    evals: dict[str, OfferEval] = {}
+    by_logement: dict[str, list[Offer]] = defaultdict(list)
+    for offer in life.offers.values():
+        by_logement[offer.logement].append(offer)
+    for logement, offers in by_logement.items():
+        offers.sort(key=lambda o: (o.mad.date, o.mad.line))
+        libs = sorted(r.date for r in life.liberations.get(logement, []))
+        counted_in_vacancy = False
+        previous_offer: Offer | None = None
+        for offer in offers:
+            if previous_offer is not None and (previous_offer.bail is not None or
+                                               any(previous_offer.mad.date < d <= offer.mad.date for d in libs)):
+                counted_in_vacancy = False
+            res = registry.resolve(offer.mad.data["reservataire"], offer.mad.data.get("reservataire_type"))
+            if res.id not in bases:
+                bases[res.id] = base_of(ruleset, _reservataire_facts(res), on)
+            dl.implicit_refusals(offer, delay_rules, as_of)
+            facts = offer_facts(offer, res, bases[res.id][0], counted_in_vacancy, life, inventory)
+            decision = decider.decide(facts)
+            when = decision_date(offer, decision) if decision.compte else None
+            checks = dl.check_offer(offer, delay_rules, facts, life, as_of)
+            evals[offer.id] = OfferEval(offer, res, facts, decision, when, checks)
+            counted_in_vacancy = counted_in_vacancy or decision.compte
+            previous_offer = offer
+    result = tally(log, ruleset, year, registry, bases, evals, previous, bailleur)
+    return Evaluation(year, ruleset, log, life, evals, result)
+
+
+def _reservataire_facts(res: Reservataire) -> dict:
+    return {"reservataire.id": res.id, "reservataire.type": res.type, "reservataire.mode_gestion": res.mode_gestion,
+            "reservataire.partie_de": res.partie_de or ""}
+
+
+def _zone(offer: Offer, life: Lifecycle):
+    zone = offer.mad.data.get("zone")
+    preavis = None
+    for lib in life.liberations.get(offer.logement, []):
+        if lib.date <= offer.mad.date:
+            zone = zone or lib.data.get("zone")
+            preavis = lib.data.get("preavis_mois", preavis)
+    return zone, preavis
+
+
+def offer_facts(offer: Offer, res: Reservataire, base: str, counted_in_vacancy: bool, life: Lifecycle,
+                inventory: dict | None) -> dict:
+    zone, preavis = _zone(offer, life)
+    refus = offer.refus()
+    reprise = offer.reprise.data if offer.reprise else {}
+    facts = {
+        "offre.base": base,
+        "offre.mise_a_disposition": True,
+        "offre.attribuee": bool(offer.attributees()),
+        "offre.bail": offer.bail is not None,
+        "offre.neuf": offer.neuf,
+        "offre.reprise": offer.reprise is not None,
+        "offre.reprise_motif": reprise.get("motif", "autre") if offer.reprise else "",
+        "offre.imputer_au_reservataire": bool(reprise.get("imputer_au_reservataire")),
+        "offre.impossibilite": offer.impossibilite is not None,
+        "offre.nb_candidats": offer.nb_candidats(),
+        "offre.refus": len(refus),
+        "offre.refus_adaptes": sum(1 for _, _, adapted in refus if adapted),
+        "offre.deja_compte_vacance": counted_in_vacancy,
+        "offre.zone": zone,
+        "offre.preavis_mois": preavis,
+        **_reservataire_facts(res),
+    }
+    row = (inventory or {}).get(offer.logement)
+    if row:
+        facts.update(logement_facts(row))
+    facts.update(logement_facts(offer.mad.data.get("logement_info")))
+    facts["logement.rpls_id"] = offer.logement
+    return facts
+
+
+def menage_facts(menage: dict | None) -> dict:
+    if menage is None:
+        return {}
+    dalo = bool(menage.get("dalo"))
+    return {"menage.dalo": dalo, "menage.prioritaire": dalo or bool(menage.get("prioritaire")),
+            "menage.quartile": menage.get("quartile"), "menage.mutation": bool(menage.get("mutation")),
+            "menage.relogement": menage.get("relogement") or "", "menage.salarie": bool(menage.get("salarie")),
+            "menage.motif": menage.get("motif") or ""}
+
+
+def decision_date(offer: Offer, decision: Decision) -> dt.date | None:
+    kind = decision.evenement or "mise_a_disposition"
+    if kind == "mise_a_disposition":
+        return offer.mad.date
+    if kind == "attribution":
+        return offer.attribution_date
+    if kind == "bail":
+        return offer.bail_date
+    if kind == "reprise":
+        return offer.reprise.date if offer.reprise else None
+    if kind == "refus":
+        adapted = [d for _, d, a in offer.refus() if a] or [d for _, d, _ in offer.refus()]
+        return adapted[0] if adapted else None
+    return None
+
+
+def tally(log: EventLog, ruleset: RuleSet, year: int, registry: Registry, bases: dict, evals: dict[str, OfferEval],
+          previous: dict | None, bailleur: str | None) -> dict:
+    on = dt.date(year, 12, 31)
+    per: dict[str, list[OfferEval]] = defaultdict(list)
+    for ev in evals.values():
+        per[ev.reservataire.id].append(ev)
+    flux_total = sum(1 for ev in evals.values() if ev.date_decompte and ev.date_decompte.year == year)
+    previous_reports = {r["id"]: r.get("report_suivant", 0) for r in (previous or {}).get("reservataires", [])}
+    report_rule = next(iter(ruleset.of("report")), None)
+    report_params = report_rule.at(on) if report_rule else None
+    objectives = {r.rule.reservataire: r for r in ruleset.of("objectif")}
+    entries = []
+    ids = sorted(set(per) | set(previous_reports) | {rid for rid in objectives if rid in registry.by_id})
+    for rid in ids:
+        res = registry.by_id.get(rid) or registry.resolve(rid)
+        offers = sorted(per.get(rid, []), key=lambda e: (e.offer.mad.date, e.offer.id))
+        if rid not in bases:
+            bases[rid] = base_of(ruleset, _reservataire_facts(res), on)
+        in_year = lambda d: d is not None and d.year == year  # noqa: E731
+        mad = [e for e in offers if in_year(e.offer.mad.date)]
+        attributions = [e for e in offers if in_year(e.offer.attribution_date)]
+        baux = [e for e in offers if e.offer.bail is not None and in_year(e.offer.bail.date)]
+        refus = sum(1 for e in offers for _, d, _ in e.offer.refus() if in_year(d))
+        counted = [e for e in offers if in_year(e.date_decompte)]
+        objectif, objectif_note = objective(objectives.get(rid), on, bailleur, ruleset)
+        anterieur = int(previous_reports.get(rid, 0) or 0)
+        ecart = len(counted) - (objectif + anterieur)
+        report_suivant = 0
+        if report_params and (report_params.mode == "obligatoire" or
+                              (report_params.mode == "facultatif" and report_params.appliquer_si_facultatif)):
+            report_suivant = max(0, -ecart)
+        entry = {
+            "id": rid, "libelle": res.libelle, "type": res.type, "mode_gestion": res.mode_gestion,
+            "base_decompte": bases[rid][0],
+            "objectif": objectif, "report_anterieur": anterieur,
+            "mises_a_disposition": len(mad), "attributions": len(attributions), "baux": len(baux),
+            "refus": refus, "decompte": len(counted), "ecart": ecart, "report_suivant": report_suivant,
+            "obligations": obligations_of(ruleset, on, res, attributions, baux, counted, flux_total),
+            "delais_depasses": [c.record() for e in offers for c in e.deadlines
+                                if c.depasse and c.echeance.year == year],
+            "offres_decomptees": [e.offer.id for e in counted],
+        }
+        if objectif_note:
+            entry["objectif_note"] = objectif_note
+        if res.delegue_a:
+            entry["delegue_a"] = res.delegue_a
+        if not res.connu:
+            entry["avertissement"] = f"réservataire « {res.libelle} » absent du registre des règles"
+        entries.append(entry)
+    rejets = [{"fichier": p.fichier, "ligne": p.ligne, "motif": p.message} for p in
+              sorted(log.problems, key=lambda p: p.ligne)]
+    return {
+        "exercice": year,
+        "regles": ruleset.name,
+        "bailleur": bailleur,
+        "evenements": {"lus": log.lus, "evalues": log.lus - len(rejets), "rejetes": len(rejets), "rejets": rejets},
+        "reservataires": entries,
+        "total_decompte": flux_total,
+    }
+
+
+def objective(rule, on: dt.date, bailleur: str | None, ruleset: RuleSet) -> tuple[int, str | None]:
+    if rule is None:
+        return 0, "aucun objectif dans les règles"
+    params = rule.at(on)
+    if params is None:
+        return 0, f"objectif « {rule.id} » pas en vigueur en {on.year}"
+    if params.methode == "valeur":
+        return params.valeur or 0, None
+    if params.methode == "droits_negocies":
+        if bailleur in params.par_bailleur:
+            return params.par_bailleur[bailleur], None
+        return 0, f"droits négociés inconnus pour le bailleur « {bailleur} » ({rule.source})"
+    value = objective_from_annexe(ruleset, rule.rule.reservataire, on)
+    if value is None:
+        return 0, "flux théorique non calculable sans annexe 1 ni inventaire (commande flux)"
+    return value, None
+
+
+def obligations_of(ruleset: RuleSet, on: dt.date, res: Reservataire, attributions, baux, counted,
+                   flux_total: int) -> list[dict]:
+    facts = _reservataire_facts(res)
+    out = []
+    for rule in ruleset.of("obligation"):
+        if rule.at(on) is None or evaluate(rule.rule.applicable_a, facts) is not True:
+            continue
+        population = {"attributions": attributions, "baux": baux, "decompte": counted}[rule.rule.population]
+        if rule.rule.mesure == "part_du_flux":
+            population = counted
+        items = [Item({**e.facts, **menage_facts(e.offer.menage_retenu())}) for e in population]
+        out.append(assess(rule, on, items, flux_total))
+    return out

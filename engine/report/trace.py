@@ -1,0 +1,76 @@
+"""``explain``: the trace of one offer — records, rules that fired or not, deadlines, decision."""
+
+from __future__ import annotations
+
+from engine.ruleset.conditions import evaluate, first_failure
+
+
+def _where(rule) -> str:
+    return f"{rule.where[0]}:{rule.where[1]}"
+
+
+def offer_trace(evaluation, offer_id: str) -> dict:
+    ev = evaluation.offers[offer_id]
+    offer = ev.offer
+    records = [{"ligne": r.line, "id": r.id, "type": r.type, "date": r.date.isoformat(),
+                "annule": r.annule, "donnees": {k: v for k, v in r.data.items() if not k.startswith("_")}}
+               for r in sorted(offer.records, key=lambda r: (r.date, r.line))]
+    rules = []
+    decider_rules = sorted(evaluation.ruleset.of("decompte"), key=lambda r: (r.rule.priorite, r.id))
+    for rule in decider_rules:
+        verdict = evaluate(rule.rule.condition, ev.facts)
+        step = {"regle": rule.id, "libelle": rule.rule.libelle, "source": rule.rule.source,
+                "fichier_ligne": _where(rule), "priorite": rule.rule.priorite,
+                "applicable": verdict is True}
+        if verdict is not True:
+            failed = first_failure(rule.rule.condition, ev.facts)
+            step["pourquoi_pas"] = (f"{failed.describe()} est faux (valeur : {ev.facts.get(failed.champ)!r})"
+                                    if failed is not None else "donnée inconnue")
+        rules.append(step)
+        if verdict is True:
+            break
+    deadlines = [{**c.record(), "depart": c.depart.isoformat(), "fichier_ligne": _where(c.regle),
+                  "feries_sautes": [d.isoformat() for d in c.feries], "prorogee": c.prorogee,
+                  "statut": "depasse" if c.depasse else "respecte"} for c in ev.deadlines]
+    decision = ev.decision
+    return {
+        "offre": offer.id, "logement": offer.logement, "reservataire": ev.reservataire.id,
+        "base_decompte": ev.facts["offre.base"],
+        "enregistrements": records,
+        "regles_decompte": rules,
+        "delais": deadlines,
+        "refus": [{"menage": m, "date": d.isoformat(), "adaptee": a,
+                   "implicite": m in offer.refus_implicites} for m, d, a in offer.refus()],
+        "decision": {"decompte": decision.compte, "regle": decision.regle_id,
+                     "date": ev.date_decompte.isoformat() if ev.date_decompte else None,
+                     "exercice": evaluation.year,
+                     "dans_l_exercice": bool(ev.date_decompte and ev.date_decompte.year == evaluation.year),
+                     "motif": ("aucune règle de décompte ne s'applique : non décompté"
+                               if decision.regle is None else decision.regle.rule.libelle)},
+    }
+
+
+def render_trace(trace: dict) -> str:
+    lines = [f"Offre {trace['offre']} — logement {trace['logement']} — réservataire {trace['reservataire']} "
+             f"(base : {trace['base_decompte']})", "", "Enregistrements (ordre des dates) :"]
+    for r in trace["enregistrements"]:
+        flag = " [annulé]" if r["annule"] else ""
+        lines.append(f"  {r['date']}  ligne {r['ligne']}  {r['type']}{flag}")
+    lines += ["", "Règles de décompte essayées (par priorité) :"]
+    for step in trace["regles_decompte"]:
+        mark = "✔ s'applique" if step["applicable"] else "✘ " + step["pourquoi_pas"]
+        lines.append(f"  {step['regle']} — {step['libelle']} ({step['source']} ; {step['fichier_ligne']}) : {mark}")
+    if trace["delais"]:
+        lines += ["", "Délais :"]
+        for d in trace["delais"]:
+            feries = (" ; jours fériés sautés : " + ", ".join(d["feries_sautes"])) if d["feries_sautes"] else ""
+            lines.append(f"  {d['regle']} — départ {d['depart']}, échéance {d['echeance']}, réalisé "
+                         f"{d['realise'] or 'non'} : {d['statut']}{feries} ({d['source']} ; {d['fichier_ligne']})")
+    for r in trace["refus"]:
+        lines.append(f"  refus du ménage {r['menage']} le {r['date']}" + (" (silence : refus implicite, CCH R441-10)"
+                                                                        if r["implicite"] else ""))
+    d = trace["decision"]
+    verdict = f"décompté le {d['date']}" if d["decompte"] else "non décompté"
+    lines += ["", f"Décision : {verdict} — {d['motif']}"
+              + ("" if d["dans_l_exercice"] or not d["decompte"] else f" (hors exercice {d['exercice']})")]
+    return "\n".join(lines) + "\n"
