@@ -76,15 +76,10 @@ def _previous(path: Optional[Path]) -> Optional[dict]:
                                               f"de « flux-rules evaluate » ({exc})")]) from None
 
 
-def _run(events: Path, rules, year, skip_invalid, previous, inventory):
+def _run(events: Path, rules, year, skip_invalid, previous):
     from engine.pipeline import evaluate_file
 
-    inv = None
-    if inventory is not None:
-        from engine.inputs.inventory import read_inventory
-
-        inv = {row["rpls_id"]: row for row in read_inventory(inventory).rows}
-    return evaluate_file(events, rules, year, skip_invalid, _previous(previous), inv)
+    return evaluate_file(events, rules, year, skip_invalid, _previous(previous))
 
 
 @app.command()
@@ -92,7 +87,6 @@ def _run(events: Path, rules, year, skip_invalid, previous, inventory):
 def evaluate(events: Path = typer.Argument(..., help="Journal d'événements JSONL (events.md)"),
              rules: Optional[str] = typer.Option(None, "--rules", help="Règles : haute-garonne, rhone, ain, une convention ou un YAML"),
              year: Optional[int] = typer.Option(None, "--year", help="Exercice évalué"),
-             inventory: Optional[Path] = typer.Option(None, "--inventory", help="Inventaire CSV (inventory.md)"),
              format: OutFormat = typer.Option(OutFormat.table, "--format"),
              output: Optional[Path] = typer.Option(None, "--output"),
              skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Évaluer le reste et lister les lignes invalides"),
@@ -101,7 +95,7 @@ def evaluate(events: Path = typer.Argument(..., help="Journal d'événements JSO
     from engine.exitcodes import EXIT_UNMET
     from engine.report import formats
 
-    evaluation = _run(events, rules, year, skip_invalid, previous, inventory)
+    evaluation = _run(events, rules, year, skip_invalid, previous)
     result = evaluation.result
     if format == OutFormat.json:
         write_output(formats.to_json(result), output)
@@ -123,14 +117,13 @@ def explain(events: Path = typer.Argument(..., help="Journal d'événements JSON
             reservataire: Optional[str] = typer.Option(None, "--reservataire", help="Toutes les offres d'un réservataire"),
             rules: Optional[str] = typer.Option(None, "--rules"),
             year: Optional[int] = typer.Option(None, "--year"),
-            inventory: Optional[Path] = typer.Option(None, "--inventory"),
             format: ShowFormat = typer.Option(ShowFormat.table, "--format"),
             skip_invalid: bool = typer.Option(False, "--skip-invalid")):
     """Trace d'une offre : enregistrements, règles appliquées ou non (et pourquoi), délais, décision."""
     from engine.problems import Problem
     from engine.report.trace import offer_trace, render_trace
 
-    evaluation = _run(events, rules, year, skip_invalid, None, inventory)
+    evaluation = _run(events, rules, year, skip_invalid, None)
     wanted = [oid for oid, ev in evaluation.offers.items()
               if (offre and oid == offre) or (logement and ev.offer.logement == logement)
               or (reservataire and reservataire in (ev.reservataire.id, ev.offer.mad.data.get("reservataire")))]
