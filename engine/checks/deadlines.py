@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from engine.checks.workdays import Due, due
+from engine.checks.workdays import due
 from engine.counting.lifecycle import Lifecycle, Offer
 from engine.ruleset.conditions import evaluate
 from engine.ruleset.inherit import EffectiveRule, RuleSet
@@ -67,8 +67,6 @@ def check_offer(offer: Offer, rules: list[EffectiveRule], facts: dict, life: Lif
                 continue  # the réservataire declared it could not designate: the impossibility deadline applies
             if done is None and computed.echeance >= as_of:
                 continue  # still running when the log ends
-            if done is None and r.attendu == "candidats" and _closed_before(offer, computed):
-                done = None
             checks.append(DeadlineCheck(rule, offer.id, start, computed.echeance, done, computed.feries,
                                         computed.prorogee, menage))
             if r.relance and r.attendu == "candidats":
@@ -80,10 +78,6 @@ def check_offer(offer: Offer, rules: list[EffectiveRule], facts: dict, life: Lif
                         checks.append(DeadlineCheck(rule, offer.id, restart, again.echeance, done_again,
                                                     again.feries, again.prorogee, None))
     return checks
-
-
-def _closed_before(offer: Offer, computed: Due) -> bool:
-    return offer.reprise is not None and offer.reprise.date <= computed.echeance
 
 
 def _starts(offer: Offer, kind: str, life: Lifecycle) -> list[tuple[dt.date, str | None]]:

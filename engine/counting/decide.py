@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from engine.counting.durable_host import DurableDecider
 from engine.ruleset.conditions import evaluate
-from engine.ruleset.fields import LOGEMENT, OFFRE, RESERVATAIRE
+from engine.ruleset.fields import OFFRE, RESERVATAIRE
 from engine.ruleset.inherit import EffectiveRule, RuleSet
 
 FACT_FIELDS = sorted(OFFRE) + sorted(RESERVATAIRE)
@@ -37,7 +37,6 @@ class Decider:
         self.by_id = {r.id: r for r in self.rules}
         used = {f for r in self.rules for f in r.rule.condition.fields()}
         self.fields = FACT_FIELDS + sorted(f for f in used if f not in FACT_FIELDS)
-        self.extra_logement = [f for f in used if f in LOGEMENT or f.startswith("logement.")]
         self.durable = DurableDecider([(r.id, r.rule.priorite, r.rule.condition) for r in self.rules],
                                       self.fields) if use_durable else None
         self.cache: dict[tuple, Decision] = {}
