@@ -1,8 +1,8 @@
 """Per-offer counting decisions: which rule of the rule set decides, through durable_rules.
 
-The decision depends only on the offer's facts, so durable_rules is asked
-once per distinct fact signature (a cache), and the plain-Python evaluator
-of the same conditions is kept as a twin for the differential tests.
+The first ``decompte`` rule by priority whose condition holds decides
+(:class:`~engine.counting.firstmatch.FirstMatch`: once per distinct fact
+signature, with a plain-Python twin for the differential tests).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from engine.counting.durable_host import DurableDecider
+from engine.counting.firstmatch import FirstMatch
 from engine.ruleset.conditions import evaluate
 from engine.ruleset.fields import OFFRE, RESERVATAIRE
 from engine.ruleset.inherit import EffectiveRule, RuleSet
@@ -35,39 +35,30 @@ class Decider:
         self.rules = sorted((r for r in ruleset.of("decompte") if r.at(on) is not None),
                             key=lambda r: (r.rule.priorite, r.id))
         self.by_id = {r.id: r for r in self.rules}
-        used = {f for r in self.rules for f in r.rule.condition.fields()}
-        self.fields = FACT_FIELDS + sorted(f for f in used if f not in FACT_FIELDS)
-        self.durable = DurableDecider([(r.id, r.rule.priorite, r.rule.condition) for r in self.rules],
-                                      self.fields) if use_durable else None
-        self.cache: dict[tuple, Decision] = {}
-        self.durable_calls = 0
+        self.matcher = FirstMatch([(r.id, r.rule.priorite, r.rule.condition) for r in self.rules], FACT_FIELDS,
+                                  use_durable)
+        self.fields = self.matcher.fields
+        self.decisions: dict[str | None, Decision] = {}
+
+    @property
+    def durable_calls(self) -> int:
+        return self.matcher.durable_calls
 
     def decide(self, facts: dict) -> Decision:
-        signature = tuple(facts.get(k) for k in self.fields)
-        hit = self.cache.get(signature)
-        if hit is not None:
-            return hit
-        if self.durable is not None:
-            self.durable_calls += 1
-            rule_id = self.durable.decide(facts)
-            decision = self._decision(self.by_id.get(rule_id) if rule_id else None)
-        else:
-            decision = self.decide_plain(facts)
-        self.cache[signature] = decision
-        return decision
+        return self._decision(self.matcher.match(facts))
 
     def decide_plain(self, facts: dict) -> Decision:
         """The same decision by the Python evaluator: first rule by priority whose condition holds."""
-        for rule in self.rules:
-            if evaluate(rule.rule.condition, facts) is True:
-                return self._decision(rule)
-        return self._decision(None)
+        return self._decision(self.matcher.match_plain(facts))
 
-    def _decision(self, rule: EffectiveRule | None) -> Decision:
-        if rule is None:
-            return Decision(None, False, None)
-        params = rule.at(self.on)
-        return Decision(rule, params.decision == "compte", params.evenement)
+    def _decision(self, rule_id: str | None) -> Decision:
+        hit = self.decisions.get(rule_id)
+        if hit is None:
+            rule = self.by_id.get(rule_id) if rule_id else None
+            params = rule.at(self.on) if rule else None
+            hit = self.decisions[rule_id] = (Decision(rule, params.decision == "compte", params.evenement) if rule
+                                             else Decision(None, False, None))
+        return hit
 
 
 def base_of(ruleset: RuleSet, reservataire_facts: dict, on: dt.date) -> tuple[str, EffectiveRule | None]:
