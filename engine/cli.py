@@ -76,10 +76,28 @@ def _previous(path: Optional[Path]) -> Optional[dict]:
                                               f"de « flux-rules evaluate » ({exc})")]) from None
 
 
-def _run(events: Path, rules, year, skip_invalid, previous):
+def _inventory_rows(path: Optional[Path], skip_invalid: bool, bailleur: Optional[str] = None):
+    if path is None:
+        return None, None
+    from engine.inputs.inventory import read_inventory
+
+    inv = read_inventory(path, bailleur=bailleur, skip_invalid=skip_invalid)
+    return {row["logement.rpls_id"]: row for row in inv.rows}, inv
+
+
+def _run(events: Path, rules, year, skip_invalid, previous, inventory: Optional[Path] = None):
     from engine.pipeline import evaluate_file
 
-    return evaluate_file(events, rules, year, skip_invalid, _previous(previous))
+    rows, inv = _inventory_rows(inventory, skip_invalid)
+    evaluation = evaluate_file(events, rules, year, skip_invalid, _previous(previous), rows)
+    if inv is not None:
+        known = set(rows)
+        absent = sorted({ev.offer.logement for ev in evaluation.offers.values()} - known)
+        evaluation.result["inventaire"] = {
+            "fichier": inv.path, "lus": inv.lus, "retenus": len(inv.rows), "rejetes": inv.rejetes,
+            "rejets": [{"fichier": p.fichier, "ligne": p.ligne, "motif": p.message} for p in inv.problems],
+            "logements_absents": absent}
+    return evaluation
 
 
 @app.command()
@@ -90,12 +108,13 @@ def evaluate(events: Path = typer.Argument(..., help="Journal d'événements JSO
              format: OutFormat = typer.Option(OutFormat.table, "--format"),
              output: Optional[Path] = typer.Option(None, "--output"),
              skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Évaluer le reste et lister les lignes invalides"),
-             previous: Optional[Path] = typer.Option(None, "--previous", help="Résultat JSON de l'an dernier (report)")):
+             previous: Optional[Path] = typer.Option(None, "--previous", help="Résultat JSON de l'an dernier (report)"),
+             inventory: Optional[Path] = typer.Option(None, "--inventory", help="Inventaire CSV : attributs des logements (QPV…)")):
     """Décompte d'une année d'événements par réservataire : obligations, délais dépassés, report."""
     from engine.exitcodes import EXIT_UNMET
     from engine.report import formats
 
-    evaluation = _run(events, rules, year, skip_invalid, previous)
+    evaluation = _run(events, rules, year, skip_invalid, previous, inventory)
     result = evaluation.result
     if format == OutFormat.json:
         write_output(formats.to_json(result), output)
@@ -118,12 +137,13 @@ def explain(events: Path = typer.Argument(..., help="Journal d'événements JSON
             rules: Optional[str] = typer.Option(None, "--rules"),
             year: Optional[int] = typer.Option(None, "--year"),
             format: ShowFormat = typer.Option(ShowFormat.table, "--format"),
-            skip_invalid: bool = typer.Option(False, "--skip-invalid")):
+            skip_invalid: bool = typer.Option(False, "--skip-invalid"),
+            inventory: Optional[Path] = typer.Option(None, "--inventory", help="Inventaire CSV")):
     """Trace d'une offre : enregistrements, règles appliquées ou non (et pourquoi), délais, décision."""
     from engine.problems import Problem
     from engine.report.trace import offer_trace, render_trace
 
-    evaluation = _run(events, rules, year, skip_invalid, None)
+    evaluation = _run(events, rules, year, skip_invalid, None, inventory)
     wanted = [oid for oid, ev in evaluation.offers.items()
               if (offre and oid == offre) or (logement and ev.offer.logement == logement)
               or (reservataire and reservataire in (ev.reservataire.id, ev.offer.mad.data.get("reservataire")))]
@@ -135,6 +155,82 @@ def explain(events: Path = typer.Argument(..., help="Journal d'événements JSON
         write_output(json.dumps(traces if len(traces) > 1 else traces[0], ensure_ascii=False, indent=2), None)
     else:
         write_output("\n".join(render_trace(t) for t in traces), None)
+
+
+@app.command()
+@guarded
+def flux(inventory: Optional[Path] = typer.Option(None, "--inventory", help="Inventaire CSV (inventory.md)"),
+         reservataire: list[str] = typer.Option([], "--reservataire", help="Réservataire (répétable ; défaut : tous)"),
+         rules: Optional[str] = typer.Option(None, "--rules", help="Règles : haute-garonne, une convention ou un YAML"),
+         year: Optional[int] = typer.Option(None, "--year", help="Exercice (défaut : année de l'annexe 1)"),
+         rotation: Optional[str] = typer.Option(None, "--rotation", help="Taux de rotation donné, ex. 7,9 %"),
+         history: Optional[Path] = typer.Option(None, "--history", help="Historique annuel CSV pour calculer le taux"),
+         perimetre: Optional[str] = typer.Option(None, "--perimetre", help="Périmètre de l'historique (EPCI…)"),
+         eligibles: Optional[int] = typer.Option(None, "--eligibles", help="Logements éligibles (quand l'état des "
+                                                                          "lieux ne liste que ceux du réservataire)"),
+         logements_reservataire: Optional[int] = typer.Option(None, "--logements-reservataire"),
+         deduction: list[str] = typer.Option([], "--deduction", help="Volume déduit, ex. mutations=450 (répétable)"),
+         check: list[str] = typer.Option([], "--check", help="Chiffres imprimés à contrôler, ex. part=9,67% flux=1"),
+         annexe: bool = typer.Option(False, "--annexe", help="Contrôler les chiffres imprimés de l'annexe 1 des règles"),
+         bailleur: Optional[str] = typer.Option(None, "--bailleur"),
+         format: OutFormat = typer.Option(OutFormat.table, "--format"),
+         output: Optional[Path] = typer.Option(None, "--output"),
+         skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Ignorer les lignes invalides (listées)"),
+         figures: list[str] = typer.Argument(None, help="Suite de --check : autres chiffre=valeur")):
+    """Flux théorique (annexe 1) depuis un inventaire : assiette, part, rotation, arrondi, part prioritaire, contrôle."""
+    from engine.exitcodes import EXIT_UNMET
+    from engine.flux.audit import parse_checks
+    from engine.flux.run import FluxOptions, run
+    from engine.report import fluxreport
+
+    opts = FluxOptions(inventory=inventory, rules=rules, year=year, reservataires=list(reservataire),
+                       rotation=_rate_option("--rotation", rotation), history=history, perimetre=perimetre,
+                       eligibles=eligibles, logements_reservataire=logements_reservataire,
+                       deductions=_deductions(deduction), checks=parse_checks(list(check) + list(figures or [])),
+                       annexe=annexe, bailleur=bailleur, skip_invalid=skip_invalid)
+    result, disagreement = run(opts)
+    if format == OutFormat.json:
+        write_output(fluxreport.to_json(result), output)
+    elif format == OutFormat.csv:
+        write_output(fluxreport.to_csv(result), output)
+    elif format == OutFormat.markdown:
+        write_output(fluxreport.to_markdown(result), output)
+    else:
+        console = Console(file=output.open("w", encoding="utf-8") if output else None, width=180)
+        fluxreport.to_table(result, console)
+    raise typer.Exit(EXIT_UNMET if disagreement else EXIT_OK)
+
+
+def _rate_option(name: str, text: Optional[str]):
+    from engine.problems import Problem
+    from engine.ruleset.values import parse_rate
+
+    if text is None:
+        return None
+    try:
+        return parse_rate(text)
+    except ValueError as exc:
+        raise BadInput([Problem(name, 0, str(exc))]) from None
+
+
+def _deductions(items: list[str]) -> dict:
+    from decimal import Decimal, InvalidOperation
+
+    from engine.problems import Problem
+
+    out, problems = {}, []
+    for item in items:
+        objet, _, volume = item.partition("=")
+        try:
+            out[objet.strip()] = Decimal(volume.strip().replace(",", "."))
+            if objet.strip() not in ("mutations", "anru", "orcod", "lhi", "vente"):
+                raise InvalidOperation
+        except InvalidOperation:
+            problems.append(Problem("--deduction", 0, f"« {item} » : attendu objet=volume avec objet parmi "
+                                                      "mutations, anru, orcod, lhi, vente (ex. mutations=450)"))
+    if problems:
+        raise BadInput(problems)
+    return out
 
 
 @rules_app.command("validate")

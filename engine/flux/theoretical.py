@@ -1,5 +1,14 @@
 """Theoretical flux (Annexe 1): part, flux before and after rounding, priority part, in exact decimals.
 
+Méthode de l'assiette (USH Occitanie, étape 3; Convention type Haute-Garonne,
+annexe 1): flux à répartir = logements éligibles × taux de rotation −
+déductions; flux du réservataire = flux à répartir × part, part = logements
+du réservataire / logements éligibles. Without deductions this is the
+Annexe 1 product éligibles × part × rotation.
+
+Transformation des droits acquis (option Action Logement): Σ droits de suite
+des programmes × taux de rotation, without the assiette or the deductions.
+
 >>> rounded(Decimal("0.7912"), "plus_proche", 0)
 1
 >>> rounded(Decimal("0.078"), "plus_proche", 0), rounded(Decimal("0.078"), "superieur", 0)
@@ -9,6 +18,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from engine.ruleset.inherit import RuleSet
@@ -25,20 +35,102 @@ def rounded(value: Decimal, mode: str, minimum: int) -> int | Decimal:
     return result
 
 
+@dataclass
+class Deduction:
+    id: str
+    objet: str
+    libelle: str
+    source: str
+    deduite: bool
+    volume: Decimal | None  # None: applicable but not quantified
+    origine: str  # option, regles (volume), regles (taux), —
+
+
+@dataclass
+class Figures:
+    """One réservataire's Annexe 1 figures; every input says where it came from."""
+
+    reservataire: str
+    methode: str
+    logements_eligibles: int
+    logements_reservataire: int
+    part: Decimal
+    taux_rotation: Decimal
+    flux_total: Decimal  # éligibles × rotation (assiette) or Σ droits × rotation
+    deductions: list[Deduction]
+    flux_a_repartir: Decimal
+    flux_brut: Decimal
+    flux: int | Decimal
+    flux_prioritaires: Decimal
+    arrondi: str
+    minimum: int
+    part_prioritaire: Decimal
+    prioritaire_sur: str
+    origines: dict[str, str] = field(default_factory=dict)
+    programmes: dict[str, int] = field(default_factory=dict)
+
+
+def flux_params(ruleset: RuleSet, on: dt.date):
+    rule = next(iter(ruleset.of("flux")), None)
+    params = rule.at(on) if rule else None
+    return rule, params
+
+
+def deductions_in_force(ruleset: RuleSet, on: dt.date, volumes: dict[str, Decimal],
+                        flux_total: Decimal) -> list[Deduction]:
+    out = []
+    for rule in sorted(ruleset.of("deduction"), key=lambda r: r.id):
+        params = rule.at(on)
+        if params is None:
+            continue
+        objet = rule.rule.objet
+        if not params.deduite:
+            volume, origine = None, "—"
+        elif objet in volumes:
+            volume, origine = volumes[objet], "option"
+        elif params.volume is not None:
+            volume, origine = Decimal(params.volume), "regles (volume)"
+        elif params.taux is not None:
+            volume, origine = flux_total * params.taux, "regles (taux)"
+        else:
+            volume, origine = None, "—"
+        out.append(Deduction(rule.id, objet, rule.rule.libelle, rule.rule.source, params.deduite, volume, origine))
+    return out
+
+
+def compute(reservataire: str, methode: str, eligibles: int, units: int, rate: Decimal,
+            deductions: list[Deduction], params, programmes: dict[str, int] | None = None) -> Figures:
+    arrondi = params.arrondi if params else "plus_proche"
+    minimum = params.minimum if params else 0
+    share = params.part_prioritaire if params else Decimal("0.25")
+    sur = params.prioritaire_sur if params else "brut"
+    part = Decimal(units) / Decimal(eligibles) if eligibles else Decimal(0)
+    if methode == "droits_acquis":
+        lines = programmes or {"—": units}
+        total = sum((Decimal(n) * rate for n in lines.values()), Decimal(0))
+        applied: list[Deduction] = []
+        a_repartir = brut = total
+    else:
+        total = Decimal(eligibles) * rate
+        applied = deductions
+        a_repartir = total - sum((d.volume for d in deductions if d.deduite and d.volume is not None), Decimal(0))
+        brut = max(a_repartir, Decimal(0)) * part
+    final = rounded(brut, arrondi, minimum)
+    priority = share * (brut if sur == "brut" else Decimal(final))
+    return Figures(reservataire, methode, eligibles, units, part, rate, total, applied, a_repartir, brut, final,
+                   priority, arrondi, minimum, share, sur, programmes=dict(programmes or {}))
+
+
 def objective_from_annexe(ruleset: RuleSet, reservataire: str, on: dt.date) -> int | None:
     """Rounded flux from the convention's Annexe 1 figures, when the rule set has them."""
-    flux_rule = next(iter(ruleset.of("flux")), None)
+    _, params = flux_params(ruleset, on)
     for rule in ruleset.of("annexe1"):
-        params = rule.at(on)
-        if params is None or params.reservataire != reservataire:
+        annexe = rule.at(on)
+        if annexe is None or annexe.reservataire != reservataire:
             continue
-        if None in (params.logements_eligibles, params.logements_reservataire, params.taux_rotation):
+        if None in (annexe.logements_eligibles, annexe.logements_reservataire, annexe.taux_rotation):
             return None
-        if params.logements_eligibles == 0:
-            return 0
-        part = Decimal(params.logements_reservataire) / Decimal(params.logements_eligibles)
-        brut = Decimal(params.logements_eligibles) * part * params.taux_rotation
-        fp = flux_rule.at(on) if flux_rule else None
-        value = rounded(brut, fp.arrondi if fp else "plus_proche", fp.minimum if fp else 0)
-        return int(value)
+        figures = compute(reservataire, "assiette", annexe.logements_eligibles, annexe.logements_reservataire,
+                          annexe.taux_rotation, [], params)
+        return int(figures.flux)
     return None

@@ -56,6 +56,9 @@ class FluxParams(Params):
     part_prioritaire: Rate = Field(description="Part du flux réservée aux ménages prioritaires")
     prioritaire_sur: Literal["brut", "arrondi"] = Field(
         "brut", description="La part prioritaire est-elle prise sur le flux brut ou sur le flux arrondi ?")
+    droits_acquis: list[str] = Field(default_factory=list, description=(
+        "Réservataires (identifiant ou type, ex. action_logement) dont le flux est calculé par transformation "
+        "des droits acquis : Σ droits de suite × taux de rotation (USH Occitanie, option Action Logement)"))
 
 
 class Annexe1Params(Params):

@@ -1,0 +1,89 @@
+"""The assiette: which dwellings of an inventory are in the flux, and how many per réservataire.
+
+A dwelling is in the assiette when it matches an ``inclusion`` rule (if the
+rule set has any) and no ``exclusion`` rule in force. Each dwelling left out
+is counted under one rule id — the inclusion rule when it is outside every
+inclusion, else the first exclusion that matches in the rule set's order — so
+that ``logements = eligibles + sum(exclus)`` always holds. The decisions are
+made through durable_rules, once per distinct signature of the fields the
+rules read (a 200 000-row inventory has a few dozen signatures).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from engine.counting.firstmatch import FirstMatch
+from engine.counting.registry import Registry
+from engine.ruleset.inherit import RuleSet
+
+HORS_ASSIETTE = "hors-assiette"
+
+
+@dataclass
+class Assiette:
+    logements: int = 0
+    eligibles: int = 0
+    exclus: Counter = field(default_factory=Counter)
+    par_reservataire: Counter = field(default_factory=Counter)  # eligible dwellings per réservataire id
+    tous_par_reservataire: Counter = field(default_factory=Counter)  # before exclusions (droits acquis)
+    programmes: dict = field(default_factory=dict)  # réservataire id → Counter(programme → dwellings)
+    noms: dict = field(default_factory=dict)  # réservataire id → names as written
+    taux_inventaire: Counter = field(default_factory=Counter)  # rotation rate column values → rows
+
+
+class AssietteRules:
+    """Inclusion and exclusion rules in force on a date, each decided through durable_rules."""
+
+    def __init__(self, ruleset: RuleSet, on: dt.date, use_durable: bool = True):
+        def in_force(nature):
+            rules = [r for r in ruleset.of(nature) if r.at(on) is not None and r.at(on).applique]
+            return [(r.id, index, r.rule.condition) for index, r in enumerate(rules)]
+
+        self.inclusions = in_force("inclusion")
+        self.exclusions = in_force("exclusion")
+        self.include = FirstMatch(self.inclusions, [], use_durable)
+        self.exclude = FirstMatch(self.exclusions, [], use_durable)
+        self.labels = {r.id: r.rule.libelle for n in ("inclusion", "exclusion") for r in ruleset.of(n)}
+        self.sources = {r.id: r.rule.source for n in ("inclusion", "exclusion") for r in ruleset.of(n)}
+
+    def reason_out(self, facts: dict, plain: bool = False) -> str | None:
+        """None when the dwelling is in the assiette, else the rule id that leaves it out."""
+        if self.inclusions:
+            matched = self.include.match_plain(facts) if plain else self.include.match(facts)
+            if matched is None:
+                return self.inclusions[0][0] if len(self.inclusions) == 1 else HORS_ASSIETTE
+        return self.exclude.match_plain(facts) if plain else self.exclude.match(facts)
+
+
+PROGRAMME_COLUMNS = ("logement.autres.programme", "logement.autres.code_programme", "logement.autres.groupe")
+
+
+def build(rows: Iterable[dict], rules: AssietteRules, registry: Registry, plain: bool = False) -> Assiette:
+    """Count the assiette in one pass over the rows (rows may be a stream)."""
+    out = Assiette()
+    resolved: dict = {}
+    for facts in rows:
+        out.logements += 1
+        name = facts.get("logement.reservataire")
+        rid = resolved.get(name)
+        if rid is None:
+            rid = resolved[name] = registry.resolve(name).id
+            if name:
+                out.noms.setdefault(rid, set()).add(name)
+        out.tous_par_reservataire[rid] += 1
+        programme = next((facts[k] for k in PROGRAMME_COLUMNS if facts.get(k)), None)
+        out.programmes.setdefault(rid, Counter())[programme or "—"] += 1
+        rate = facts.get("logement.rotation_rate")
+        if rate is not None:
+            out.taux_inventaire[rate] += 1
+        reason = rules.reason_out(facts, plain)
+        if reason is not None:
+            out.exclus[reason] += 1
+            continue
+        out.eligibles += 1
+        out.par_reservataire[rid] += 1
+    return out

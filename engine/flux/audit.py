@@ -1,0 +1,149 @@
+"""Audit of printed Annexe 1 figures (``flux --check``): both values, a tolerance, the likely cause.
+
+The tolerance follows the printed precision: one unit of the last printed
+digit (« 9,67 % » is read ±0,01 point, so a truncated 9,677 % is accepted
+and said to be truncated). An integer figure (dwellings, rounded flux) must
+be equal.
+
+>>> printed("0.0208%")
+(Decimal('0.000208'), Decimal('0.000001'))
+>>> printed("0,80", rate=False)
+(Decimal('0.80'), Decimal('0.01'))
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
+
+from engine.flux.theoretical import Figures, rounded
+from engine.problems import BadInput, Problem
+from engine.report.text import fr_number, fr_percent
+
+KEYS = {
+    "part": "part", "part_du_flux": "part",
+    "taux_rotation": "taux_rotation", "rotation": "taux_rotation", "taux": "taux_rotation",
+    "logements_eligibles": "logements_eligibles", "eligibles": "logements_eligibles",
+    "logements_reservataire": "logements_reservataire",
+    "flux_brut": "flux_brut", "flux": "flux", "flux_prioritaires": "flux_prioritaires", "prioritaires": "flux_prioritaires",
+}
+RATES = {"part", "taux_rotation"}
+INTEGERS = {"logements_eligibles", "logements_reservataire", "flux"}
+LABELS = {"part": "part du flux", "taux_rotation": "taux de rotation", "logements_eligibles": "logements éligibles",
+          "logements_reservataire": "logements du réservataire", "flux_brut": "flux avant arrondi",
+          "flux": "flux arrondi", "flux_prioritaires": "part prioritaire (25 %)"}
+
+
+def parse_checks(items: list[str]) -> dict[str, str]:
+    """``["part=9,67%", "flux=1"]`` (items may hold several space-separated pairs) → {key: printed text}."""
+    out: dict[str, str] = {}
+    problems = []
+    for item in items:
+        for pair in item.split():
+            key, sep, value = pair.partition("=")
+            canonical = KEYS.get(key.strip().lower())
+            if not sep or canonical is None or not value.strip():
+                problems.append(Problem("--check", 0, f"« {pair} » : attendu chiffre=valeur avec chiffre parmi "
+                                                      f"{', '.join(sorted(set(KEYS.values())))}"))
+                continue
+            out[canonical] = value.strip()
+    if problems:
+        raise BadInput(problems)
+    return out
+
+
+def printed(text: str, rate: bool = True) -> tuple[Decimal, Decimal]:
+    """Value and precision unit of a printed figure (rates: a ``%`` sign or a value above 1 is a percentage)."""
+    body = text.strip().replace("\u00a0", "").replace(" ", "")
+    percent = body.endswith("%")
+    number = body.rstrip("%").replace(",", ".")
+    try:
+        value = Decimal(number)
+    except InvalidOperation:
+        raise BadInput([Problem("--check", 0, f"valeur imprimée illisible « {text} »")]) from None
+    places = len(number.split(".", 1)[1]) if "." in number else 0
+    unit = Decimal(1).scaleb(-places)
+    if rate and (percent or value > 1):
+        value, unit = value / 100, unit / 100
+    return value, unit
+
+
+def _show(key: str, value) -> str:
+    if value is None:
+        return "—"
+    if key in RATES:
+        return fr_percent(value, 4 if abs(value) < Decimal("0.001") else 2)
+    if isinstance(value, Decimal):
+        return fr_number(value.quantize(Decimal("0.0001")).normalize())
+    return str(value)
+
+
+def audit(fig: Figures, checks: dict[str, str], other_rates: list[tuple[str, Decimal]]) -> list[dict]:
+    """One item per printed figure, plus one per rotation source that disagrees with the printed rate."""
+    items = []
+    for key, text in checks.items():
+        value, unit = printed(text, rate=key in RATES)
+        ours = getattr(fig, key)
+        if key in INTEGERS:
+            ok = value == Decimal(ours)
+            note = None
+        else:
+            ok = abs(value - ours) <= unit
+            note = _rounding_note(value, ours, unit) if ok and value != ours else None
+        item = {"chiffre": key, "libelle": LABELS[key], "imprime": text, "valeur_imprimee": float(value),
+                "calcule": float(ours), "tolerance": float(unit) if key not in INTEGERS else 0,
+                "statut": "conforme" if ok else "ecart",
+                "cause": None if ok else _cause(key, value, unit, fig, other_rates), "note": note}
+        items.append(item)
+        if key == "taux_rotation":
+            for source, rate in other_rates:
+                if abs(rate - value) > unit:
+                    items.append({"chiffre": "taux_rotation", "libelle": f"taux de rotation ({source})",
+                                  "imprime": text, "valeur_imprimee": float(value), "calcule": float(rate),
+                                  "tolerance": float(unit), "statut": "ecart", "note": None,
+                                  "cause": f"taux de rotation imprimé ({_show(key, value)}) différent de la "
+                                           f"{source} ({_show(key, rate)})"})
+    return items
+
+
+def _rounding_note(value: Decimal, ours: Decimal, unit: Decimal) -> str:
+    if value == (ours / unit).to_integral_value(rounding=ROUND_HALF_UP) * unit:
+        return "valeur imprimée arrondie"
+    if value == (ours / unit).to_integral_value(rounding=ROUND_FLOOR) * unit:
+        return "valeur imprimée tronquée"
+    return "valeur imprimée à la précision près"
+
+
+def _cause(key: str, value: Decimal, unit: Decimal, fig: Figures, other_rates) -> str:
+    ours = getattr(fig, key)
+    if key in RATES and abs(value * 100 - ours) <= unit * 100:
+        return (f"pourcentage imprimé dans la mauvaise unité : la fraction {fr_number(value * 100)} "
+                f"({_show(key, ours)}) a été imprimée suivie de « % »")
+    if key in RATES and abs(value / 100 - ours) <= unit / 100:
+        return "pourcentage imprimé sans être multiplié par 100"
+    if key == "flux":
+        up = int(fig.flux_brut.quantize(Decimal(1), rounding=ROUND_CEILING))
+        if value == up and fig.flux_brut < Decimal("0.5"):
+            return (f"flux arrondi à l'unité supérieure depuis moins de 0,5 (flux avant arrondi "
+                    f"{_show('flux_brut', fig.flux_brut)}) ; l'arrondi des règles « {fig.arrondi} » donne {fig.flux}")
+        for mode in ("superieur", "inferieur", "plus_proche"):
+            if mode != fig.arrondi and value == rounded(fig.flux_brut, mode, fig.minimum):
+                return f"autre règle d'arrondi : « {mode} » au lieu de « {fig.arrondi} »"
+    if key == "flux_prioritaires":
+        other = "arrondi" if fig.prioritaire_sur == "brut" else "brut"
+        base = Decimal(fig.flux) if other == "arrondi" else fig.flux_brut
+        if abs(fig.part_prioritaire * base - value) <= unit:
+            return (f"part prioritaire prise sur le flux {other} ({_show('part', fig.part_prioritaire)} × "
+                    f"{_show('flux_brut', base)}) ; les règles la prennent sur le flux {fig.prioritaire_sur}")
+        for printed_flux in (1, 0):
+            if abs(fig.part_prioritaire * printed_flux - value) <= unit:
+                return (f"part prioritaire prise sur un flux imprimé de {printed_flux} "
+                        f"({_show('part', fig.part_prioritaire)} × {printed_flux})")
+    if key == "flux_brut":
+        for source, rate in other_rates:
+            if fig.taux_rotation and abs(fig.flux_brut / fig.taux_rotation * rate - value) <= unit:
+                return f"flux calculé avec le taux de rotation de la {source} ({_show('taux_rotation', rate)})"
+    if key == "taux_rotation":
+        return f"taux de rotation différent de celui retenu ({_show(key, ours)})"
+    if key in ("logements_eligibles", "logements_reservataire"):
+        return "nombre différent de celui retenu (inventaire ou option) : l'état des lieux est-il complet ?"
+    return f"écart de {_show(key, abs(value - ours))} au-delà de la précision imprimée ({_show(key, unit)})"

@@ -1,0 +1,173 @@
+"""Rotation rate: given, or computed from a yearly history with the territory's formula.
+
+The history file (``--history FILE.csv``, ``;`` or ``,``, same encodings as
+the inventory) has one row per year (and per perimeter when ``perimetre`` is
+given). Columns (names matched without case or accents):
+
+==============================  =============================================================
+``annee``                       year of the figures (required)
+``perimetre``                   département, EPCI or commune the row describes (optional)
+``liberations``                 dwellings freed in the year: family dwellings, without student
+                                and specific housing (required)
+``mutations``                   of which freed by internal mutations
+``relogements``                 of which freed by ANRU / NPNRU, ORCOD or LHI relogements
+``liberations_demolitions``     of which freed for a demolition (Rhône)
+``liberations_ventes``          of which freed for a sale (Rhône)
+``parc``                        stock at 31/12 of the year (Rhône: parc occupé) (required)
+``parc_vente``                  of which in a sale plan (USH: taken out of the stock)
+``parc_demolition``             of which due for demolition (USH: taken out of the stock)
+``premieres_mises_en_location`` first lettings of new programmes in the year (Rhône)
+==============================  =============================================================
+
+Formulas per year (the rate of year N uses the ``annees`` years before N,
+averaged: a mean of the yearly rates):
+
+- ``ush_occitanie``: (liberations − mutations − relogements) / (parc − parc_vente − parc_demolition)
+- ``ush_occitanie_avec_mutations``: (liberations − relogements) / (parc − parc_vente − parc_demolition)
+- ``rhone_mobilite_epci``: (liberations − liberations_demolitions − liberations_ventes)
+  / (parc − premieres_mises_en_location), three years, per EPCI
+- ``ain_moyenne_departementale``: liberations / parc, three years (RPLS mobility rate)
+
+>>> yearly_rate("ush_occitanie", {"liberations": 1000, "mutations": 150, "relogements": 50,
+...                               "parc": 10400, "parc_vente": 200, "parc_demolition": 200})
+Decimal('0.08')
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from engine.inputs.inventory import decode, sniff_delimiter
+from engine.problems import BadInput, Problem
+from engine.ruleset.inherit import normalise_name
+
+COLUMNS = ("annee", "perimetre", "liberations", "mutations", "relogements", "liberations_demolitions",
+           "liberations_ventes", "parc", "parc_vente", "parc_demolition", "premieres_mises_en_location")
+NEEDS = {
+    "ush_occitanie": (("liberations", "mutations", "relogements"), ("parc", "parc_vente", "parc_demolition")),
+    "ush_occitanie_avec_mutations": (("liberations", "relogements"), ("parc", "parc_vente", "parc_demolition")),
+    "rhone_mobilite_epci": (("liberations", "liberations_demolitions", "liberations_ventes"),
+                            ("parc", "premieres_mises_en_location")),
+    "ain_moyenne_departementale": (("liberations",), ("parc",)),
+}
+LABELS = {
+    "donne": "taux donné",
+    "ush_occitanie": "formule USH Occitanie (hors mutations et relogements)",
+    "ush_occitanie_avec_mutations": "formule USH Occitanie, variante avec mutations",
+    "rhone_mobilite_epci": "mobilité moyenne sur trois ans par EPCI (Rhône)",
+    "ain_moyenne_departementale": "moyenne départementale sur trois ans (Ain, RPLS)",
+}
+
+
+def yearly_rate(method: str, row: dict) -> Decimal:
+    plus, minus = NEEDS[method]
+    numerator = Decimal(row[plus[0]]) - sum(Decimal(row.get(k) or 0) for k in plus[1:])
+    denominator = Decimal(row[minus[0]]) - sum(Decimal(row.get(k) or 0) for k in minus[1:])
+    if denominator <= 0:
+        raise ValueError("parc nul ou négatif après retraits : taux incalculable")
+    return numerator / denominator
+
+
+@dataclass
+class History:
+    path: str
+    rows: list[tuple[int, dict]] = field(default_factory=list)  # (line, values)
+
+
+def read_history(path: Path) -> History:
+    name = str(path)
+    try:
+        text, _ = decode(Path(path).read_bytes(), name)
+    except OSError as exc:
+        raise BadInput([Problem(name, 0, f"historique illisible ({exc.strerror})")]) from None
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text.split("\n", 1)[0]))
+    header = next(reader, None)
+    if not header:
+        raise BadInput([Problem(name, 1, "historique vide : attendu un en-tête annee, liberations, parc…")])
+    known = {normalise_name(c): c for c in COLUMNS}
+    mapping, problems = [], []
+    for title in header:
+        column = known.get(normalise_name(title))
+        if column is None and title.strip():
+            problems.append(Problem(name, 1, f"colonne inconnue « {title} » : attendu {', '.join(COLUMNS)}"))
+        mapping.append(column)
+    for required in ("annee", "liberations", "parc"):
+        if required not in mapping:
+            problems.append(Problem(name, 1, f"colonne « {required} » manquante"))
+    if problems:
+        raise BadInput(problems)
+    history = History(name)
+    for row in reader:
+        if not any(c.strip() for c in row):
+            continue
+        values: dict = {}
+        for column, cell in zip(mapping, row, strict=False):
+            cell = cell.strip()
+            if column is None or cell == "":
+                continue
+            if column == "perimetre":
+                values[column] = cell
+                continue
+            try:
+                number = Decimal(cell.replace("\u00a0", "").replace(" ", "").replace(",", "."))
+            except InvalidOperation:
+                problems.append(Problem(name, reader.line_num, f"colonne « {column} » : nombre illisible « {cell} »"))
+                continue
+            values[column] = int(number) if column == "annee" else number
+        for required in ("annee", "liberations", "parc"):
+            if required not in values and not any(p.ligne == reader.line_num for p in problems):
+                problems.append(Problem(name, reader.line_num, f"colonne « {required} » vide"))
+        history.rows.append((reader.line_num, values))
+    if problems:
+        raise BadInput(problems)
+    return history
+
+
+@dataclass
+class ComputedRate:
+    taux: Decimal
+    methode: str
+    annees: list[int]
+    par_annee: dict[int, Decimal]
+    perimetre: str | None
+
+
+def compute(history: History, method: str, year: int, years: int, perimetre: str | None = None) -> ComputedRate:
+    """The rate in force for ``year``: the mean of the yearly rates of the ``years`` years before it."""
+    if method not in NEEDS:
+        raise BadInput([Problem(history.path, 0, f"la méthode « {method} » ne calcule pas de taux : "
+                                                 "donnez --rotation ou une méthode de calcul dans les règles")])
+    rows = history.rows
+    perimetres = sorted({v.get("perimetre") for _, v in rows if v.get("perimetre")})
+    if perimetre:
+        rows = [(line, v) for line, v in rows if normalise_name(v.get("perimetre", "")) == normalise_name(perimetre)]
+        if not rows:
+            raise BadInput([Problem(history.path, 0, f"périmètre « {perimetre} » absent de l'historique "
+                                                     f"(présents : {', '.join(perimetres) or 'aucun'})")])
+    elif len(perimetres) > 1:
+        raise BadInput([Problem(history.path, 0, f"plusieurs périmètres ({', '.join(perimetres)}) : "
+                                                 "choisissez-en un avec --perimetre")])
+    wanted = list(range(year - years, year))
+    by_year: dict[int, tuple[int, dict]] = {}
+    for line, values in rows:
+        if values["annee"] in by_year:
+            raise BadInput([Problem(history.path, line, f"année {values['annee']} en double "
+                                                        f"(déjà ligne {by_year[values['annee']][0]})")])
+        by_year[values["annee"]] = (line, values)
+    missing = [y for y in wanted if y not in by_year]
+    if missing:
+        raise BadInput([Problem(history.path, 0, f"{LABELS[method]} pour {year} : années "
+                                                 f"{', '.join(map(str, missing))} absentes de l'historique")])
+    rates: dict[int, Decimal] = {}
+    for y in wanted:
+        line, values = by_year[y]
+        try:  # a component left empty counts as 0
+            rates[y] = yearly_rate(method, values)
+        except ValueError as exc:
+            raise BadInput([Problem(history.path, line, str(exc))]) from None
+    mean = sum(rates.values(), Decimal(0)) / len(rates)
+    return ComputedRate(mean, method, wanted, rates, perimetre or (perimetres[0] if perimetres else None))

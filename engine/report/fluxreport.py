@@ -1,0 +1,101 @@
+"""Output formats of ``flux``: table (rich, French), json, csv, markdown."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+
+from rich.console import Console
+from rich.table import Table
+
+from engine.report.text import fr_number, fr_percent
+
+COLUMNS = ["id", "methode", "logements_eligibles", "logements_reservataire", "part", "taux_rotation", "flux_brut",
+           "flux", "flux_prioritaires"]
+HEADERS = ["Réservataire", "Méthode", "Logements éligibles", "Logements du réservataire", "Part du flux",
+           "Taux de rotation", "Flux avant arrondi", "Flux", "Part prioritaire"]
+STATUTS = {"conforme": "[green]conforme[/green]", "ecart": "[red]écart[/red]"}
+
+
+def _cell(key: str, value) -> str:
+    if value is None:
+        return "—"
+    if key in ("part", "taux_rotation", "part_prioritaire"):
+        return fr_percent(Decimal(str(value)), 2)
+    if isinstance(value, float):
+        return fr_number(Decimal(str(value)).quantize(Decimal("0.0001")).normalize())
+    return str(value)
+
+
+def to_json(result: dict) -> str:
+    return json.dumps(result, ensure_ascii=False, indent=2)
+
+
+def to_table(result: dict, console: Console) -> None:
+    console.print(f"[bold]Flux théorique {result['exercice']}[/bold] — règles « {result['regles']} »")
+    inv = result.get("inventaire")
+    if inv:
+        console.print(f"Inventaire {inv['fichier']} ({inv['encodage']}, séparateur « {inv['separateur']} ») : "
+                      f"{inv['lus']} logement(s) lu(s), {inv['retenus']} retenu(s), {inv['rejetes']} rejeté(s)")
+        for r in inv["rejets"]:
+            console.print(f"  [red]rejeté[/red] {r['fichier']}:{r['ligne']} : {r['motif']}")
+        if result["exclusions"]:
+            t = Table(title="Exclusions de l'assiette")
+            for h in ("Règle", "Libellé", "Logements", "Source"):
+                t.add_column(h)
+            for e in result["exclusions"]:
+                t.add_row(e["id"], e["libelle"], str(e["logements"]), e["source"])
+            console.print(t)
+    table = Table(title="Flux théorique par réservataire (annexe 1)")
+    for h in HEADERS:
+        table.add_column(h, justify="left" if h in ("Réservataire", "Méthode") else "right")
+    for r in result["reservataires"]:
+        table.add_row(*[_cell(c, r[c]) for c in COLUMNS])
+    console.print(table)
+    for r in result["reservataires"]:
+        applied = [d for d in r["deductions"] if d["deduite"] and d["volume"] is not None]
+        if applied:
+            console.print(f"[dim]{r['id']} : déductions "
+                          + ", ".join(f"{d['objet']} {_cell('v', d['volume'])} ({d['origine']})" for d in applied)
+                          + "[/dim]")
+        if r["controle"]:
+            t = Table(title=f"Contrôle des chiffres imprimés — {r['libelle']}")
+            for h in ("Chiffre", "Imprimé", "Calculé", "Statut", "Cause probable"):
+                t.add_column(h)
+            for c in r["controle"]:
+                calc = _cell(c["chiffre"] if c["chiffre"] in ("part", "taux_rotation") else "v", c["calcule"])
+                t.add_row(c["libelle"], c["imprime"], calc, STATUTS[c["statut"]], c["cause"] or c["note"] or "")
+            console.print(t)
+    for remark in result["remarques"]:
+        console.print(f"[yellow]remarque[/yellow] : {remark}")
+
+
+def to_csv(result: dict, delimiter: str = ",") -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=delimiter, lineterminator="\n")
+    writer.writerow(["exercice", "regles"] + COLUMNS + ["ecarts_controle"])
+    for r in result["reservataires"]:
+        writer.writerow([result["exercice"], result["regles"]] + [r[c] for c in COLUMNS]
+                        + [sum(1 for c in r["controle"] if c["statut"] == "ecart")])
+    return buf.getvalue()
+
+
+def to_markdown(result: dict) -> str:
+    lines = [f"# Flux théorique {result['exercice']} — règles « {result['regles']} »", "",
+             "| " + " | ".join(HEADERS) + " |", "|" + "---|" * len(HEADERS)]
+    for r in result["reservataires"]:
+        lines.append("| " + " | ".join(_cell(c, r[c]) for c in COLUMNS) + " |")
+    if result["exclusions"]:
+        lines += ["", "## Exclusions", "", "| règle | logements | source |", "|---|---|---|"]
+        lines += [f"| {e['libelle']} (`{e['id']}`) | {e['logements']} | {e['source']} |" for e in result["exclusions"]]
+    for r in result["reservataires"]:
+        if r["controle"]:
+            lines += ["", f"## Contrôle — {r['libelle']}", "", "| chiffre | imprimé | calculé | statut | cause |",
+                      "|---|---|---|---|---|"]
+            lines += [f"| {c['libelle']} | {c['imprime']} | {c['calcule']} | {c['statut']} | "
+                      f"{c['cause'] or c['note'] or ''} |" for c in r["controle"]]
+    if result["remarques"]:
+        lines += ["", "## Remarques", ""] + [f"- {x}" for x in result["remarques"]]
+    return "\n".join(lines) + "\n"
