@@ -142,8 +142,8 @@ def offer_facts(offer: Offer, res: Reservataire, base: str, counted_in_vacancy: 
         **_reservataire_facts(res),
     }
     row = (inventory or {}).get(offer.logement)
-    if row:
-        facts.update(logement_facts(row))
+    if row:  # typed ``logement.*`` facts from the inventory reader
+        facts.update((k, v) for k, v in row.items() if k.startswith("logement."))
     facts.update(logement_facts(offer.mad.data.get("logement_info")))
     facts["logement.rpls_id"] = offer.logement
     return facts
