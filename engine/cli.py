@@ -233,6 +233,25 @@ def _deductions(items: list[str]) -> dict:
     return out
 
 
+@app.command()
+@guarded
+def generate(dwellings: int = typer.Option(1000, "--dwellings", help="Logements de l'inventaire"),
+             events: int = typer.Option(5000, "--events", help="Enregistrements du journal (hors en-tête)"),
+             seed: int = typer.Option(1, "--seed", help="Graine : la même graine donne des fichiers identiques"),
+             territoire: str = typer.Option("haute-garonne", "--territoire", help="haute-garonne, rhone ou ain"),
+             year: int = typer.Option(2024, "--year"),
+             output: Path = typer.Option(Path("synthetique"), "--output", help="Dossier de sortie")):
+    """Inventaire et journal d'événements synthétiques mais réalistes (tests, benchmark, simulations)."""
+    from engine.generate import write
+    from engine.problems import Problem
+
+    try:
+        inv, ev = write(dwellings, events, seed, output, territoire, year)
+    except ValueError as exc:
+        raise BadInput([Problem("generate", 0, str(exc))]) from None
+    print(f"{inv} : {dwellings} logements\n{ev} : {events} enregistrements (graine {seed}, {territoire}, {year})")
+
+
 @rules_app.command("validate")
 @guarded
 def rules_validate(paths: list[Path] = typer.Argument(None, help="Fichiers ou dossiers (défaut : tout rules/)")):

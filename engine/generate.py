@@ -1,0 +1,243 @@
+"""Seeded synthetic inventory and event log (``flux-rules generate``), valid under the contracts.
+
+Proportions follow the seeds and the national figures (performance.md): most
+offers end in a lease; some see refusals (explicit or by silence),
+impossibility notices, reprises (deadline missed, all candidates refused),
+late candidates, unknown quartiles, cancelled records; several réservataire
+types; QPV and non-QPV dwellings; a few new programmes. Everything comes
+from one ``random.Random(seed)``: the same seed gives byte-identical files.
+
+Records are written in date order (the contract does not require it, but a
+sorted file is what bailleurs' systems export and what lets ``evaluate``
+stream).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import math
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+TERRITORIES = {
+    "haute-garonne": {
+        "departement": "31",
+        "communes": [("TOULOUSE", "TOULOUSE METROPOLE", 55), ("BLAGNAC", "TOULOUSE METROPOLE", 8),
+                     ("COLOMIERS", "TOULOUSE METROPOLE", 8), ("ESCALQUENS", "SICOVAL", 4),
+                     ("RAMONVILLE-SAINT-AGNE", "SICOVAL", 5), ("MURET", "LE MURETAIN AGGLO", 8),
+                     ("SAINT-GAUDENS", "CC COEUR ET COTEAUX DU COMMINGES", 12)],
+        "reservataires": [("PREFECTURE PRIORITAIRE", 24), ("PREFECTURE FONCTIONNAIRE", 5), ("ACTION LOGEMENT", 17),
+                          ("CILEO", 3), ("CONSEIL GENERAL", 7), ("TOULOUSE METROPOLE", 9),
+                          ("MAIRIE ESCALQUENS", 3), ("", 32)],
+        "zone": "tendue",
+    },
+    "rhone": {
+        "departement": "69",
+        "communes": [("DECINES-CHARPIEU", "METROPOLE DE LYON", 30), ("VAULX-EN-VELIN", "METROPOLE DE LYON", 40),
+                     ("VILLEFRANCHE-SUR-SAONE", "CA VILLEFRANCHE BEAUJOLAIS SAONE", 30)],
+        "reservataires": [("PREFECTURE PRIORITAIRE", 25), ("PREFECTURE FONCTIONNAIRE", 5), ("ACTION LOGEMENT", 20),
+                          ("CONSEIL DEPARTEMENTAL", 5), ("DECINES-CHARPIEU", 10), ("", 35)],
+        "zone": "tendue",
+    },
+    "ain": {
+        "departement": "01",
+        "communes": [("ORNEX", "PAYS DE GEX AGGLO", 20), ("BOURG-EN-BRESSE", "GRAND BOURG AGGLOMERATION", 50),
+                     ("OYONNAX", "HAUT-BUGEY AGGLOMERATION", 30)],
+        "reservataires": [("PREFECTURE PRIORITAIRE", 25), ("PREFECTURE FONCTIONNAIRE", 5), ("ACTION LOGEMENT", 20),
+                          ("CONSEIL DEPARTEMENTAL", 5), ("ORNEX", 10), ("", 35)],
+        "zone": "detendue",
+    },
+}
+HEADER = ["N° RPLS", "Réservataire du bien", "Commune", "EPCI", "Département", "En QPV", "Typologie du bien",
+          "Type de financement", "Collectif / Individuel", "Date de construction", "PMR", "Catégorie", "En vente",
+          "Démolition", "Taux de rotation moyen sur l'ensemble du parc du bailleur par département"]
+MOTIFS = ["violences_conjugales", "sans_logement", "logement_indigne", "sur_occupation", "handicap", "sortie_structure"]
+
+
+def _weighted(rng: random.Random, items: list[tuple]) -> tuple:
+    total = sum(w for *_, w in items)
+    pick = rng.random() * total
+    for item in items:
+        pick -= item[-1]
+        if pick < 0:
+            return item
+    return items[-1]
+
+
+@dataclass
+class Dwelling:
+    rpls: str
+    reservataire: str
+    commune: str
+    epci: str
+    qpv: bool
+    typologie: str
+    financement: str
+    eligible: bool
+
+
+def inventory(n: int, rng: random.Random, territory: dict, rate: str) -> tuple[str, list[Dwelling]]:
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
+    writer.writerow(HEADER)
+    dwellings = []
+    dep = territory["departement"]
+    for i in range(n):
+        commune, epci, _ = _weighted(rng, territory["communes"])
+        holder = _weighted(rng, territory["reservataires"])[0]
+        qpv = rng.random() < (0.35 if epci.startswith(("TOULOUSE", "METROPOLE")) else 0.15)
+        typologie = rng.choices(["T1", "T2", "T3", "T4", "T5", "T6"], [6, 22, 36, 26, 8, 2])[0]
+        financement = rng.choices(["PLUS", "PLAI", "PLS", "PLA", "PLI"], [58, 22, 12, 6, 2])[0]
+        genre = "Collectif" if rng.random() < 0.82 else "Individuel"
+        annee = rng.choice(range(1955, 2024))
+        pmr = rng.choices(["", "PMR", "UFR"], [90, 6, 4])[0]
+        categorie = rng.choices(["familial", "foyer", "residence_sociale", "etudiant"], [95, 2, 1.5, 1.5])[0]
+        vente = rng.random() < 0.01
+        demolition = rng.random() < 0.005
+        rpls = f"{dep}{i + 1:08d}"
+        writer.writerow([rpls, holder, commune, epci, dep, "En" if qpv else "Hors", typologie, financement, genre,
+                         annee, pmr, categorie, "oui" if vente else "non", "oui" if demolition else "non", rate])
+        eligible = categorie == "familial" and financement != "PLI" and not vente and not demolition
+        dwellings.append(Dwelling(rpls, holder, commune, epci, qpv, typologie, financement, eligible))
+    return buf.getvalue(), dwellings
+
+
+class _Log:
+    def __init__(self):
+        self.rows: list[tuple[dt.date, int, str]] = []
+        self.seq = 0
+
+    def add(self, date: dt.date, record: dict) -> str:
+        self.seq += 1
+        rid = f"E{self.seq}"
+        body = {"id": rid, "type": record.pop("type"), "date": date.isoformat(), **record}
+        self.rows.append((date, self.seq, json.dumps(body, ensure_ascii=False, separators=(", ", ": "))))
+        return rid
+
+
+def _household(rng: random.Random, n: int, reservataire: str) -> dict:
+    prioritaire = rng.random() < (0.75 if reservataire.startswith("PREFECTURE PRIO") else 0.22)
+    dalo = prioritaire and rng.random() < 0.2
+    m = {"id": f"M-{n}", "dalo": dalo, "prioritaire": prioritaire}
+    if prioritaire:
+        m["motif"] = rng.choice(MOTIFS)
+    if rng.random() >= 0.08:  # 8 % unknown quartiles
+        m["quartile"] = rng.choices([1, 2, 3, 4], [30, 28, 24, 18])[0]
+    m["mutation"] = rng.random() < 0.12
+    relogement = rng.choices([None, "anru", "lhi"], [96, 3, 1])[0]
+    m["relogement"] = relogement
+    m["salarie"] = rng.random() < (0.9 if "ACTION" in reservataire or reservataire == "CILEO" else 0.5)
+    return m
+
+
+def _offer(log: _Log, rng: random.Random, oid: int, d: Dwelling, start: dt.date, zone: str, counter: list[int],
+           holders: list[tuple]) -> None:
+    reservataire = d.reservataire if d.reservataire and rng.random() < 0.8 else _weighted(rng, holders)[0]
+    reservataire = reservataire or "bailleur"
+    offre = f"O-{oid}"
+    preavis = 1 if zone == "tendue" else 3
+    neuf = rng.random() < 0.03
+    day = start
+    if neuf:
+        log.add(day, {"type": "mise_en_service", "logement": d.rpls, "programme": f"P-{oid // 50}"})
+    else:
+        log.add(day, {"type": "liberation", "logement": d.rpls, "preavis_mois": preavis, "zone": zone})
+    day += dt.timedelta(days=rng.randint(0, 4))
+    info = {"commune": d.commune, "epci": d.epci, "qpv": d.qpv, "typologie": d.typologie,
+            "financement": d.financement}
+    mad = {"type": "mise_a_disposition", "offre": offre, "logement": d.rpls, "reservataire": reservataire,
+           "zone": zone, "logement_info": info}
+    if neuf:
+        mad["neuf"] = True
+    log.add(day, mad)
+    fate = rng.random()
+    if fate < 0.05:  # the réservataire cannot designate anyone
+        day += dt.timedelta(days=rng.randint(1, 6))
+        log.add(day, {"type": "impossibilite", "offre": offre, "motif": "aucun_candidat"})
+        day += dt.timedelta(days=rng.randint(1, 5))
+        log.add(day, {"type": "reprise", "offre": offre, "motif": "impossibilite",
+                      "imputer_au_reservataire": rng.random() < 0.5})
+        return
+    late = fate < 0.12
+    day += dt.timedelta(days=rng.randint(20, 40) if late else rng.randint(3, 15))
+    if fate < 0.08:  # deadline missed: the bailleur takes the dwelling back
+        log.add(day, {"type": "reprise", "offre": offre, "motif": "delai_depasse"})
+        return
+    size = rng.choices([1, 2, 3], [8, 12, 80])[0]
+    menages = []
+    for _ in range(size):
+        counter[0] += 1
+        menages.append(_household(rng, counter[0], reservataire))
+    log.add(day, {"type": "candidats", "offre": offre, "menages": menages})
+    day += dt.timedelta(days=rng.randint(7, 25))
+    ranked = list(menages)
+    if rng.random() < 0.02:  # a decision entered by mistake, then cancelled
+        wrong = log.add(day, {"type": "caleol", "offre": offre, "menage": ranked[0]["id"],
+                              "decision": "non_attribution"})
+        log.add(day, {"type": "annulation", "cible": wrong, "motif": "saisie erronée"})
+    for rank, m in enumerate(ranked, 1):
+        decision = rng.choices(["attribution", "non_attribution", "irrecevable"], [88, 10, 2])[0]
+        log.add(day, {"type": "caleol", "offre": offre, "menage": m["id"], "decision": decision, "rang": rank})
+        if decision != "attribution":
+            continue
+        answer_day = day + dt.timedelta(days=rng.randint(2, 9))
+        roll = rng.random()
+        if roll < 0.14:
+            log.add(answer_day, {"type": "reponse", "offre": offre, "menage": m["id"], "reponse": "refus",
+                                 "adaptee": rng.random() < 0.7})
+            continue
+        if roll < 0.17:  # silence: a refusal inferred after the legal delay (R441-10)
+            continue
+        log.add(answer_day, {"type": "reponse", "offre": offre, "menage": m["id"], "reponse": "acceptation"})
+        lease = answer_day + dt.timedelta(days=rng.randint(7, 30))
+        log.add(lease, {"type": "bail", "offre": offre, "menage": m["id"]})
+        return
+    day += dt.timedelta(days=rng.randint(30, 35))
+    log.add(day, {"type": "reprise", "offre": offre, "motif": "refus_tous"})
+
+
+def generate(dwellings: int, events: int, seed: int, territory: str = "haute-garonne", year: int = 2024,
+             rules: str | None = None) -> tuple[str, str]:
+    """(inventory CSV text, event log JSONL text), deterministic for a seed."""
+    if territory not in TERRITORIES:
+        raise ValueError(f"territoire « {territory} » inconnu : attendu {', '.join(TERRITORIES)}")
+    if dwellings < 1 or events < 1:
+        raise ValueError("--dwellings et --events : attendu des nombres positifs")
+    rng = random.Random(seed)
+    spec = TERRITORIES[territory]
+    rate = f"{rng.choice(range(700, 1000)) / 100:.2f}".replace(".", ",") + " %"
+    inventory_text, stock = inventory(dwellings, rng, spec, rate)
+    eligible = [d for d in stock if d.eligible] or stock
+    offers_needed = math.ceil(events / 6) + 1
+    rounds = math.ceil(offers_needed / len(eligible))
+    window = max(1, 300 // rounds)
+    order = list(range(len(eligible)))
+    rng.shuffle(order)
+    log = _Log()
+    counter = [0]
+    oid = 0
+    first = dt.date(year, 1, 2)
+    while log.seq < events:
+        rnd, slot = divmod(oid, len(eligible))
+        start = first + dt.timedelta(days=rnd * window + rng.randint(0, max(0, window - 60)))
+        _offer(log, rng, oid + 1, eligible[order[slot]], start, spec["zone"], counter, spec["reservataires"])
+        oid += 1
+    kept = sorted(log.rows[:events])
+    lines = [json.dumps({"type": "exercice", "annee": year, "regles": rules or territory,
+                         "bailleur": "bailleur-synthetique"}, ensure_ascii=False, separators=(", ", ": "))]
+    lines += [text for _, _, text in kept]
+    return inventory_text, "\n".join(lines) + "\n"
+
+
+def write(dwellings: int, events: int, seed: int, out_dir: Path, territory: str = "haute-garonne",
+          year: int = 2024) -> tuple[Path, Path]:
+    inventory_text, events_text = generate(dwellings, events, seed, territory, year)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    inv_path, ev_path = out_dir / "inventaire.csv", out_dir / "evenements.jsonl"
+    inv_path.write_bytes(inventory_text.encode("utf-8-sig"))
+    ev_path.write_text(events_text, encoding="utf-8", newline="\n")
+    return inv_path, ev_path
