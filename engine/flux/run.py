@@ -18,7 +18,7 @@ from engine.flux import assiette as asst
 from engine.flux import audit as aud
 from engine.flux import rotation as rot
 from engine.flux.theoretical import Figures, compute, deductions_in_force, flux_params
-from engine.inputs.inventory import Inventory, iter_inventory
+from engine.inputs.inventory import Inventory, read_inventory
 from engine.problems import BadInput, Problem
 from engine.report.text import fr_percent
 from engine.ruleset.inherit import RuleSet, load_ruleset
@@ -59,11 +59,9 @@ def run(opts: FluxOptions) -> tuple[dict, bool]:
     inv = None
     assiette = None
     if opts.inventory is not None:
-        inv = Inventory(str(opts.inventory), "", "", {})
+        inv = read_inventory(opts.inventory, bailleur=opts.bailleur, skip_invalid=opts.skip_invalid)
         rules = asst.AssietteRules(ruleset, on, opts.use_durable)
-        assiette = asst.build(iter_inventory(opts.inventory, bailleur=opts.bailleur, inventory=inv), rules, registry)
-        if inv.problems and not opts.skip_invalid:
-            raise BadInput(inv.problems)
+        assiette = asst.build_columns(inv, rules, registry)
         remarques += inv.warnings
     has_column = inv is not None and "reservataire" in inv.columns.values()
     if inv is not None and not has_column:
@@ -279,6 +277,6 @@ def _inventory_record(inv: Inventory | None) -> dict | None:
         return None
     lines = sorted({p.ligne for p in inv.problems})
     return {"fichier": inv.path, "encodage": inv.encoding, "separateur": inv.delimiter, "lus": inv.lus,
-            "retenus": inv.lus - len(lines), "rejetes": len(lines),
+            "retenus": len(inv), "rejetes": len(lines),
             "rejets": [{"fichier": p.fichier, "ligne": p.ligne, "motif": p.message} for p in inv.problems],
             "colonnes": inv.columns}

@@ -18,13 +18,16 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import gc
 import io
 import re
-from collections.abc import Iterator
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 
 from engine.inputs.values import parse_bool, parse_date, parse_qpv, parse_typologie
@@ -129,14 +132,26 @@ PARSERS = {
 
 @dataclass
 class Inventory:
+    """The valid rows of an inventory as read, with each column's distinct texts parsed once.
+
+    ``column(key)`` gives one typed value per row; ``groups(keys)`` counts
+    the rows per distinct combination of typed values without building a
+    value per row (what ``flux`` needs on a 200 000-row table).
+    """
+
     path: str
-    encoding: str
-    delimiter: str
-    columns: dict[str, str]  # header as written → contract column or ``autres.<name>``
-    rows: list[dict] = field(default_factory=list)
+    encoding: str = ""
+    delimiter: str = ""
+    columns: dict[str, str] = field(default_factory=dict)  # header as written → contract column or ``autres.<nom>``
+    index: dict[str, int] = field(default_factory=dict)  # fact key (``logement.*``) → cell index in a row
+    parsed: dict[str, dict] = field(default_factory=dict)  # fact key → {cell text: typed value}
+    constant: dict[str, object] = field(default_factory=dict)  # fact key → value of every row (no such column)
+    data: list[list[str]] = field(default_factory=list)  # valid rows as read
+    lines: list[int] = field(default_factory=list)  # file line of each valid row
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     lus: int = 0
+    _rows: list[dict] | None = None
 
     @property
     def rejetes(self) -> int:
@@ -145,6 +160,57 @@ class Inventory:
     @property
     def has_id_column(self) -> bool:
         return "rpls_id" in self.columns.values()
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def has(self, key: str) -> bool:
+        return key in self.index
+
+    def keys(self) -> list[str]:
+        return list(dict.fromkeys([*self.index, *self.constant, "logement.rpls_id"]))
+
+    def _typed(self, key: str) -> dict:
+        mapping = self.parsed.get(key)
+        if mapping is None:  # a text column: stripped, empty = None
+            cells = set(map(itemgetter(self.index[key]), self.data))
+            mapping = self.parsed[key] = {cell: cell.strip() or None for cell in cells}
+        return mapping
+
+    def column(self, key: str) -> list:
+        """One value per valid row (None for every row when the inventory has no such column)."""
+        if key == "logement.rpls_id" and key not in self.index:
+            return [f"L{line}" for line in self.lines]
+        if key in self.index:
+            return list(map(self._typed(key).__getitem__, map(itemgetter(self.index[key]), self.data)))
+        return [self.constant.get(key)] * len(self.data)
+
+    def groups(self, keys: list[str]) -> Counter:
+        """Rows counted per distinct tuple of typed values of ``keys``."""
+        present = [k for k in keys if k in self.index]
+        if not present:
+            raw = Counter({(): len(self.data)})
+        else:
+            getter = itemgetter(*(self.index[k] for k in present))
+            raw = Counter(map(getter, self.data))
+            if len(present) == 1:
+                raw = Counter({(value,): n for value, n in raw.items()})
+        maps = {k: self._typed(k) for k in present}
+        out: Counter = Counter()
+        for cells, n in raw.items():
+            by_key = dict(zip(present, cells, strict=True))
+            out[tuple(maps[k][by_key[k]] if k in maps else self.constant.get(k) for k in keys)] += n
+        return out
+
+    @property
+    def rows(self) -> list[dict]:
+        """Valid rows as ``logement.*`` fact dicts (built on first use)."""
+        if self._rows is None:
+            keys = self.keys()
+            columns = [self.column(k) for k in keys]
+            self._rows = [dict(zip(keys, vals, strict=True), _ligne=line)
+                          for vals, line in zip(zip(*columns, strict=True), self.lines, strict=True)]
+        return self._rows
 
 
 def decode(raw: bytes, name: str) -> tuple[str, str]:
@@ -170,24 +236,29 @@ def sniff_delimiter(first_line: str) -> str:
     return max(counts, key=lambda d: (counts[d], d == ";"))
 
 
-def iter_inventory(path: Path, shown: str | None = None, bailleur: str | None = None,
-                   inventory: Inventory | None = None) -> Iterator[dict]:
-    """Yield one ``logement.*`` fact dict per valid row; problems and warnings go to ``inventory``."""
-    name = shown or str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise BadInput([Problem(name, 0, f"inventaire illisible ({exc.strerror})")]) from None
-    text, encoding = decode(raw, name)
-    del raw
-    first = text.split("\n", 1)[0]
-    delimiter = sniff_delimiter(first)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = next(reader, None)
-    if not header:
-        raise BadInput([Problem(name, 1, "inventaire vide : attendu une ligne d'en-tête (N° RPLS, Réservataire…)")])
-    columns: dict[str, str] = {}
-    mapping: list[tuple[int, str, str]] = []
+def _parse_distinct(key: str, cells: set, default, bailleur: str | None) -> tuple[dict, dict[str, str]]:
+    """{cell text: typed value} for the distinct texts of one column; {text: error} for unreadable ones."""
+    parser = PARSERS.get(key)
+    if key == "bailleur":
+        default = bailleur
+    parsed: dict[str, object] = {}
+    bad: dict[str, str] = {}
+    for text in cells:
+        cell = text.strip()
+        if not cell:
+            parsed[text] = default
+        elif parser is None:
+            parsed[text] = cell
+        else:
+            try:
+                parsed[text] = parser(cell)
+            except ValueError as exc:
+                bad[text] = str(exc)
+                parsed[text] = None
+    return parsed, bad
+
+
+def _header(name: str, header: list[str], inv: Inventory) -> dict[str, str]:
     seen: dict[str, str] = {}
     for index, title in enumerate(header):
         title = title.strip()
@@ -200,70 +271,122 @@ def iter_inventory(path: Path, shown: str | None = None, bailleur: str | None = 
         if column:
             seen[column] = title
         key = column or f"autres.{re.sub(r'[^a-z0-9]+', '_', normalise_name_keep(title)).strip('_')}"
-        columns[title] = key
-        mapping.append((index, key, title))
-    inv = inventory if inventory is not None else Inventory(name, encoding, delimiter, columns)
-    inv.encoding, inv.delimiter, inv.columns = encoding, delimiter, columns
-    has_id = "rpls_id" in seen
-    if not has_id:
-        inv.warnings.append(f"{name}: pas de colonne d'identifiant (N° RPLS, Clé local…) : les logements sont "
-                            "identifiés par leur numéro de ligne (L2, L3…)")
-    ids: dict[str, int] = {}
-    width = len(header)
-    for row in reader:
-        line = reader.line_num
-        if not any(cell.strip() for cell in row):
-            continue
-        inv.lus += 1
-        if len(row) > width and any(cell.strip() for cell in row[width:]):
-            inv.problems.append(Problem(name, line, f"{len(row)} valeurs pour {width} colonnes : vérifiez le "
-                                                    f"séparateur « {delimiter} » et les guillemets"))
-            continue
-        facts, errors = _row_facts(row, mapping)
-        rid = facts.get("logement.rpls_id")
-        if has_id and not rid:
-            errors.append(f"identifiant manquant dans la colonne « {seen['rpls_id']} »")
-        elif not has_id:
-            rid = facts["logement.rpls_id"] = f"L{line}"
-        if rid and rid in ids:
-            errors.append(f"logement « {rid} » en double (déjà ligne {ids[rid]})")
-        if errors:
-            inv.problems.extend(Problem(name, line, message) for message in errors)
-            continue
-        ids[rid] = line
-        if bailleur and not facts.get("logement.bailleur"):
-            facts["logement.bailleur"] = bailleur
-        facts["_ligne"] = line
-        yield facts
+        inv.columns[title] = key
+        inv.index[f"logement.{key}"] = index
+    return seen
 
 
-def _row_facts(row: list[str], mapping: list[tuple[int, str, str]]) -> tuple[dict, list[str]]:
-    facts: dict = {}
-    errors: list[str] = []
-    for index, key, title in mapping:
-        cell = row[index].strip() if index < len(row) else ""
-        parser = PARSERS.get(key)
-        if parser is None:
-            facts[f"logement.{key}"] = cell or None
-            continue
-        if not cell:
-            facts[f"logement.{key}"] = None
-            continue
-        try:
-            facts[f"logement.{key}"] = parser(cell)
-        except ValueError as exc:
-            errors.append(f"colonne « {title} » : {exc}")
-    for key, default in DEFAULTS.items():
-        if facts.get(f"logement.{key}") is None:
-            facts[f"logement.{key}"] = default
-    return facts, errors
+def _check_ids(inv: Inventory, title: str, bad_rows: dict[int, list[str]]) -> None:
+    index = inv.index["logement.rpls_id"]
+    distinct = set(map(itemgetter(index), inv.data))
+    if len(distinct) == len(inv.data) and min(map(len, distinct), default=1) > 0 \
+            and len(set(map(str.strip, distinct))) == len(distinct) and not any(map(str.isspace, distinct)):
+        return
+    first: dict[str, int] = {}
+    for i, cell in enumerate(map(itemgetter(index), inv.data)):
+        rid = cell.strip()
+        if not rid:
+            bad_rows.setdefault(i, []).append(f"identifiant manquant dans la colonne « {title} »")
+        elif rid in first:
+            bad_rows.setdefault(i, []).append(f"logement « {rid} » en double (déjà ligne {inv.lines[first[rid]]})")
+        else:
+            first[rid] = i
+
+
+def _data_rows(reader, text: str, width: int, name: str, inv: Inventory) -> None:
+    """Data rows and their file lines; blank lines skipped, rows wider than the header reported,
+    shorter ones padded."""
+    rows = list(reader)
+    physical = text.count("\n") + (0 if text.endswith("\n") else 1)
+    if physical == len(rows) + 1:  # no quoted line breaks: row i is on line i + 2
+        lines = list(range(2, len(rows) + 2))
+    else:  # re-read to learn each row's line
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=inv.delimiter)
+        next(reader)
+        lines = [reader.line_num for _ in reader]
+    if rows and (min(map(len, rows)) != width or max(map(len, rows)) != width or not all(map(any, rows))):
+        kept_rows, kept_lines = [], []
+        for row, line in zip(rows, lines, strict=True):
+            if not any(row):
+                continue
+            if len(row) > width and any(cell.strip() for cell in row[width:]):
+                inv.problems.append(Problem(name, line, f"{len(row)} valeurs pour {width} colonnes : vérifiez le "
+                                                        f"séparateur « {inv.delimiter} » et les guillemets"))
+                inv.lus += 1
+                continue
+            kept_rows.append(row + [""] * (width - len(row)) if len(row) < width else row)
+            kept_lines.append(line)
+        rows, lines = kept_rows, kept_lines
+    inv.lus += len(rows)
+    inv.data, inv.lines = rows, lines
+
+
+@contextlib.contextmanager
+def _gc_paused():
+    """Millions of small strings are allocated and all kept: the cyclic collector has nothing to find."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def read_inventory(path: Path, shown: str | None = None, bailleur: str | None = None,
                    skip_invalid: bool = False) -> Inventory:
-    """The whole inventory in memory (for ``evaluate --inventory`` and the annex tables)."""
-    inv = Inventory(shown or str(path), "", "", {})
-    inv.rows = list(iter_inventory(path, shown, bailleur, inv))
+    """Read and check every row; each column's distinct texts are parsed once.
+
+    Bad rows stop the run with every problem as ``FILE:LINE``, or with
+    ``skip_invalid`` are listed in ``problems`` and left out.
+    """
+    with _gc_paused():
+        return _read(path, shown, bailleur, skip_invalid)
+
+
+def _read(path: Path, shown: str | None, bailleur: str | None, skip_invalid: bool) -> Inventory:
+    name = shown or str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise BadInput([Problem(name, 0, f"inventaire illisible ({exc.strerror})")]) from None
+    text, encoding = decode(raw, name)
+    del raw
+    delimiter = sniff_delimiter(text.split("\n", 1)[0])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = next(reader, None)
+    if not header:
+        raise BadInput([Problem(name, 1, "inventaire vide : attendu une ligne d'en-tête (N° RPLS, Réservataire…)")])
+    inv = Inventory(name, encoding, delimiter)
+    seen = _header(name, header, inv)
+    _data_rows(reader, text, len(header), name, inv)
+    bad_rows: dict[int, list[str]] = {}
+    titles = {f"logement.{v}": k for k, v in inv.columns.items()}
+    for key, index in inv.index.items():
+        column = key.removeprefix("logement.")
+        if column not in PARSERS and column not in DEFAULTS and column != "bailleur":
+            continue  # text columns are stripped on first use
+        parsed, bad = _parse_distinct(column, set(map(itemgetter(index), inv.data)), DEFAULTS.get(column), bailleur)
+        inv.parsed[key] = parsed
+        for i, cell in enumerate(map(itemgetter(index), inv.data)) if bad else ():
+            if cell in bad:
+                bad_rows.setdefault(i, []).append(f"colonne « {titles[key]} » : {bad[cell]}")
+    if "rpls_id" in seen:
+        _check_ids(inv, seen["rpls_id"], bad_rows)
+    else:
+        inv.warnings.append(f"{name}: pas de colonne d'identifiant (N° RPLS, Clé local…) : les logements sont "
+                            "identifiés par leur numéro de ligne (L2, L3…)")
+    for column, default in DEFAULTS.items():
+        if f"logement.{column}" not in inv.index:
+            inv.constant[f"logement.{column}"] = default
+    if bailleur and "logement.bailleur" not in inv.index:
+        inv.constant["logement.bailleur"] = bailleur
+    for i, messages in sorted(bad_rows.items()):
+        inv.problems += [Problem(name, inv.lines[i], message) for message in messages]
+    if bad_rows:
+        inv.data = [row for i, row in enumerate(inv.data) if i not in bad_rows]
+        inv.lines = [line for i, line in enumerate(inv.lines) if i not in bad_rows]
+    inv.problems.sort(key=lambda p: p.ligne)
     if inv.problems and not skip_invalid:
         raise BadInput(inv.problems)
     return inv

@@ -43,3 +43,19 @@ def test_durable_and_plain_agree_and_nothing_is_lost(rows):
     assert fast == counts(rows, use_durable=False, plain=True)
     logements, eligibles, exclus, _ = fast
     assert logements == eligibles + sum(exclus.values()) == len(rows)
+
+
+def test_grouped_fast_path_equals_row_by_row_on_a_generated_inventory(tmp_path):
+    from engine.flux.assiette import build_columns
+    from engine.generate import generate
+    from engine.inputs.inventory import read_inventory
+
+    path = tmp_path / "inventaire.csv"
+    path.write_bytes(generate(3000, 10, 9)[0].encode("utf-8-sig"))
+    inv = read_inventory(path)
+    rules, registry = AssietteRules(RULESET, ON, False), Registry(RULESET)
+    fast = build_columns(inv, rules, registry)
+    slow = build(inv.rows, rules, registry, plain=True)
+    for name in ("logements", "eligibles", "exclus", "par_reservataire", "tous_par_reservataire", "programmes",
+                 "taux_inventaire"):
+        assert getattr(fast, name) == getattr(slow, name), name
