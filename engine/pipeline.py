@@ -13,6 +13,7 @@ from engine.counting.decide import Decider, Decision, base_of
 from engine.counting.lifecycle import Lifecycle, Offer, replay
 from engine.counting.registry import Registry, Reservataire
 from engine.flux.theoretical import objective_from_annexe
+from engine.gcpause import gc_paused
 from engine.inputs.events import EventLog, read_events
 from engine.inputs.values import logement_facts
 from engine.problems import BadInput, Problem
@@ -43,6 +44,12 @@ class Evaluation:
 def evaluate_file(path: Path, rules: str | None = None, year: int | None = None, skip_invalid: bool = False,
                   previous: dict | None = None, inventory: dict | None = None, bailleur: str | None = None,
                   use_durable: bool = True, shown: str | None = None) -> Evaluation:
+    with gc_paused():
+        return _evaluate_file(path, rules, year, skip_invalid, previous, inventory, bailleur, use_durable, shown)
+
+
+def _evaluate_file(path: Path, rules: str | None, year: int | None, skip_invalid: bool, previous: dict | None,
+                   inventory: dict | None, bailleur: str | None, use_durable: bool, shown: str | None) -> Evaluation:
     log = read_events(path, shown)
     invalid = list(log.problems)
     if invalid and not skip_invalid:

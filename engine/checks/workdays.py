@@ -70,8 +70,10 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month + 1, min(day.day, last))
 
 
+@lru_cache(maxsize=65536)
 def due(start: dt.date, number: int, unit: str, backwards: bool = False, subdiv: str | None = None) -> Due:
-    """Deadline ``number`` ``unit`` after (or before) ``start``."""
+    """Deadline ``number`` ``unit`` after (or before) ``start`` (a pure function: cached, a year of offers
+    has a few hundred distinct start dates)."""
     step = -ONE if backwards else ONE
     skipped: list[dt.date] = []
     if unit in ("jours_ouvres", "jours_ouvrables"):

@@ -18,9 +18,7 @@ True
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import gc
 import io
 import re
 from collections import Counter
@@ -30,6 +28,7 @@ from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
 
+from engine.gcpause import gc_paused
 from engine.inputs.values import parse_bool, parse_date, parse_qpv, parse_typologie
 from engine.problems import BadInput, Problem
 from engine.ruleset.inherit import normalise_name
@@ -321,18 +320,6 @@ def _data_rows(reader, text: str, width: int, name: str, inv: Inventory) -> None
     inv.data, inv.lines = rows, lines
 
 
-@contextlib.contextmanager
-def _gc_paused():
-    """Millions of small strings are allocated and all kept: the cyclic collector has nothing to find."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def read_inventory(path: Path, shown: str | None = None, bailleur: str | None = None,
                    skip_invalid: bool = False) -> Inventory:
     """Read and check every row; each column's distinct texts are parsed once.
@@ -340,7 +327,7 @@ def read_inventory(path: Path, shown: str | None = None, bailleur: str | None = 
     Bad rows stop the run with every problem as ``FILE:LINE``, or with
     ``skip_invalid`` are listed in ``problems`` and left out.
     """
-    with _gc_paused():
+    with gc_paused():
         return _read(path, shown, bailleur, skip_invalid)
 
 
