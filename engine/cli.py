@@ -252,6 +252,92 @@ def generate(dwellings: int = typer.Option(1000, "--dwellings", help="Logements 
     print(f"{inv} : {dwellings} logements\n{ev} : {events} enregistrements (graine {seed}, {territoire}, {year})")
 
 
+class ReportFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+    html = "html"
+
+
+def _render(result: dict, format: ReportFormat, output: Optional[Path], module, tableur: bool,
+            html_render=None) -> None:
+    if format == ReportFormat.json:
+        write_output(module.to_json(result), output)
+    elif format == ReportFormat.csv:
+        text = module.to_csv(result, tableur)
+        if output:
+            output.write_text(text, encoding="utf-8", newline="")
+        else:
+            sys.stdout.write(text)
+    elif format == ReportFormat.markdown:
+        write_output(module.to_markdown(result), output)
+    elif format == ReportFormat.html:
+        write_output((html_render or module.to_html)(result), output)
+    else:
+        console = Console(file=output.open("w", encoding="utf-8") if output else None, width=180)
+        module.to_table(result, console)
+
+
+@app.command()
+@guarded
+def compare(events: Optional[Path] = typer.Argument(None, help="Journal d'événements JSONL (sans journal : flux "
+                                                                "théorique de l'inventaire)"),
+            rules: list[str] = typer.Option(..., "--rules", help="Règles ou scénario (au moins deux, répétable)"),
+            inventory: Optional[Path] = typer.Option(None, "--inventory", help="Inventaire CSV"),
+            year: Optional[int] = typer.Option(None, "--year"),
+            reservataire: list[str] = typer.Option([], "--reservataire", help="Flux : réservataire (répétable)"),
+            eligibles: Optional[int] = typer.Option(None, "--eligibles", help="Flux : logements éligibles"),
+            rotation: Optional[str] = typer.Option(None, "--rotation", help="Flux : taux de rotation donné"),
+            deduction: list[str] = typer.Option([], "--deduction", help="Flux : volume déduit, ex. mutations=450"),
+            format: ReportFormat = typer.Option(ReportFormat.table, "--format"),
+            output: Optional[Path] = typer.Option(None, "--output"),
+            tableur: bool = typer.Option(False, "--tableur", help="CSV pour tableur français (; virgule décimale, BOM)"),
+            skip_invalid: bool = typer.Option(False, "--skip-invalid"),
+            fail_on_diff: bool = typer.Option(False, "--fail-on-diff", help="Code 1 si les scénarios diffèrent")):
+    """Compare des jeux de règles ou scénarios sur les mêmes données : chiffres, règles, obligations, décisions."""
+    from engine.compare import compare_events, compare_flux
+    from engine.exitcodes import EXIT_UNMET
+    from engine.flux.run import FluxOptions
+    from engine.problems import Problem
+    from engine.report import bilanreport, comparereport
+
+    if len(rules) < 2:
+        raise BadInput([Problem("--rules", 0, "au moins deux jeux de règles à comparer (--rules A --rules B)")])
+    if events is not None:
+        rows, _ = _inventory_rows(inventory, skip_invalid)
+        result = compare_events(events, list(rules), year, rows, skip_invalid)
+    else:  # theoretical flux: from the inventory, --eligibles or the conventions' Annexe 1
+        base = FluxOptions(inventory=inventory, year=year, reservataires=list(reservataire), eligibles=eligibles,
+                           rotation=_rate_option("--rotation", rotation), deductions=_deductions(deduction),
+                           skip_invalid=skip_invalid)
+        result = compare_flux(base, list(rules))
+    _render(result, format, output, comparereport, tableur, bilanreport.compare_html)
+    raise typer.Exit(EXIT_UNMET if fail_on_diff and result["difference"] else EXIT_OK)
+
+
+@app.command()
+@guarded
+def bilan(events: Path = typer.Argument(..., help="Journal d'événements JSONL de l'année"),
+          rules: Optional[str] = typer.Option(None, "--rules"),
+          year: Optional[int] = typer.Option(None, "--year"),
+          inventory: Optional[Path] = typer.Option(None, "--inventory", help="Inventaire CSV (parc éligible, "
+                                                                             "attributs des logements)"),
+          previous: Optional[Path] = typer.Option(None, "--previous", help="Résultat JSON de l'an dernier (report)"),
+          format: ReportFormat = typer.Option(ReportFormat.table, "--format"),
+          output: Optional[Path] = typer.Option(None, "--output"),
+          tableur: bool = typer.Option(False, "--tableur", help="CSV pour tableur français (; virgule décimale, BOM)"),
+          skip_invalid: bool = typer.Option(False, "--skip-invalid")):
+    """Bilan annuel (CCH R441-5-1, art. 7) par réservataire et pour le bailleur, avec graphiques en HTML."""
+    from engine.bilan import bilan as build_bilan
+    from engine.pipeline import evaluate_file
+    from engine.report import bilanreport
+
+    rows, inv = _inventory_rows(inventory, skip_invalid)
+    evaluation = evaluate_file(events, rules, year, skip_invalid, _previous(previous), rows)
+    _render(build_bilan(evaluation, inv), format, output, bilanreport, tableur)
+
+
 @rules_app.command("validate")
 @guarded
 def rules_validate(paths: list[Path] = typer.Argument(None, help="Fichiers ou dossiers (défaut : tout rules/)")):
