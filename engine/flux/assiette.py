@@ -96,14 +96,22 @@ def build(rows: Iterable[dict], rules: AssietteRules, registry: Registry, plain:
     return out
 
 
-def build_columns(inv: Inventory, rules: AssietteRules, registry: Registry) -> Assiette:
+def build_columns(inv: Inventory, rules: AssietteRules, registry: Registry, programmes: bool = True) -> Assiette:
     """The fast path, same result as :func:`build`: rows grouped by the values the count depends on
-    (réservataire, rate, programme and the fields the rules read), each group decided once."""
+    (réservataire and the fields the rules read), each group decided once; the rotation-rate column and the
+    programmes (droits acquis only, ``programmes=False`` skips them) are counted on their own."""
     fields = rules.fields
-    programme = next((k for k in PROGRAMME_COLUMNS if inv.has(k)), "logement.autres.programme")
+    keys = ["logement.reservataire", *fields]
+    programme = next((k for k in PROGRAMME_COLUMNS if inv.has(k)), None)
+    if programmes and programme is not None:
+        keys.append(programme)
     out = Assiette()
     resolved: dict = {}
-    groups = inv.groups(["logement.reservataire", "logement.rotation_rate", programme, *fields])
-    for (name, rate, prog, *values), n in groups.items():
-        _count(out, rules, registry, resolved, name, rate, prog, dict(zip(fields, values, strict=True)), n, False)
+    for (name, *values), n in inv.groups(keys).items():
+        prog = values.pop() if len(keys) > len(fields) + 1 else None
+        _count(out, rules, registry, resolved, name, None, prog, dict(zip(fields, values, strict=True)), n, False)
+    if inv.has("logement.rotation_rate"):
+        for (rate,), n in inv.groups(["logement.rotation_rate"]).items():
+            if rate is not None:
+                out.taux_inventaire[rate] += n
     return out

@@ -61,7 +61,9 @@ def run(opts: FluxOptions) -> tuple[dict, bool]:
     if opts.inventory is not None:
         inv = read_inventory(opts.inventory, bailleur=opts.bailleur, skip_invalid=opts.skip_invalid)
         rules = asst.AssietteRules(ruleset, on, opts.use_durable)
-        assiette = asst.build_columns(inv, rules, registry)
+        _, fp = flux_params(ruleset, on)
+        droits_acquis = bool(fp and (fp.methode == "droits_acquis" or fp.droits_acquis))
+        assiette = asst.build_columns(inv, rules, registry, programmes=droits_acquis)
         remarques += inv.warnings
     has_column = inv is not None and "reservataire" in inv.columns.values()
     if inv is not None and not has_column:

@@ -278,9 +278,8 @@ def _header(name: str, header: list[str], inv: Inventory) -> dict[str, str]:
 def _check_ids(inv: Inventory, title: str, bad_rows: dict[int, list[str]]) -> None:
     index = inv.index["logement.rpls_id"]
     distinct = set(map(itemgetter(index), inv.data))
-    if len(distinct) == len(inv.data) and min(map(len, distinct), default=1) > 0 \
-            and len(set(map(str.strip, distinct))) == len(distinct) and not any(map(str.isspace, distinct)):
-        return
+    if len(distinct) == len(inv.data) and "" not in distinct and not any(map(str.isspace, distinct)):
+        return  # ids written with surrounding spaces are told apart here, and stripped when read
     first: dict[str, int] = {}
     for i, cell in enumerate(map(itemgetter(index), inv.data)):
         rid = cell.strip()
@@ -303,7 +302,7 @@ def _data_rows(reader, text: str, width: int, name: str, inv: Inventory) -> None
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=inv.delimiter)
         next(reader)
         lines = [reader.line_num for _ in reader]
-    if rows and (min(map(len, rows)) != width or max(map(len, rows)) != width or not all(map(any, rows))):
+    if rows and (min(map(len, rows)) != width or max(map(len, rows)) != width or [""] * width in rows):
         kept_rows, kept_lines = [], []
         for row, line in zip(rows, lines, strict=True):
             if not any(row):
