@@ -265,12 +265,13 @@ def obligations_of(ruleset: RuleSet, on: dt.date, res: Reservataire, attribution
                    flux_total: int) -> list[dict]:
     facts = _reservataire_facts(res)
     out = []
+    items_of: dict[str, list[Item]] = {}
     for rule in ruleset.of("obligation"):
         if rule.at(on) is None or evaluate(rule.rule.applicable_a, facts) is not True:
             continue
-        population = {"attributions": attributions, "baux": baux, "decompte": counted}[rule.rule.population]
-        if rule.rule.mesure == "part_du_flux":
-            population = counted
-        items = [Item({**e.facts, **menage_facts(e.offer.menage_retenu())}) for e in population]
-        out.append(assess(rule, on, items, flux_total))
+        name = "decompte" if rule.rule.mesure == "part_du_flux" else rule.rule.population
+        if name not in items_of:
+            population = {"attributions": attributions, "baux": baux, "decompte": counted}[name]
+            items_of[name] = [Item({**e.facts, **menage_facts(e.offer.menage_retenu())}) for e in population]
+        out.append(assess(rule, on, items_of[name], flux_total))
     return out

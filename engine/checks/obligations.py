@@ -22,6 +22,26 @@ class Item:
     facts: dict
 
 
+def memoised(cond):
+    """``evaluate(cond, facts)`` cached on the values of the fields ``cond`` reads (it depends on nothing else)."""
+    if cond is None:
+        return lambda facts: True
+    fields = tuple(dict.fromkeys(cond.fields()))
+    cache: dict = {}
+
+    def run(facts: dict):
+        key = tuple(facts.get(f) for f in fields)
+        try:
+            return cache[key]
+        except KeyError:
+            result = cache[key] = evaluate(cond, facts)
+            return result
+        except TypeError:  # an unhashable value: evaluate directly
+            return evaluate(cond, facts)
+
+    return run
+
+
 def _ratio(num: int, den: int) -> float | None:
     return float(Fraction(num, den)) if den else None
 
@@ -31,20 +51,21 @@ def assess(rule: EffectiveRule, on: dt.date, items: list[Item], flux_total: int 
     r = rule.rule
     base = {"id": rule.id, "libelle": r.libelle, "source": r.source, "cible": float(params.cible),
             "sens": params.sens}
+    numerateur, denominateur = memoised(r.numerateur), memoised(r.denominateur)
     if r.mesure == "part_du_flux":
         num_known = num_max = 0
         for item in items:
-            verdict = True if r.numerateur is None else evaluate(r.numerateur, item.facts)
+            verdict = numerateur(item.facts)
             num_known += verdict is True
             num_max += verdict is not False
         return _verdict(base, num_known, num_max, flux_total or 0, flux_total or 0, params)
     num = den = could_num = could_den_false = 0
     unknown = 0
     for item in items:
-        in_den = True if r.denominateur is None else evaluate(r.denominateur, item.facts)
+        in_den = denominateur(item.facts)
         if in_den is False:
             continue
-        in_num = evaluate(r.numerateur, item.facts)
+        in_num = numerateur(item.facts)
         if in_den is True and in_num is not None:
             den += 1
             num += in_num

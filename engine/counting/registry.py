@@ -35,9 +35,17 @@ class Registry:
             if rule.delegue_a:
                 self.delegation.add_edge(r.id, rule.delegue_a)
         self.unknown: dict[str, str] = {}
+        self._seen: dict[tuple, Reservataire] = {}
 
     def resolve(self, name: str | None, type_hint: str | None = None) -> Reservataire:
         """The registry entry for a name as written (alias, id, any case); unknown names are kept."""
+        key = (name, type_hint)
+        found = self._seen.get(key)
+        if found is None:
+            found = self._seen[key] = self._resolve(name, type_hint)
+        return found
+
+    def _resolve(self, name: str | None, type_hint: str | None) -> Reservataire:
         if name is None or not str(name).strip():
             return self.by_id.get("bailleur") or Reservataire("bailleur", "bailleur", "directe", "Bailleur")
         key = normalise_name(name)

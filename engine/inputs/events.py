@@ -99,10 +99,11 @@ def read_events(path: Path, shown: str | None = None) -> EventLog:
                 problems.append(Problem(name, lineno, f"JSON invalide ({exc.msg}) : attendu un objet par ligne, "
                                                       f"par exemple {{\"type\": \"bail\", \"date\": \"2024-04-15\", ...}}"))
                 continue
-            message = check_record(obj)
-            if message:
-                problems.append(Problem(name, lineno, message))
-                continue
+            if not valid(obj):  # the fast check failed: the detailed one says why
+                message = check_record(obj)
+                if message:
+                    problems.append(Problem(name, lineno, message))
+                    continue
             if obj["type"] == "exercice":
                 if records or header is not None:
                     problems.append(Problem(name, lineno, "l'en-tête « exercice » doit être le premier enregistrement"))
@@ -119,6 +120,73 @@ def read_events(path: Path, shown: str | None = None) -> EventLog:
     return EventLog(name, header, records, problems, lus)
 
 
+_DATES: dict[str, dt.date] = {}
+
+
+def _date(text) -> dt.date | None:
+    """ISO date, cached (a year of records has a few hundred distinct dates)."""
+    found = _DATES.get(text) if type(text) is str else None
+    if found is None and type(text) is str and len(text) == 10:
+        try:
+            found = _DATES[text] = dt.date.fromisoformat(text)
+        except ValueError:
+            return None
+    return found
+
+
+def _is_text(value) -> bool:
+    return value is None or type(value) is str
+
+
+def _is_rank(value) -> bool:
+    return type(value) is int and value >= 1
+
+
+def _checks_for(kind: str) -> dict:
+    checks = {key: _is_text for key in STRINGS}
+    for (k, key), allowed in ENUMS.items():
+        if k == kind:
+            checks[key] = lambda v, a=frozenset(allowed): type(v) is str and v in a
+    for key in BOOLS:
+        checks[key] = lambda v: type(v) is bool
+    checks["preavis_mois"] = lambda v: v in (1, 3)
+    checks["rang"] = _is_rank
+    checks["entree"] = lambda v: _date(v) is not None
+    checks["logement_info"] = lambda v: type(v) is dict
+    if kind == "candidats":
+        checks["menages"] = lambda v: _check_menages(v) is None
+    return checks
+
+
+_SPECS = {kind: (REQUIRED[kind], _checks_for(kind)) for kind in TYPES if kind != "exercice"}
+
+
+def valid(obj) -> bool:
+    """The same verdict as :func:`check_record` (True = no problem), without building a message; sets
+    ``_date`` (and ``_entree``) like it. One dict lookup per field of the record."""
+    if type(obj) is not dict:
+        return False
+    kind = obj.get("type")
+    spec = _SPECS.get(kind) if type(kind) is str else None
+    if spec is None:
+        return False
+    required, checks = spec
+    day = _date(obj.get("date"))
+    if day is None:
+        return False
+    for key in required:
+        if obj.get(key) in (None, ""):
+            return False
+    for key, value in obj.items():
+        check = checks.get(key)
+        if check is not None and not check(value):
+            return False
+    obj["_date"] = day
+    if "entree" in obj:
+        obj["_entree"] = _date(obj["entree"])
+    return True
+
+
 def check_record(obj) -> str | None:
     """The first thing wrong with one decoded record, in French, or None."""
     if not isinstance(obj, dict):
@@ -126,7 +194,7 @@ def check_record(obj) -> str | None:
     kind = obj.get("type")
     if kind is None:
         return "champ obligatoire « type » absent"
-    if kind not in TYPES:
+    if not isinstance(kind, str) or kind not in TYPES:
         return f"type inconnu « {kind} » : attendu un de {', '.join(sorted(TYPES))}"
     if kind == "exercice":
         year = obj.get("annee")

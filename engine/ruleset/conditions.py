@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, PrivateAttr, model_validator
 
 Scalar = Union[bool, int, float, str, None]
 OPERATORS = ("egal", "different", "dans", "hors", "inferieur", "inferieur_ou_egal",
@@ -58,19 +58,26 @@ class Condition(BaseModel):
             raise ValueError("attendu « champ » avec un opérateur, ou exactement un de tous / au_moins_un / non")
         return data
 
-    @property
-    def operator(self) -> str:
+    _op: str = PrivateAttr("")
+
+    def model_post_init(self, __context) -> None:
         for op in OPERATORS:
             if op in self.model_fields_set:
-                return op
+                self._op = op
+                return
         for op in COMBINATORS:
             if getattr(self, op) is not None:
-                return op
+                self._op = op
+                return
         raise AssertionError("validated condition without operator")
 
     @property
+    def operator(self) -> str:
+        return self._op
+
+    @property
     def operand(self):
-        return getattr(self, self.operator)
+        return getattr(self, self._op)
 
     def fields(self) -> list[str]:
         """Every field the condition reads, in order."""

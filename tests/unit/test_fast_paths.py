@@ -1,0 +1,47 @@
+"""The fast record check agrees with the detailed one (a header « exercice » always takes the detailed one)."""
+
+import copy
+import json
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from engine.generate import generate
+from engine.inputs.events import check_record, valid
+
+HERE = Path(__file__).resolve().parents[1]
+LINES = [line for line in generate(200, 1500, 4)[1].splitlines() if '"exercice"' not in line]
+LINES += [line for f in sorted((HERE / "bad_input" / "events").glob("*.jsonl"))
+          for line in f.read_text(encoding="utf-8").splitlines() if line.startswith("{")]
+
+
+def _parsed(line):
+    try:
+        return json.loads(line)
+    except ValueError:
+        return None
+
+
+def test_fast_validation_agrees_on_generated_and_broken_records():
+    for line in LINES:
+        obj = _parsed(line)
+        if obj is None or obj.get("type") == "exercice":
+            continue
+        assert valid(copy.deepcopy(obj)) == (check_record(copy.deepcopy(obj)) is None), line
+
+
+BAD_VALUES = st.sampled_from([None, "", 0, 1, 3, True, "x", "2024-02-30", "2024-03-01", [], {}, [{"id": "M"}],
+                              "refus", "tendue", -1])
+KEYS = st.sampled_from(["type", "date", "offre", "logement", "reservataire", "menages", "decision", "reponse",
+                        "motif", "zone", "preavis_mois", "rang", "entree", "neuf", "adaptee", "logement_info",
+                        "menage", "source", "cible", "imputer_au_reservataire"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from([line for line in LINES if _parsed(line) is not None and '"exercice"' not in line]), KEYS,
+       BAD_VALUES)
+def test_fast_validation_agrees_on_mutated_records(line, key, value):
+    obj = _parsed(line)
+    obj[key] = value
+    assert valid(copy.deepcopy(obj)) == (check_record(copy.deepcopy(obj)) is None)
