@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from contextlib import contextmanager
 from enum import Enum
 from functools import wraps
 from pathlib import Path
@@ -85,11 +86,33 @@ def _inventory_rows(path: Optional[Path], skip_invalid: bool, bailleur: Optional
     return {row["logement.rpls_id"]: row for row in inv.rows}, inv
 
 
+LONG_RUN_BYTES = 20_000_000  # about 100 000 records: a progress bar is worth showing
+
+
+@contextmanager
+def _progress(path: Path):
+    """A progress bar on stderr while a long event log is read (never on stdout, never when piped)."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0
+    if size < LONG_RUN_BYTES or not err_console.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(TextColumn("Lecture des événements"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+                  console=err_console, transient=True) as bar:
+        task = bar.add_task("lecture", total=size)
+        yield lambda done: bar.update(task, completed=done)
+
+
 def _run(events: Path, rules, year, skip_invalid, previous, inventory: Optional[Path] = None):
     from engine.pipeline import evaluate_file
 
     rows, inv = _inventory_rows(inventory, skip_invalid)
-    evaluation = evaluate_file(events, rules, year, skip_invalid, _previous(previous), rows)
+    with _progress(events) as progress:
+        evaluation = evaluate_file(events, rules, year, skip_invalid, _previous(previous), rows, progress=progress)
     if inv is not None:
         known = set(rows)
         absent = sorted({ev.offer.logement for ev in evaluation.offers.values()} - known)

@@ -43,14 +43,16 @@ class Evaluation:
 
 def evaluate_file(path: Path, rules: str | None = None, year: int | None = None, skip_invalid: bool = False,
                   previous: dict | None = None, inventory: dict | None = None, bailleur: str | None = None,
-                  use_durable: bool = True, shown: str | None = None) -> Evaluation:
+                  use_durable: bool = True, shown: str | None = None, progress=None) -> Evaluation:
     with gc_paused():
-        return _evaluate_file(path, rules, year, skip_invalid, previous, inventory, bailleur, use_durable, shown)
+        return _evaluate_file(path, rules, year, skip_invalid, previous, inventory, bailleur, use_durable, shown,
+                              progress)
 
 
 def _evaluate_file(path: Path, rules: str | None, year: int | None, skip_invalid: bool, previous: dict | None,
-                   inventory: dict | None, bailleur: str | None, use_durable: bool, shown: str | None) -> Evaluation:
-    log = read_events(path, shown)
+                   inventory: dict | None, bailleur: str | None, use_durable: bool, shown: str | None,
+                   progress=None) -> Evaluation:
+    log = read_events(path, shown, progress)
     invalid = list(log.problems)
     if invalid and not skip_invalid:
         raise BadInput(invalid)
@@ -208,11 +210,7 @@ def tally(log: EventLog, ruleset: RuleSet, year: int, registry: Registry, bases:
         counted = [e for e in offers if in_year(e.date_decompte)]
         objectif, objectif_note = objective(objectives.get(rid), on, bailleur, ruleset)
         anterieur = int(previous_reports.get(rid, 0) or 0)
-        ecart = len(counted) - (objectif + anterieur)
-        report_suivant = 0
-        if report_params and (report_params.mode == "obligatoire" or
-                              (report_params.mode == "facultatif" and report_params.appliquer_si_facultatif)):
-            report_suivant = max(0, -ecart)
+        ecart, report_suivant = _gap(len(counted), objectif, anterieur, report_params)
         entry = {
             "id": rid, "libelle": res.libelle, "type": res.type, "mode_gestion": res.mode_gestion,
             "base_decompte": bases[rid][0],
@@ -231,6 +229,7 @@ def tally(log: EventLog, ruleset: RuleSet, year: int, registry: Registry, bases:
         if not res.connu:
             entry["avertissement"] = f"réservataire « {res.libelle} » absent du registre des règles"
         entries.append(entry)
+    _roll_up_delegations(entries, registry, report_params)
     rejets = [{"fichier": p.fichier, "ligne": p.ligne, "motif": p.message} for p in
               sorted(log.problems, key=lambda p: p.ligne)]
     return {
@@ -241,6 +240,36 @@ def tally(log: EventLog, ruleset: RuleSet, year: int, registry: Registry, bases:
         "reservataires": entries,
         "total_decompte": flux_total,
     }
+
+
+def _gap(decompte: int, objectif: int, anterieur: int, report_params) -> tuple[int, int]:
+    """``ecart`` = décompte − (objectif + report antérieur); the carry-over the territory's rule asks for."""
+    ecart = decompte - (objectif + anterieur)
+    report_suivant = 0
+    if report_params and (report_params.mode == "obligatoire" or
+                          (report_params.mode == "facultatif" and report_params.appliquer_si_facultatif)):
+        report_suivant = max(0, -ecart)
+    return ecart, report_suivant
+
+
+def _roll_up_delegations(entries: list[dict], registry: Registry, report_params) -> None:
+    """A contingent managed by delegation counts for its holder: the delegate's counted offers are added to
+    the holder's ``decompte`` (Toulouse Métropole ← commune de Flourens, convention art. 2), and listed."""
+    by_id = {e["id"]: e for e in entries}
+    for entry in entries:
+        delegates = [by_id[d] for d in sorted(registry.delegates_of(entry["id"])) if d in by_id]
+        if not delegates:
+            continue
+        entry["decompte_propre"] = entry["decompte"]
+        entry["delegations"] = [{k: d[k] for k in ("id", "mises_a_disposition", "attributions", "baux", "refus",
+                                                   "decompte")} for d in delegates]
+        entry["decompte"] += sum(d["decompte"] for d in delegates)
+        entry["offres_decomptees"] = entry["offres_decomptees"] + [o for d in delegates
+                                                                   for o in d["offres_decomptees"]]
+        entry["ecart"], entry["report_suivant"] = _gap(entry["decompte"], entry["objectif"],
+                                                       entry["report_anterieur"], report_params)
+        for d in delegates:
+            d["gere_pour"] = entry["id"]
 
 
 def objective(rule, on: dt.date, bailleur: str | None, ruleset: RuleSet) -> tuple[int, str | None]:

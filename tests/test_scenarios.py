@@ -24,7 +24,10 @@ def run_case(doc: dict, case: dict, tmp_path: Path, use_durable: bool = True) ->
     rules = case.get("regles", doc.get("regles"))
     year = case.get("annee", doc.get("annee"))
     log = tmp_path / "journal.jsonl"
-    lines = [json.dumps({"type": "exercice", "annee": year, "regles": rules})]
+    header = {"type": "exercice", "annee": year, "regles": rules}
+    if case.get("bailleur", doc.get("bailleur")):
+        header["bailleur"] = case.get("bailleur", doc.get("bailleur"))
+    lines = [json.dumps(header)]
     lines += [json.dumps(e, ensure_ascii=False) for e in case["evenements"]]
     log.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return evaluate_file(log, skip_invalid=True, use_durable=use_durable).result

@@ -76,7 +76,8 @@ class EventLog:
         self.rejected_lines[record.line] = reason
 
 
-def read_events(path: Path, shown: str | None = None) -> EventLog:
+def read_events(path: Path, shown: str | None = None, progress=None) -> EventLog:
+    """``progress(bytes_read)``, when given, is called every 20 000 lines (a progress bar on stderr)."""
     name = shown or str(path)
     problems: list[Problem] = []
     records: list[Record] = []
@@ -88,7 +89,12 @@ def read_events(path: Path, shown: str | None = None) -> EventLog:
     except OSError as exc:
         return EventLog(name, None, [], [Problem(name, 0, f"fichier introuvable ou illisible ({exc.strerror})")], 0)
     with handle:
+        done = 0
         for lineno, raw in enumerate(handle, 1):
+            if progress is not None:
+                done += len(raw)
+                if lineno % 20000 == 0:
+                    progress(done)
             stripped = raw.strip()
             if not stripped or stripped.startswith(b"//"):
                 continue

@@ -60,6 +60,10 @@ def to_table(result: dict, console: Console) -> None:
             for d in r["delais_depasses"]:
                 t.add_row(d["offre"], d["regle"], d["echeance"], d["realise"] or "non réalisé", d["source"])
             console.print(t)
+        if r.get("delegations"):
+            console.print(f"[dim]{r['libelle']} : décompte {r['decompte']} dont "
+                          + ", ".join(f"{d['decompte']} par {d['id']}" for d in r["delegations"])
+                          + " (contingent géré par délégation)[/dim]")
         for key in ("objectif_note", "avertissement"):
             if r.get(key):
                 console.print(f"[dim]{r['libelle']} : {r[key]}[/dim]")
