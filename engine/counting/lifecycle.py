@@ -99,7 +99,8 @@ class Lifecycle:
 
 def replay(log: EventLog) -> Lifecycle:
     """Build every offer from the sorted records; reject contradictions on ``log``."""
-    by_id = {r.id: r for r in log.records}
+    targets = {r.data["cible"] for r in log.records if r.type == "annulation"}
+    by_id = {r.id: r for r in log.records if r.id in targets} if targets else {}
     cancelled: dict[str, Record] = {}
     for r in log.records:
         if r.type == "annulation":
