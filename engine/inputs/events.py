@@ -8,6 +8,7 @@ is dropped silently: ``lus = evalues + rejetes``.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,6 +84,7 @@ def read_events(path: Path, shown: str | None = None, progress=None) -> EventLog
     records: list[Record] = []
     header = None
     ids: dict[str, int] = {}
+    infos: dict[tuple, dict] = {}  # identical logement_info objects, merged
     lus = 0
     try:
         handle = path.open("rb")
@@ -121,9 +123,34 @@ def read_events(path: Path, shown: str | None = None, progress=None) -> EventLog
                 problems.append(Problem(name, lineno, f"identifiant « {rid} » en double (déjà ligne {ids[rid]})"))
                 continue
             ids[rid] = lineno
-            records.append(Record(rid, obj["type"], obj["_date"], lineno, obj))
+            records.append(Record(rid, obj["type"], obj["_date"], lineno, compact(obj, infos)))
     records.sort(key=lambda r: r.date)  # stable: equal dates keep file order
     return EventLog(name, header, records, problems, lus)
+
+
+SHARED = ("offre", "logement", "reservataire", "menage", "decision", "reponse", "motif", "zone", "source", "cible",
+          "reservataire_type")
+def compact(obj: dict, infos: dict) -> dict:
+    """The record's data without what the Record already holds (type, date, id), repeated texts shared
+    (an offer id appears in every record of its cycle) and identical ``logement_info`` objects merged:
+    about a third less memory for a year of records."""
+    for key in ("type", "date", "id", "_date"):
+        obj.pop(key, None)
+    for key in SHARED:
+        value = obj.get(key)
+        if type(value) is str:
+            obj[key] = sys.intern(value)
+    info = obj.get("logement_info")
+    if info:
+        try:
+            obj["logement_info"] = infos.setdefault(tuple(info.items()), info)
+        except TypeError:  # a nested value: kept as is
+            pass
+    for menage in obj.get("menages") or ():
+        for key in ("id", "motif"):
+            if type(menage.get(key)) is str:
+                menage[key] = sys.intern(menage[key])
+    return dict(obj)  # a fresh dict, sized for what is left
 
 
 _DATES: dict[str, dt.date] = {}
