@@ -65,6 +65,34 @@ class OutFormat(str, Enum):
     markdown = "markdown"
 
 
+class ReportFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+    html = "html"
+
+
+def _render(result: dict, format: ReportFormat, output: Optional[Path], module, tableur: bool,
+            html_render=None) -> None:
+    kind = format.value
+    if kind == "json":
+        write_output(module.to_json(result), output)
+    elif kind == "csv":
+        text = module.to_csv(result, tableur)
+        if output:
+            output.write_text(text, encoding="utf-8", newline="")
+        else:
+            sys.stdout.write(text)
+    elif kind == "markdown":
+        write_output(module.to_markdown(result), output)
+    elif kind == "html":
+        write_output((html_render or module.to_html)(result), output)
+    else:
+        console = Console(file=output.open("w", encoding="utf-8") if output else None, width=180)
+        module.to_table(result, console)
+
+
 def _previous(path: Optional[Path]) -> Optional[dict]:
     if path is None:
         return None
@@ -132,22 +160,15 @@ def evaluate(events: Path = typer.Argument(..., help="Journal d'événements JSO
              output: Optional[Path] = typer.Option(None, "--output"),
              skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Évaluer le reste et lister les lignes invalides"),
              previous: Optional[Path] = typer.Option(None, "--previous", help="Résultat JSON de l'an dernier (report)"),
-             inventory: Optional[Path] = typer.Option(None, "--inventory", help="Inventaire CSV : attributs des logements (QPV…)")):
+             inventory: Optional[Path] = typer.Option(None, "--inventory", help="Inventaire CSV : attributs des logements (QPV…)"),
+             tableur: bool = typer.Option(False, "--tableur", help="CSV pour tableur français (; virgule décimale, BOM)")):
     """Décompte d'une année d'événements par réservataire : obligations, délais dépassés, report."""
     from engine.exitcodes import EXIT_UNMET
     from engine.report import formats
 
     evaluation = _run(events, rules, year, skip_invalid, previous, inventory)
     result = evaluation.result
-    if format == OutFormat.json:
-        write_output(formats.to_json(result), output)
-    elif format == OutFormat.csv:
-        write_output(formats.to_csv(result), output)
-    elif format == OutFormat.markdown:
-        write_output(formats.to_markdown(result), output)
-    else:
-        console = Console(file=output.open("w", encoding="utf-8") if output else None, width=180)
-        formats.to_table(result, console)
+    _render(result, format, output, formats, tableur)
     raise typer.Exit(EXIT_UNMET if formats.unmet(result) else EXIT_OK)
 
 
@@ -199,6 +220,7 @@ def flux(inventory: Optional[Path] = typer.Option(None, "--inventory", help="Inv
          format: OutFormat = typer.Option(OutFormat.table, "--format"),
          output: Optional[Path] = typer.Option(None, "--output"),
          skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Ignorer les lignes invalides (listées)"),
+         tableur: bool = typer.Option(False, "--tableur", help="CSV pour tableur français (; virgule décimale, BOM)"),
          figures: list[str] = typer.Argument(None, help="Suite de --check : autres chiffre=valeur")):
     """Flux théorique (annexe 1) depuis un inventaire : assiette, part, rotation, arrondi, part prioritaire, contrôle."""
     from engine.exitcodes import EXIT_UNMET
@@ -212,15 +234,7 @@ def flux(inventory: Optional[Path] = typer.Option(None, "--inventory", help="Inv
                        deductions=_deductions(deduction), checks=parse_checks(list(check) + list(figures or [])),
                        annexe=annexe, bailleur=bailleur, skip_invalid=skip_invalid)
     result, disagreement = run(opts)
-    if format == OutFormat.json:
-        write_output(fluxreport.to_json(result), output)
-    elif format == OutFormat.csv:
-        write_output(fluxreport.to_csv(result), output)
-    elif format == OutFormat.markdown:
-        write_output(fluxreport.to_markdown(result), output)
-    else:
-        console = Console(file=output.open("w", encoding="utf-8") if output else None, width=180)
-        fluxreport.to_table(result, console)
+    _render(result, format, output, fluxreport, tableur)
     raise typer.Exit(EXIT_UNMET if disagreement else EXIT_OK)
 
 
@@ -273,33 +287,6 @@ def generate(dwellings: int = typer.Option(1000, "--dwellings", help="Logements 
     except ValueError as exc:
         raise BadInput([Problem("generate", 0, str(exc))]) from None
     print(f"{inv} : {dwellings} logements\n{ev} : {events} enregistrements (graine {seed}, {territoire}, {year})")
-
-
-class ReportFormat(str, Enum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-    markdown = "markdown"
-    html = "html"
-
-
-def _render(result: dict, format: ReportFormat, output: Optional[Path], module, tableur: bool,
-            html_render=None) -> None:
-    if format == ReportFormat.json:
-        write_output(module.to_json(result), output)
-    elif format == ReportFormat.csv:
-        text = module.to_csv(result, tableur)
-        if output:
-            output.write_text(text, encoding="utf-8", newline="")
-        else:
-            sys.stdout.write(text)
-    elif format == ReportFormat.markdown:
-        write_output(module.to_markdown(result), output)
-    elif format == ReportFormat.html:
-        write_output((html_render or module.to_html)(result), output)
-    else:
-        console = Console(file=output.open("w", encoding="utf-8") if output else None, width=180)
-        module.to_table(result, console)
 
 
 @app.command()

@@ -76,6 +76,18 @@ def _obligations(records: list[dict | None], rules: list[dict]) -> list[dict]:
     return out
 
 
+def _per_reservataire(results: list[dict], figures: list[str], rules_diff: list[dict], obligations: bool) -> list:
+    """Each réservataire of any scenario, its figures side by side (None where a scenario lacks it)."""
+    by_scenario = [{r["id"]: r for r in res["reservataires"]} for res in results]
+    out = []
+    for rid in dict.fromkeys(rid for s in by_scenario for rid in s):
+        records = [s.get(rid) for s in by_scenario]
+        values, diffs = _side_by_side(records, figures, rules_diff)
+        out.append({"id": rid, "libelle": next(r["libelle"] for r in records if r), "valeurs": values,
+                    "differences": diffs, "obligations": _obligations(records, rules_diff) if obligations else []})
+    return out
+
+
 def _decision(ev, year: int) -> dict | None:
     if ev is None:
         return None
@@ -91,15 +103,7 @@ def compare_events(events: Path, rules: list[str], year: int | None = None, inve
     year = evaluations[0].year
     on = dt.date(year, 12, 31)
     rules_diff = rule_differences([e.ruleset for e in evaluations], on)
-    by_scenario = [{r["id"]: r for r in e.result["reservataires"]} for e in evaluations]
-    ids = list(dict.fromkeys(rid for s in by_scenario for rid in s))
-    reservataires = []
-    for rid in ids:
-        records = [s.get(rid) for s in by_scenario]
-        values, diffs = _side_by_side(records, FIGURES, rules_diff)
-        label = next(r["libelle"] for r in records if r)
-        reservataires.append({"id": rid, "libelle": label, "valeurs": values, "differences": diffs,
-                              "obligations": _obligations(records, rules_diff)})
+    reservataires = _per_reservataire([e.result for e in evaluations], FIGURES, rules_diff, True)
     changed = []
     for oid in sorted({oid for e in evaluations for oid in e.offers}):
         found = [e.offers.get(oid) for e in evaluations]
@@ -133,14 +137,7 @@ def compare_flux(base: FluxOptions, rules: list[str]) -> dict:
     year = results[0]["exercice"]
     rulesets = [load_ruleset(name) for name in rules]
     rules_diff = rule_differences(rulesets, dt.date(year, 12, 31))
-    by_scenario = [{r["id"]: r for r in res["reservataires"]} for res in results]
-    ids = list(dict.fromkeys(rid for s in by_scenario for rid in s))
-    reservataires = []
-    for rid in ids:
-        records = [s.get(rid) for s in by_scenario]
-        values, diffs = _side_by_side(records, FLUX_FIGURES, rules_diff)
-        label = next(r["libelle"] for r in records if r)
-        reservataires.append({"id": rid, "libelle": label, "valeurs": values, "differences": diffs, "obligations": []})
+    reservataires = _per_reservataire(results, FLUX_FIGURES, rules_diff, False)
     return {
         "mode": "flux", "exercice": year,
         "scenarios": [{"regles": rs.name, "libelle": rs.meta("libelle") or rs.name} for rs in rulesets],

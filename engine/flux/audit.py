@@ -18,6 +18,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidO
 from engine.flux.theoretical import Figures, rounded
 from engine.problems import BadInput, Problem
 from engine.report.text import fr_number, fr_percent
+from engine.ruleset.values import rate_text
 
 KEYS = {
     "part": "part", "part_du_flux": "part",
@@ -53,9 +54,7 @@ def parse_checks(items: list[str]) -> dict[str, str]:
 
 def printed(text: str, rate: bool = True) -> tuple[Decimal, Decimal]:
     """Value and precision unit of a printed figure (rates: a ``%`` sign or a value above 1 is a percentage)."""
-    body = text.strip().replace("\u00a0", "").replace(" ", "")
-    percent = body.endswith("%")
-    number = body.rstrip("%").replace(",", ".")
+    number, percent = rate_text(text)
     try:
         value = Decimal(number)
     except InvalidOperation:

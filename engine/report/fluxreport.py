@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from decimal import Decimal
 
 from rich.console import Console
 from rich.table import Table
 
+from engine.report.spreadsheet import csv_text
 from engine.report.text import fr_number, fr_percent
 
 COLUMNS = ["id", "methode", "logements_eligibles", "logements_reservataire", "part", "taux_rotation", "flux_brut",
@@ -72,14 +71,12 @@ def to_table(result: dict, console: Console) -> None:
         console.print(f"[yellow]remarque[/yellow] : {remark}")
 
 
-def to_csv(result: dict, delimiter: str = ",") -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, delimiter=delimiter, lineterminator="\n")
-    writer.writerow(["exercice", "regles"] + COLUMNS + ["ecarts_controle"])
+def to_csv(result: dict, tableur: bool = False) -> str:
+    rows = [["exercice", "regles"] + COLUMNS + ["ecarts_controle"]]
     for r in result["reservataires"]:
-        writer.writerow([result["exercice"], result["regles"]] + [r[c] for c in COLUMNS]
-                        + [sum(1 for c in r["controle"] if c["statut"] == "ecart")])
-    return buf.getvalue()
+        rows.append([result["exercice"], result["regles"]] + [r[c] for c in COLUMNS]
+                    + [sum(1 for c in r["controle"] if c["statut"] == "ecart")])
+    return csv_text(rows, tableur)
 
 
 def to_markdown(result: dict) -> str:

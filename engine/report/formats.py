@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 
 from rich.console import Console
 from rich.table import Table
 
+from engine.report.spreadsheet import csv_text
 from engine.report.text import fr_percent
 
 STATUTS = {"atteint": "[green]atteint[/green]", "non_atteint": "[red]non atteint[/red]",
@@ -69,15 +68,13 @@ def to_table(result: dict, console: Console) -> None:
                 console.print(f"[dim]{r['libelle']} : {r[key]}[/dim]")
 
 
-def to_csv(result: dict, delimiter: str = ",") -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, delimiter=delimiter, lineterminator="\n")
-    writer.writerow(["exercice", "regles"] + COLUMNS + ["obligations_non_atteintes", "delais_depasses"])
+def to_csv(result: dict, tableur: bool = False) -> str:
+    rows = [["exercice", "regles"] + COLUMNS + ["obligations_non_atteintes", "delais_depasses"]]
     for r in result["reservataires"]:
         unmet = " ".join(o["id"] for o in r["obligations"] if o["statut"] == "non_atteint")
-        writer.writerow([result["exercice"], result["regles"]] + [r[c] for c in COLUMNS]
-                        + [unmet, len(r["delais_depasses"])])
-    return buf.getvalue()
+        rows.append([result["exercice"], result["regles"]] + [r[c] for c in COLUMNS]
+                    + [unmet, len(r["delais_depasses"])])
+    return csv_text(rows, tableur)
 
 
 def to_markdown(result: dict) -> str:

@@ -16,6 +16,12 @@ from typing import Annotated
 from pydantic import BeforeValidator, Field, PlainSerializer
 
 
+def rate_text(text: str) -> tuple[str, bool]:
+    """``" 7,9 % "`` → ``("7.9", True)``: the number as Decimal reads it, and whether a ``%`` sign was written."""
+    body = text.strip().replace("\u00a0", "").replace(" ", "")
+    return body.rstrip("%").replace(",", "."), body.endswith("%")
+
+
 def parse_rate(value) -> Decimal:
     """A rate written ``7,9 %``, ``7.9%``, ``0.079`` or ``25`` (above 1 = percent)."""
     if isinstance(value, bool):
@@ -25,9 +31,7 @@ def parse_rate(value) -> Decimal:
     elif isinstance(value, (int, float)):
         number, percent = Decimal(str(value)), False
     elif isinstance(value, str):
-        text = value.strip().replace("\u00a0", "").replace(" ", "")
-        percent = text.endswith("%")
-        text = text.rstrip("%").replace(",", ".")
+        text, percent = rate_text(value)
         try:
             number = Decimal(text)
         except InvalidOperation:
