@@ -77,39 +77,66 @@ def _infer_year(log: EventLog) -> int | None:
 
 def evaluate_log(log: EventLog, ruleset: RuleSet, year: int, previous: dict | None = None,
                  inventory: dict | None = None, bailleur: str | None = None, use_durable: bool = True) -> Evaluation:
+    """The straightforward path: every record in memory, then every offer, dwelling by dwelling."""
     on = dt.date(year, 12, 31)
     life = replay(log)
-    registry = Registry(ruleset)
-    decider = Decider(ruleset, on, use_durable)
-    delay_rules = dl.delay_rules(ruleset)
     as_of = max([on] + [r.date for r in log.records])
-    bases: dict[str, tuple[str, object]] = {}
+    evaluator = OfferEvaluator(ruleset, year, life, inventory, as_of, use_durable)
     evals: dict[str, OfferEval] = {}
     by_logement: dict[str, list[Offer]] = defaultdict(list)
     for offer in life.offers.values():
         by_logement[offer.logement].append(offer)
     for logement, offers in by_logement.items():
         offers.sort(key=lambda o: (o.mad.date, o.mad.line))
-        libs = sorted(r.date for r in life.liberations.get(logement, []))
-        counted_in_vacancy = False
-        previous_offer: Offer | None = None
+        vacancy = Vacancy(sorted(r.date for r in life.liberations.get(logement, [])))
         for offer in offers:
-            if previous_offer is not None and (previous_offer.bail is not None or
-                                               any(previous_offer.mad.date < d <= offer.mad.date for d in libs)):
-                counted_in_vacancy = False
-            res = registry.resolve(offer.mad.data["reservataire"], offer.mad.data.get("reservataire_type"))
-            if res.id not in bases:
-                bases[res.id] = base_of(ruleset, _reservataire_facts(res), on)
-            dl.implicit_refusals(offer, delay_rules, as_of)
-            facts = offer_facts(offer, res, bases[res.id][0], counted_in_vacancy, life, inventory)
-            decision = decider.decide(facts)
-            when = decision_date(offer, decision) if decision.compte else None
-            checks = dl.check_offer(offer, delay_rules, facts, life, as_of)
-            evals[offer.id] = OfferEval(offer, res, facts, decision, when, checks)
-            counted_in_vacancy = counted_in_vacancy or decision.compte
-            previous_offer = offer
-    result = tally(log, ruleset, year, registry, bases, evals, previous, bailleur)
+            evals[offer.id] = vacancy.evaluate(evaluator, offer)
+    result = tally(log, ruleset, year, evaluator.registry, evaluator.bases, evals, previous, bailleur)
     return Evaluation(year, ruleset, log, life, evals, result)
+
+
+class OfferEvaluator:
+    """Everything one offer's evaluation needs that does not change from offer to offer."""
+
+    def __init__(self, ruleset: RuleSet, year: int, life: Lifecycle, inventory: dict | None, as_of: dt.date,
+                 use_durable: bool = True):
+        self.ruleset, self.life, self.inventory, self.as_of = ruleset, life, inventory, as_of
+        self.on = dt.date(year, 12, 31)
+        self.registry = Registry(ruleset)
+        self.decider = Decider(ruleset, self.on, use_durable)
+        self.delay_rules = dl.delay_rules(ruleset)
+        self.bases: dict[str, tuple[str, object]] = {}
+
+    def evaluate(self, offer: Offer, counted_in_vacancy: bool) -> OfferEval:
+        res = self.registry.resolve(offer.mad.data["reservataire"], offer.mad.data.get("reservataire_type"))
+        if res.id not in self.bases:
+            self.bases[res.id] = base_of(self.ruleset, _reservataire_facts(res), self.on)
+        dl.implicit_refusals(offer, self.delay_rules, self.as_of)
+        facts = offer_facts(offer, res, self.bases[res.id][0], counted_in_vacancy, self.life, self.inventory)
+        decision = self.decider.decide(facts)
+        when = decision_date(offer, decision) if decision.compte else None
+        checks = dl.check_offer(offer, self.delay_rules, facts, self.life, self.as_of)
+        return OfferEval(offer, res, facts, decision, when, checks)
+
+
+class Vacancy:
+    """One count per vacancy: the offers of one dwelling, in order; a lease or a new libération notice
+    between two offers opens a new vacancy."""
+
+    def __init__(self, liberations: list[dt.date]):
+        self.liberations = liberations
+        self.counted = False
+        self.previous: tuple[dt.date, bool] | None = None  # (mise à disposition, leased) of the last offer
+
+    def evaluate(self, evaluator: OfferEvaluator, offer: Offer) -> OfferEval:
+        if self.previous is not None:
+            opened, leased = self.previous
+            if leased or any(opened < d <= offer.mad.date for d in self.liberations):
+                self.counted = False
+        ev = evaluator.evaluate(offer, self.counted)
+        self.counted = self.counted or ev.decision.compte
+        self.previous = (offer.mad.date, offer.bail is not None)
+        return ev
 
 
 def _reservataire_facts(res: Reservataire) -> dict:

@@ -88,6 +88,51 @@ class Offer:
                     for m in (x["id"] for x in r.data["menages"])})
 
 
+    def slim(self) -> SlimOffer:
+        """What the tally and the bilan read once the offer is evaluated, without its candidate, CALEOL and
+        answer records (the streaming evaluation keeps this instead of the whole cycle)."""
+        return SlimOffer(self.id, self.mad, self.bail, self.reprise, self.impossibilite, bool(self.candidats),
+                         self.attribution_date, self.refus(), self.menage_retenu(), dict(self.refus_implicites))
+
+
+@dataclass(slots=True)
+class SlimOffer:
+    id: str
+    mad: Record
+    bail: Record | None
+    reprise: Record | None
+    impossibilite: Record | None
+    candidats: bool
+    attribution_date: dt.date | None
+    _refus: list
+    _menage: dict | None
+    refus_implicites: dict
+
+    @property
+    def logement(self) -> str:
+        return self.mad.data["logement"]
+
+    @property
+    def date(self) -> dt.date:
+        return self.mad.date
+
+    @property
+    def neuf(self) -> bool:
+        return bool(self.mad.data.get("neuf"))
+
+    @property
+    def bail_date(self) -> dt.date | None:
+        if self.bail is None:
+            return None
+        return self.bail.data.get("_entree") or self.bail.date
+
+    def refus(self) -> list[tuple[str, dt.date, bool]]:
+        return self._refus
+
+    def menage_retenu(self) -> dict | None:
+        return self._menage
+
+
 @dataclass
 class Lifecycle:
     offers: dict[str, Offer]
@@ -115,48 +160,61 @@ def replay(log: EventLog) -> Lifecycle:
     for r in log.records:
         if r.type == "mise_a_disposition" and not r.annule:
             first_open.setdefault(r.data["offre"], r)
-    offers: dict[str, Offer] = {}
-    liberations: dict[str, list[Record]] = {}
-    services: dict[str, list[Record]] = {}
-    warnings: list[tuple[Record, str]] = []
+    replayer = Replayer(log.reject, first_open)
     for r in log.records:
         if r.type == "annulation" or r.line in log.rejected_lines:
             continue
+        replayer.feed(r)
+    return Lifecycle(replayer.offers, replayer.liberations, replayer.services, cancelled, [])
+
+
+class Replayer:
+    """The life cycle built one record at a time, records in date order (the in-memory ``replay`` and the
+    streaming evaluation both feed it). ``first_open[offer]`` has the ``date`` and ``line`` of the offer's
+    first mise à disposition that is not cancelled (for the message of a record that comes before it)."""
+
+    def __init__(self, reject, first_open: dict):
+        self.reject = reject
+        self.first_open = first_open
+        self.offers: dict[str, Offer] = {}
+        self.liberations: dict[str, list[Record]] = {}
+        self.services: dict[str, list[Record]] = {}
+
+    def feed(self, r: Record) -> None:
         if r.type == "liberation":
-            liberations.setdefault(r.data["logement"], []).append(r)
-            continue
+            self.liberations.setdefault(r.data["logement"], []).append(r)
+            return
         if r.type == "mise_en_service":
-            services.setdefault(r.data["logement"], []).append(r)
-            continue
+            self.services.setdefault(r.data["logement"], []).append(r)
+            return
         oid = r.data["offre"]
-        offer = offers.get(oid)
+        offer = self.offers.get(oid)
         if r.type == "mise_a_disposition":
             if r.annule:
-                continue
+                return
             if offer is not None:
-                log.reject(r, f"offre « {oid} » déjà ouverte (ligne {offer.mad.line}) : une offre = une vacance "
-                              f"proposée à un réservataire ; utilisez un autre identifiant d'offre")
-                continue
-            offers[oid] = Offer(oid, r, [r])
-            continue
+                self.reject(r, f"offre « {oid} » déjà ouverte (ligne {offer.mad.line}) : une offre = une vacance "
+                               f"proposée à un réservataire ; utilisez un autre identifiant d'offre")
+                return
+            self.offers[oid] = Offer(oid, r, [r])
+            return
         if offer is None:
-            opener = first_open.get(oid)
+            opener = self.first_open.get(oid)
             reason = (f"« {r.type} » daté du {r.date.isoformat()} avant la mise à disposition de l'offre « {oid} » "
                       f"({opener.date.isoformat()}, ligne {opener.line})") if opener else \
                 f"« {r.type} » pour l'offre « {oid} » jamais ouverte (aucune mise_a_disposition)"
             if not r.annule:
-                log.reject(r, reason)
-            continue
+                self.reject(r, reason)
+            return
         offer.records.append(r)
         if r.annule:
-            continue
+            return
         reason = _contradiction(offer, r)
         if reason:
             offer.records.remove(r)
-            log.reject(r, reason)
-            continue
+            self.reject(r, reason)
+            return
         _apply(offer, r)
-    return Lifecycle(offers, liberations, services, cancelled, warnings)
 
 
 def _contradiction(offer: Offer, r: Record) -> str | None:
