@@ -135,12 +135,13 @@ def _progress(path: Path):
         yield lambda done: bar.update(task, completed=done)
 
 
-def _run(events: Path, rules, year, skip_invalid, previous, inventory: Optional[Path] = None):
+def _run(events: Path, rules, year, skip_invalid, previous, inventory: Optional[Path] = None, stream: bool = True):
     from engine.pipeline import evaluate_file
 
     rows, inv = _inventory_rows(inventory, skip_invalid)
     with _progress(events) as progress:
-        evaluation = evaluate_file(events, rules, year, skip_invalid, _previous(previous), rows, progress=progress)
+        evaluation = evaluate_file(events, rules, year, skip_invalid, _previous(previous), rows, progress=progress,
+                                   stream=stream)
     if inv is not None:
         known = set(rows)
         absent = sorted({ev.offer.logement for ev in evaluation.offers.values()} - known)
@@ -187,7 +188,7 @@ def explain(events: Path = typer.Argument(..., help="Journal d'événements JSON
     from engine.problems import Problem
     from engine.report.trace import offer_trace, render_trace
 
-    evaluation = _run(events, rules, year, skip_invalid, None, inventory)
+    evaluation = _run(events, rules, year, skip_invalid, None, inventory, stream=False)  # every record shown
     wanted = [oid for oid, ev in evaluation.offers.items()
               if (offre and oid == offre) or (logement and ev.offer.logement == logement)
               or (reservataire and reservataire in (ev.reservataire.id, ev.offer.mad.data.get("reservataire")))]

@@ -43,36 +43,44 @@ class Evaluation:
 
 def evaluate_file(path: Path, rules: str | None = None, year: int | None = None, skip_invalid: bool = False,
                   previous: dict | None = None, inventory: dict | None = None, bailleur: str | None = None,
-                  use_durable: bool = True, shown: str | None = None, progress=None) -> Evaluation:
+                  use_durable: bool = True, shown: str | None = None, progress=None,
+                  stream: bool = True) -> Evaluation:
+    """``stream``: a file in date order is read twice and memory follows the open offers (``explain``, which
+    shows every record, asks for the in-memory path)."""
     with gc_paused():
         return _evaluate_file(path, rules, year, skip_invalid, previous, inventory, bailleur, use_durable, shown,
-                              progress)
+                              progress, stream)
 
 
 def _evaluate_file(path: Path, rules: str | None, year: int | None, skip_invalid: bool, previous: dict | None,
                    inventory: dict | None, bailleur: str | None, use_durable: bool, shown: str | None,
-                   progress=None) -> Evaluation:
-    log = read_events(path, shown, progress)
-    invalid = list(log.problems)
-    if invalid and not skip_invalid:
-        raise BadInput(invalid)
-    header = log.header or {}
+                   progress=None, stream: bool = True) -> Evaluation:
+    if stream:
+        from engine.streaming import evaluate_stream, scan
+
+        index = scan(path, shown, progress)
+        header, problems, years = index.header or {}, index.problems, index.years
+    else:
+        log = read_events(path, shown, progress)
+        header, problems, years = log.header or {}, log.problems, {r.date.year for r in log.records}
+    if problems and not skip_invalid:
+        raise BadInput(list(problems))
     rules = rules or header.get("regles")
-    year = year or header.get("annee") or _infer_year(log)
+    year = year or header.get("annee") or (next(iter(years)) if len(years) == 1 else None)
     if not rules:
-        raise BadInput([Problem(log.path, 1, "règles inconnues : ajoutez un en-tête {\"type\": \"exercice\", "
-                                             "\"annee\": 2024, \"regles\": \"haute-garonne\"} ou l'option --rules")])
+        raise BadInput([Problem(str(shown or path), 1, "règles inconnues : ajoutez un en-tête {\"type\": "
+                                                       "\"exercice\", \"annee\": 2024, \"regles\": \"haute-garonne\"} "
+                                                       "ou l'option --rules")])
     if not year:
-        raise BadInput([Problem(log.path, 1, "exercice inconnu : les événements couvrent plusieurs années ; "
-                                             "ajoutez un en-tête « exercice » ou l'option --year")])
+        raise BadInput([Problem(str(shown or path), 1, "exercice inconnu : les événements couvrent plusieurs "
+                                                       "années ; ajoutez un en-tête « exercice » ou l'option --year")])
     ruleset = load_ruleset(rules)
-    return evaluate_log(log, ruleset, int(year), previous, inventory, bailleur or header.get("bailleur"),
-                        use_durable)
-
-
-def _infer_year(log: EventLog) -> int | None:
-    years = {r.date.year for r in log.records}
-    return years.pop() if len(years) == 1 else None
+    bailleur = bailleur or header.get("bailleur")
+    if stream and index.in_order:
+        return evaluate_stream(index, ruleset, int(year), previous, inventory, bailleur, use_durable)
+    if stream:  # not in date order: everything in memory, sorted
+        log = read_events(path, shown)
+    return evaluate_log(log, ruleset, int(year), previous, inventory, bailleur, use_durable)
 
 
 def evaluate_log(log: EventLog, ruleset: RuleSet, year: int, previous: dict | None = None,

@@ -1,0 +1,210 @@
+"""Evaluate a date-ordered event log in two passes, memory following the open offers.
+
+Pass 1 (:func:`scan`) reads and checks every line like :func:`~engine.inputs.events.read_events`
+(same problems, same messages) but keeps only an index: the header, the ids,
+the cancelled records, each offer's first mise à disposition and last line,
+each dwelling's libérations and mises en service, the latest date. Pass 2
+(:func:`evaluate_stream`) reads the file again and feeds the records to the
+same :class:`~engine.counting.lifecycle.Replayer`; an offer is evaluated as
+soon as its last record has been read (and the offers before it on the same
+dwelling, for the one-count-per-vacancy rule), then only its slim form is
+kept. The result is the one of the in-memory path (a test holds them equal);
+a file that is not in date order goes the in-memory way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import namedtuple
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import orjson
+
+from engine.counting.lifecycle import Lifecycle, Offer, Replayer
+from engine.inputs.events import EventLog, Record, _date, check_record, compact, valid
+from engine.pipeline import Evaluation, OfferEval, OfferEvaluator, Vacancy, tally
+from engine.problems import Problem
+from engine.ruleset.inherit import RuleSet
+
+Opening = namedtuple("Opening", "date line")
+
+
+@dataclass
+class Index:
+    path: Path
+    name: str
+    header: dict | None = None
+    problems: list[Problem] = field(default_factory=list)  # invalid records (exit 2 unless --skip-invalid)
+    rejections: list[Problem] = field(default_factory=list)  # annulations of unknown records (cycle)
+    lus: int = 0
+    skip: set[int] = field(default_factory=set)  # lines pass 2 does not feed (invalid, header, annulations)
+    years: set[int] = field(default_factory=set)
+    in_order: bool = True
+    last_date: dt.date | None = None
+    cancelled: set[str] = field(default_factory=set)
+    first_open: dict[str, Opening] = field(default_factory=dict)
+    queue: dict[str, list[str]] = field(default_factory=dict)  # dwelling → offers in opening order
+    last_line: dict[str, int] = field(default_factory=dict)  # offer → line of its last record
+    liberations: dict[str, list[Record]] = field(default_factory=dict)
+    services: dict[str, list[Record]] = field(default_factory=dict)
+
+
+def scan(path: Path, shown: str | None = None, progress=None) -> Index:
+    """Pass 1: the checks of ``read_events`` and the index pass 2 needs."""
+    index = Index(path, shown or str(path))
+    name = index.name
+    ids: dict[str, int] = {}
+    annulations: list[tuple[int, str, dt.date]] = []
+    openings: dict[str, list[tuple[str, dt.date, int, str]]] = {}
+    types: dict[str, str] = {}
+    infos: dict = {}
+    valid_seen = False
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        index.problems.append(Problem(name, 0, f"fichier introuvable ou illisible ({exc.strerror})"))
+        return index
+    with handle:
+        done = 0
+        for lineno, raw in enumerate(handle, 1):
+            if progress is not None:
+                done += len(raw)
+                if lineno % 20000 == 0:
+                    progress(done)
+            stripped = raw.strip()
+            if not stripped or stripped.startswith(b"//"):
+                continue
+            index.lus += 1
+            try:
+                obj = orjson.loads(stripped)
+            except orjson.JSONDecodeError as exc:
+                index.problems.append(Problem(name, lineno, f"JSON invalide ({exc.msg}) : attendu un objet par "
+                                                            "ligne, par exemple {\"type\": \"bail\", \"date\": "
+                                                            "\"2024-04-15\", ...}"))
+                index.skip.add(lineno)
+                continue
+            if not valid(obj):
+                message = check_record(obj)
+                if message:
+                    index.problems.append(Problem(name, lineno, message))
+                    index.skip.add(lineno)
+                    continue
+            kind = obj["type"]
+            if kind == "exercice":
+                index.skip.add(lineno)
+                if valid_seen or index.header is not None:
+                    index.problems.append(Problem(name, lineno, "l'en-tête « exercice » doit être le premier "
+                                                                "enregistrement"))
+                else:
+                    index.header = obj
+                continue
+            rid = obj.get("id") or f"{name}:{lineno}"
+            if rid in ids:
+                index.problems.append(Problem(name, lineno, f"identifiant « {rid} » en double (déjà ligne "
+                                                            f"{ids[rid]})"))
+                index.skip.add(lineno)
+                continue
+            ids[rid] = lineno
+            valid_seen = True
+            day = obj["_date"]
+            index.years.add(day.year)
+            if index.last_date is not None and day < index.last_date:
+                index.in_order = False
+            index.last_date = day if index.last_date is None else max(index.last_date, day)
+            types[rid] = kind
+            if kind == "annulation":
+                annulations.append((lineno, obj["cible"], day))
+                index.skip.add(lineno)
+                continue
+            if kind in ("liberation", "mise_en_service"):
+                record = Record(rid, kind, day, lineno, compact(obj, infos))
+                target = index.liberations if kind == "liberation" else index.services
+                target.setdefault(record.data["logement"], []).append(record)
+                index.skip.add(lineno)
+                continue
+            offre = obj["offre"]
+            index.last_line[offre] = lineno
+            if kind == "mise_a_disposition":
+                openings.setdefault(offre, []).append((rid, day, lineno, obj["logement"]))
+    _resolve_annulations(index, annulations, ids, types)
+    for offre, opens in openings.items():
+        for rid, day, line, logement in opens:
+            if rid not in index.cancelled:
+                index.first_open[offre] = Opening(day, line)
+                index.queue.setdefault(logement, []).append(offre)
+                break
+    for records in (*index.liberations.values(), *index.services.values()):
+        for record in records:
+            record.annule = record.id in index.cancelled
+    return index
+
+
+def _resolve_annulations(index: Index, annulations, ids: dict[str, int], types: dict[str, str]) -> None:
+    for line, target, _ in annulations:
+        if target not in ids or types.get(target) == "annulation":
+            index.rejections.append(Problem(index.name, line, f"annulation de « {target} » : aucun enregistrement "
+                                                              "de ce fichier n'a cet identifiant", "cycle-incoherent"))
+            continue
+        index.cancelled.add(target)
+
+
+def evaluate_stream(index: Index, ruleset: RuleSet, year: int, previous: dict | None = None,
+                    inventory: dict | None = None, bailleur: str | None = None,
+                    use_durable: bool = True) -> Evaluation:
+    """Pass 2 (the file must be in date order: ``index.in_order``)."""
+    log = EventLog(index.name, index.header, [], list(index.problems) + index.rejections, index.lus)
+    log.rejected_lines.update((p.ligne, p.message) for p in index.rejections)
+    on = dt.date(year, 12, 31)
+    as_of = max(on, index.last_date or on)
+    replayer = Replayer(log.reject, index.first_open)
+    replayer.liberations, replayer.services = index.liberations, index.services
+    life = Lifecycle({}, index.liberations, index.services, {}, [])
+    evaluator = OfferEvaluator(ruleset, year, life, inventory, as_of, use_durable)
+    evals: dict[str, OfferEval] = {}
+    complete: set[str] = set()
+    position: dict[str, int] = {}
+    vacancies: dict[str, Vacancy] = {}
+
+    def finish(logement: str) -> None:
+        queue = index.queue[logement]
+        at = position.get(logement, 0)
+        while at < len(queue) and queue[at] in complete:
+            offer: Offer = replayer.offers.pop(queue[at])
+            vacancy = vacancies.get(logement)
+            if vacancy is None:
+                libs = sorted(r.date for r in index.liberations.get(logement, []))
+                vacancy = vacancies[logement] = Vacancy(libs)
+            ev = vacancy.evaluate(evaluator, offer)
+            ev.offer = offer.slim()
+            evals[offer.id] = ev
+            at += 1
+        position[logement] = at
+        if at == len(queue):
+            vacancies.pop(logement, None)
+
+    infos: dict = {}
+    with index.path.open("rb") as handle:
+        for lineno, raw in enumerate(handle, 1):
+            if lineno in index.skip:
+                continue
+            stripped = raw.strip()
+            if not stripped or stripped.startswith(b"//"):
+                continue
+            obj = orjson.loads(stripped)
+            rid = obj.get("id") or f"{index.name}:{lineno}"
+            kind = obj["type"]
+            day = _date(obj["date"])
+            if "entree" in obj:
+                obj["_entree"] = _date(obj["entree"]) or dt.date.fromisoformat(obj["entree"])
+            record = Record(rid, kind, day, lineno, compact(obj, infos))
+            record.annule = rid in index.cancelled
+            replayer.feed(record)
+            offre = record.data["offre"]
+            if index.last_line.get(offre) == lineno:
+                complete.add(offre)
+                offer = replayer.offers.get(offre)
+                if offer is not None:
+                    finish(offer.logement)
+    result = tally(log, ruleset, year, evaluator.registry, evaluator.bases, evals, previous, bailleur)
+    return Evaluation(year, ruleset, log, life, evals, result)
