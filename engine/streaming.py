@@ -57,7 +57,7 @@ def scan(path: Path, shown: str | None = None, progress=None) -> Index:
     ids: dict[str, int] = {}
     annulations: list[tuple[int, str, dt.date]] = []
     openings: dict[str, list[tuple[str, dt.date, int, str]]] = {}
-    types: dict[str, str] = {}
+    annulation_ids: set[str] = set()
     infos: dict = {}
     valid_seen = False
     try:
@@ -112,8 +112,8 @@ def scan(path: Path, shown: str | None = None, progress=None) -> Index:
             if index.last_date is not None and day < index.last_date:
                 index.in_order = False
             index.last_date = day if index.last_date is None else max(index.last_date, day)
-            types[rid] = kind
             if kind == "annulation":
+                annulation_ids.add(rid)
                 annulations.append((lineno, obj["cible"], day))
                 index.skip.add(lineno)
                 continue
@@ -127,7 +127,7 @@ def scan(path: Path, shown: str | None = None, progress=None) -> Index:
             index.last_line[offre] = lineno
             if kind == "mise_a_disposition":
                 openings.setdefault(offre, []).append((rid, day, lineno, obj["logement"]))
-    _resolve_annulations(index, annulations, ids, types)
+    _resolve_annulations(index, annulations, ids, annulation_ids)
     for offre, opens in openings.items():
         for rid, day, line, logement in opens:
             if rid not in index.cancelled:
@@ -140,9 +140,9 @@ def scan(path: Path, shown: str | None = None, progress=None) -> Index:
     return index
 
 
-def _resolve_annulations(index: Index, annulations, ids: dict[str, int], types: dict[str, str]) -> None:
+def _resolve_annulations(index: Index, annulations, ids: dict[str, int], annulation_ids: set[str]) -> None:
     for line, target, _ in annulations:
-        if target not in ids or types.get(target) == "annulation":
+        if target not in ids or target in annulation_ids:
             index.rejections.append(Problem(index.name, line, f"annulation de « {target} » : aucun enregistrement "
                                                               "de ce fichier n'a cet identifiant", "cycle-incoherent"))
             continue
@@ -197,7 +197,8 @@ def evaluate_stream(index: Index, ruleset: RuleSet, year: int, previous: dict | 
             day = _date(obj["date"])
             if "entree" in obj:
                 obj["_entree"] = _date(obj["entree"]) or dt.date.fromisoformat(obj["entree"])
-            record = Record(rid, kind, day, lineno, compact(obj, infos))
+            # records live only while their offer is open; the mise à disposition stays with the slim offer
+            record = Record(rid, kind, day, lineno, compact(obj, infos) if kind == "mise_a_disposition" else obj)
             record.annule = rid in index.cancelled
             replayer.feed(record)
             offre = record.data["offre"]
