@@ -116,6 +116,7 @@ class OfferEvaluator:
         self.bases: dict[str, tuple[str, object]] = {}
 
     def evaluate(self, offer: Offer, counted_in_vacancy: bool) -> OfferEval:
+        offer.complete()
         res = self.registry.resolve(offer.mad.data["reservataire"], offer.mad.data.get("reservataire_type"))
         if res.id not in self.bases:
             self.bases[res.id] = base_of(self.ruleset, _reservataire_facts(res), self.on)
@@ -188,9 +189,24 @@ def offer_facts(offer: Offer, res: Reservataire, base: str, counted_in_vacancy: 
     row = (inventory or {}).get(offer.logement)
     if row:  # typed ``logement.*`` facts from the inventory reader
         facts.update((k, v) for k, v in row.items() if k.startswith("logement."))
-    facts.update(logement_facts(offer.mad.data.get("logement_info")))
+    facts.update(_info_facts(offer.mad.data.get("logement_info")))
     facts["logement.rpls_id"] = offer.logement
     return facts
+
+
+_INFO_FACTS: dict[int, tuple[dict, dict]] = {}
+
+
+def _info_facts(info: dict | None) -> dict:
+    """``logement_info`` parsed once per object (identical objects are merged when records are read)."""
+    if not info:
+        return {}
+    found = _INFO_FACTS.get(id(info))
+    if found is None or found[0] is not info:
+        if len(_INFO_FACTS) > 100_000:
+            _INFO_FACTS.clear()
+        found = _INFO_FACTS[id(info)] = (info, logement_facts(info))
+    return found[1]
 
 
 def menage_facts(menage: dict | None) -> dict:

@@ -29,6 +29,7 @@ class Offer:
     bail: Record | None = None
     # filled by the deadline stage: implicit refusals (menage -> date)
     refus_implicites: dict[str, dt.date] = field(default_factory=dict)
+    _attributees: list[Record] | None = field(default=None, repr=False)
 
     @property
     def logement(self) -> str:
@@ -43,7 +44,13 @@ class Offer:
         return bool(self.mad.data.get("neuf"))
 
     def attributees(self) -> list[Record]:
+        if self._attributees is not None:
+            return self._attributees
         return [r for r in self.caleol if r.data["decision"] in ATTRIBUTION]
+
+    def complete(self) -> None:
+        """The cycle is over (every record replayed): what is read many times is computed once."""
+        self._attributees = [r for r in self.caleol if r.data["decision"] in ATTRIBUTION]
 
     @property
     def attribution_date(self) -> dt.date | None:
