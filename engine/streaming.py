@@ -22,7 +22,7 @@ from pathlib import Path
 import orjson
 
 from engine.counting.lifecycle import Lifecycle, Offer, Replayer
-from engine.inputs.events import EventLog, Record, _date, check_record, compact, valid
+from engine.inputs.events import EventLog, Record, _date, check_record, compact, record_lines, valid
 from engine.pipeline import Evaluation, OfferEval, OfferEvaluator, Vacancy, tally
 from engine.problems import Problem
 from engine.ruleset.inherit import RuleSet
@@ -66,15 +66,7 @@ def scan(path: Path, shown: str | None = None, progress=None) -> Index:
         index.problems.append(Problem(name, 0, f"fichier introuvable ou illisible ({exc.strerror})"))
         return index
     with handle:
-        done = 0
-        for lineno, raw in enumerate(handle, 1):
-            if progress is not None:
-                done += len(raw)
-                if lineno % 20000 == 0:
-                    progress(done)
-            stripped = raw.strip()
-            if not stripped or stripped.startswith(b"//"):
-                continue
+        for lineno, stripped in record_lines(handle, progress):
             index.lus += 1
             try:
                 obj = orjson.loads(stripped)
@@ -185,12 +177,7 @@ def evaluate_stream(index: Index, ruleset: RuleSet, year: int, previous: dict | 
 
     infos: dict = {}
     with index.path.open("rb") as handle:
-        for lineno, raw in enumerate(handle, 1):
-            if lineno in index.skip:
-                continue
-            stripped = raw.strip()
-            if not stripped or stripped.startswith(b"//"):
-                continue
+        for lineno, stripped in record_lines(handle, skip=index.skip):
             obj = orjson.loads(stripped)
             rid = obj.get("id") or f"{index.name}:{lineno}"
             kind = obj["type"]

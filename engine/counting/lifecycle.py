@@ -15,8 +15,32 @@ from engine.inputs.events import EventLog, Record
 ATTRIBUTION = ("attribution", "attribution_sous_condition")
 
 
+class OfferView:
+    """What an offer and its slim form both answer."""
+
+    __slots__ = ()
+
+    @property
+    def logement(self) -> str:
+        return self.mad.data["logement"]
+
+    @property
+    def date(self) -> dt.date:
+        return self.mad.date
+
+    @property
+    def neuf(self) -> bool:
+        return bool(self.mad.data.get("neuf"))
+
+    @property
+    def bail_date(self) -> dt.date | None:
+        if self.bail is None:
+            return None
+        return self.bail.data.get("_entree") or self.bail.date
+
+
 @dataclass
-class Offer:
+class Offer(OfferView):
     id: str
     mad: Record
     records: list[Record] = field(default_factory=list)
@@ -31,18 +55,6 @@ class Offer:
     refus_implicites: dict[str, dt.date] = field(default_factory=dict)
     _attributees: list[Record] | None = field(default=None, repr=False)
 
-    @property
-    def logement(self) -> str:
-        return self.mad.data["logement"]
-
-    @property
-    def date(self) -> dt.date:
-        return self.mad.date
-
-    @property
-    def neuf(self) -> bool:
-        return bool(self.mad.data.get("neuf"))
-
     def attributees(self) -> list[Record]:
         if self._attributees is not None:
             return self._attributees
@@ -56,12 +68,6 @@ class Offer:
     def attribution_date(self) -> dt.date | None:
         found = self.attributees()
         return found[0].date if found else None
-
-    @property
-    def bail_date(self) -> dt.date | None:
-        if self.bail is None:
-            return None
-        return self.bail.data.get("_entree") or self.bail.date
 
     def refus(self) -> list[tuple[str, dt.date, bool]]:
         """(menage, date, adaptee) for every refusal, explicit or by silence."""
@@ -103,7 +109,7 @@ class Offer:
 
 
 @dataclass(slots=True)
-class SlimOffer:
+class SlimOffer(OfferView):
     id: str
     mad: Record
     bail: Record | None
@@ -114,24 +120,6 @@ class SlimOffer:
     _refus: list
     _menage: dict | None
     refus_implicites: dict
-
-    @property
-    def logement(self) -> str:
-        return self.mad.data["logement"]
-
-    @property
-    def date(self) -> dt.date:
-        return self.mad.date
-
-    @property
-    def neuf(self) -> bool:
-        return bool(self.mad.data.get("neuf"))
-
-    @property
-    def bail_date(self) -> dt.date | None:
-        if self.bail is None:
-            return None
-        return self.bail.data.get("_entree") or self.bail.date
 
     def refus(self) -> list[tuple[str, dt.date, bool]]:
         return self._refus

@@ -77,6 +77,22 @@ class EventLog:
         self.rejected_lines[record.line] = reason
 
 
+def record_lines(handle, progress=None, skip: set[int] = frozenset()):
+    """(line number, bytes) of every record line: blank lines and ``//`` comments left out, and the lines
+    in ``skip``; ``progress(bytes_read)`` every 20 000 lines."""
+    done = 0
+    for lineno, raw in enumerate(handle, 1):
+        if progress is not None:
+            done += len(raw)
+            if lineno % 20000 == 0:
+                progress(done)
+        if lineno in skip:
+            continue
+        stripped = raw.strip()
+        if stripped and not stripped.startswith(b"//"):
+            yield lineno, stripped
+
+
 def read_events(path: Path, shown: str | None = None, progress=None) -> EventLog:
     """``progress(bytes_read)``, when given, is called every 20 000 lines (a progress bar on stderr)."""
     name = shown or str(path)
@@ -91,15 +107,7 @@ def read_events(path: Path, shown: str | None = None, progress=None) -> EventLog
     except OSError as exc:
         return EventLog(name, None, [], [Problem(name, 0, f"fichier introuvable ou illisible ({exc.strerror})")], 0)
     with handle:
-        done = 0
-        for lineno, raw in enumerate(handle, 1):
-            if progress is not None:
-                done += len(raw)
-                if lineno % 20000 == 0:
-                    progress(done)
-            stripped = raw.strip()
-            if not stripped or stripped.startswith(b"//"):
-                continue
+        for lineno, stripped in record_lines(handle, progress):
             lus += 1
             try:
                 obj = orjson.loads(stripped)
