@@ -127,11 +127,11 @@ def _progress(path: Path):
     if size < LONG_RUN_BYTES or not err_console.is_terminal:
         yield None
         return
-    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-    with Progress(TextColumn("Lecture des événements"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+    with Progress(TextColumn("Lecture et évaluation des événements"), BarColumn(), TimeRemainingColumn(),
                   console=err_console, transient=True) as bar:
-        task = bar.add_task("lecture", total=size)
+        task = bar.add_task("lecture", total=2 * size)  # a log in date order is read twice
         yield lambda done: bar.update(task, completed=done)
 
 

@@ -77,7 +77,7 @@ def _evaluate_file(path: Path, rules: str | None, year: int | None, skip_invalid
     ruleset = load_ruleset(rules)
     bailleur = bailleur or header.get("bailleur")
     if stream and index.in_order:
-        return evaluate_stream(index, ruleset, int(year), previous, inventory, bailleur, use_durable)
+        return evaluate_stream(index, ruleset, int(year), previous, inventory, bailleur, use_durable, progress)
     if stream:  # not in date order: everything in memory, sorted
         log = read_events(path, shown)
     return evaluate_log(log, ruleset, int(year), previous, inventory, bailleur, use_durable)

@@ -143,8 +143,9 @@ def _resolve_annulations(index: Index, annulations, ids: dict[str, int], annulat
 
 def evaluate_stream(index: Index, ruleset: RuleSet, year: int, previous: dict | None = None,
                     inventory: dict | None = None, bailleur: str | None = None,
-                    use_durable: bool = True) -> Evaluation:
-    """Pass 2 (the file must be in date order: ``index.in_order``)."""
+                    use_durable: bool = True, progress=None) -> Evaluation:
+    """Pass 2 (the file must be in date order: ``index.in_order``); ``progress(bytes)`` counts on from the
+    size of the file (the bar covers both passes)."""
     log = EventLog(index.name, index.header, [], list(index.problems) + index.rejections, index.lus)
     log.rejected_lines.update((p.ligne, p.message) for p in index.rejections)
     on = dt.date(year, 12, 31)
@@ -177,7 +178,9 @@ def evaluate_stream(index: Index, ruleset: RuleSet, year: int, previous: dict | 
 
     infos: dict = {}
     with index.path.open("rb") as handle:
-        for lineno, stripped in record_lines(handle, skip=index.skip):
+        size = index.path.stat().st_size
+        ahead = (lambda done: progress(size + done)) if progress is not None else None
+        for lineno, stripped in record_lines(handle, ahead, skip=index.skip):
             obj = orjson.loads(stripped)
             rid = obj.get("id") or f"{index.name}:{lineno}"
             kind = obj["type"]
