@@ -114,6 +114,7 @@ class OfferEvaluator:
         self.decider = Decider(ruleset, self.on, use_durable)
         self.delay_rules = dl.delay_rules(ruleset)
         self.bases: dict[str, tuple[str, object]] = {}
+        self.info_cache: dict[int, tuple[dict, dict]] = {}  # id(logement_info) → (object, its facts)
 
     def evaluate(self, offer: Offer, counted_in_vacancy: bool) -> OfferEval:
         offer.complete()
@@ -121,7 +122,8 @@ class OfferEvaluator:
         if res.id not in self.bases:
             self.bases[res.id] = base_of(self.ruleset, _reservataire_facts(res), self.on)
         dl.implicit_refusals(offer, self.delay_rules, self.as_of)
-        facts = offer_facts(offer, res, self.bases[res.id][0], counted_in_vacancy, self.life, self.inventory)
+        facts = offer_facts(offer, res, self.bases[res.id][0], counted_in_vacancy, self.life, self.inventory,
+                            self.info_cache)
         decision = self.decider.decide(facts)
         when = decision_date(offer, decision) if decision.compte else None
         checks = dl.check_offer(offer, self.delay_rules, facts, self.life, self.as_of)
@@ -164,7 +166,7 @@ def _zone(offer: Offer, life: Lifecycle):
 
 
 def offer_facts(offer: Offer, res: Reservataire, base: str, counted_in_vacancy: bool, life: Lifecycle,
-                inventory: dict | None) -> dict:
+                inventory: dict | None, info_cache: dict | None = None) -> dict:
     zone, preavis = _zone(offer, life)
     refus = offer.refus()
     reprise = offer.reprise.data if offer.reprise else {}
@@ -189,24 +191,17 @@ def offer_facts(offer: Offer, res: Reservataire, base: str, counted_in_vacancy: 
     row = (inventory or {}).get(offer.logement)
     if row:  # typed ``logement.*`` facts from the inventory reader
         facts.update((k, v) for k, v in row.items() if k.startswith("logement."))
-    facts.update(_info_facts(offer.mad.data.get("logement_info")))
+    info = offer.mad.data.get("logement_info")
+    if info:
+        if info_cache is None:
+            facts.update(logement_facts(info))
+        else:  # identical logement_info objects are merged when records are read: parse each once
+            found = info_cache.get(id(info))
+            if found is None or found[0] is not info:
+                found = info_cache[id(info)] = (info, logement_facts(info))
+            facts.update(found[1])
     facts["logement.rpls_id"] = offer.logement
     return facts
-
-
-_INFO_FACTS: dict[int, tuple[dict, dict]] = {}
-
-
-def _info_facts(info: dict | None) -> dict:
-    """``logement_info`` parsed once per object (identical objects are merged when records are read)."""
-    if not info:
-        return {}
-    found = _INFO_FACTS.get(id(info))
-    if found is None or found[0] is not info:
-        if len(_INFO_FACTS) > 100_000:
-            _INFO_FACTS.clear()
-        found = _INFO_FACTS[id(info)] = (info, logement_facts(info))
-    return found[1]
 
 
 def menage_facts(menage: dict | None) -> dict:

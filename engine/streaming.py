@@ -55,7 +55,7 @@ def scan(path: Path, shown: str | None = None, progress=None) -> Index:
     index = Index(path, shown or str(path))
     name = index.name
     ids: dict[str, int] = {}
-    annulations: list[tuple[int, str, dt.date]] = []
+    annulations: list[tuple[int, str]] = []  # (line, target id)
     openings: dict[str, list[tuple[str, dt.date, int, str]]] = {}
     annulation_ids: set[str] = set()
     infos: dict = {}
@@ -106,7 +106,7 @@ def scan(path: Path, shown: str | None = None, progress=None) -> Index:
             index.last_date = day if index.last_date is None else max(index.last_date, day)
             if kind == "annulation":
                 annulation_ids.add(rid)
-                annulations.append((lineno, obj["cible"], day))
+                annulations.append((lineno, obj["cible"]))
                 index.skip.add(lineno)
                 continue
             if kind in ("liberation", "mise_en_service"):
@@ -133,7 +133,7 @@ def scan(path: Path, shown: str | None = None, progress=None) -> Index:
 
 
 def _resolve_annulations(index: Index, annulations, ids: dict[str, int], annulation_ids: set[str]) -> None:
-    for line, target, _ in annulations:
+    for line, target in annulations:
         if target not in ids or target in annulation_ids:
             index.rejections.append(Problem(index.name, line, f"annulation de « {target} » : aucun enregistrement "
                                                               "de ce fichier n'a cet identifiant", "cycle-incoherent"))

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from engine.checks.obligations import memoised
 from engine.checks.workdays import due
 from engine.counting.lifecycle import Lifecycle, Offer
 from engine.ruleset.inherit import EffectiveRule, RuleSet
@@ -50,24 +49,12 @@ def _candidates_dates(offer: Offer) -> list[dt.date]:
     return [r.date for r in offer.candidats if r.data.get("source", "reservataire") == "reservataire"]
 
 
-_MEMO: dict[int, object] = {}
-
-
-def _condition(cond):
-    """The rule's condition, memoised on the fields it reads (kept as long as the condition lives)."""
-    key = id(cond)
-    found = _MEMO.get(key)
-    if found is None or found[0] is not cond:
-        found = _MEMO[key] = (cond, memoised(cond))
-    return found[1]
-
-
 def check_offer(offer: Offer, rules: list[EffectiveRule], facts: dict, life: Lifecycle, as_of: dt.date,
                 subdiv: str | None = None) -> list[DeadlineCheck]:
     checks: list[DeadlineCheck] = []
     for rule in rules:
         r = rule.rule
-        if r.condition is not None and _condition(r.condition)(facts) is not True:
+        if r.condition is not None and r.condition.cached(facts) is not True:
             continue
         for start, menage in _starts(offer, r.depart, life):
             params = rule.at(start)

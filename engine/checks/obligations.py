@@ -11,7 +11,6 @@ import datetime as dt
 from dataclasses import dataclass
 from fractions import Fraction
 
-from engine.ruleset.conditions import evaluate
 from engine.ruleset.inherit import EffectiveRule
 
 
@@ -22,24 +21,8 @@ class Item:
     facts: dict
 
 
-def memoised(cond):
-    """``evaluate(cond, facts)`` cached on the values of the fields ``cond`` reads (it depends on nothing else)."""
-    if cond is None:
-        return lambda facts: True
-    fields = tuple(dict.fromkeys(cond.fields()))
-    cache: dict = {}
-
-    def run(facts: dict):
-        key = tuple(facts.get(f) for f in fields)
-        try:
-            return cache[key]
-        except KeyError:
-            result = cache[key] = evaluate(cond, facts)
-            return result
-        except TypeError:  # an unhashable value: evaluate directly
-            return evaluate(cond, facts)
-
-    return run
+def _always(facts: dict) -> bool:
+    return True
 
 
 def _ratio(num: int, den: int) -> float | None:
@@ -51,7 +34,8 @@ def assess(rule: EffectiveRule, on: dt.date, items: list[Item], flux_total: int 
     r = rule.rule
     base = {"id": rule.id, "libelle": r.libelle, "source": r.source, "cible": float(params.cible),
             "sens": params.sens}
-    numerateur, denominateur = memoised(r.numerateur), memoised(r.denominateur)
+    numerateur = r.numerateur.cached if r.numerateur is not None else _always
+    denominateur = r.denominateur.cached if r.denominateur is not None else _always
     if r.mesure == "part_du_flux":
         num_known = num_max = 0
         for item in items:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from engine.ruleset.inherit import RuleSet, normalise_name
+from engine.ruleset.inherit import RuleSet, fold_ascii, normalise_name
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class Registry:
         rid = self.aliases.get(key)
         if rid:
             return self.by_id[rid]
-        slug = re.sub(r"[^a-z0-9]+", "-", _ascii(name).lower()).strip("-") or "inconnu"
+        slug = re.sub(r"[^a-z0-9]+", "-", fold_ascii(name)).strip("-") or "inconnu"
         self.unknown[slug] = name
         kind = type_hint if type_hint in ("etat", "collectivite", "departement", "action_logement", "bailleur") \
             else "autre"
@@ -64,8 +64,3 @@ class Registry:
     def delegates_of(self, rid: str) -> list[str]:
         """Who manages ``rid``'s contingent by delegation (transitively)."""
         return list(nx.descendants(self.delegation, rid)) if rid in self.delegation else []
-
-
-def _ascii(text: str) -> str:
-    import unicodedata
-    return unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()

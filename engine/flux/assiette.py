@@ -32,7 +32,6 @@ class Assiette:
     par_reservataire: Counter = field(default_factory=Counter)  # eligible dwellings per réservataire id
     tous_par_reservataire: Counter = field(default_factory=Counter)  # before exclusions (droits acquis)
     programmes: dict = field(default_factory=dict)  # réservataire id → Counter(programme → dwellings)
-    noms: dict = field(default_factory=dict)  # réservataire id → names as written
     taux_inventaire: Counter = field(default_factory=Counter)  # rotation rate column values → rows
 
 
@@ -71,8 +70,6 @@ def _count(out: Assiette, rules: AssietteRules, registry: Registry, resolved: di
     rid = resolved.get(name)
     if rid is None:
         rid = resolved[name] = registry.resolve(name).id
-        if name:
-            out.noms.setdefault(rid, set()).add(name)
     out.tous_par_reservataire[rid] += n
     out.programmes.setdefault(rid, Counter())[programme or "—"] += n
     if rate is not None:

@@ -66,7 +66,6 @@ class Figures:
     minimum: int
     part_prioritaire: Decimal
     prioritaire_sur: str
-    origines: dict[str, str] = field(default_factory=dict)
     programmes: dict[str, int] = field(default_factory=dict)
 
 

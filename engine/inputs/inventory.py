@@ -23,15 +23,13 @@ import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import Decimal
-from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
 
 from engine.gcpause import gc_paused
 from engine.inputs.values import parse_bool, parse_date, parse_qpv, parse_typologie
 from engine.problems import BadInput, Problem
-from engine.ruleset.inherit import normalise_name
+from engine.ruleset.inherit import fold_ascii, normalise_name
 from engine.ruleset.values import parse_rate
 
 ALIASES = {
@@ -77,12 +75,6 @@ def column_for(header: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=4096)
-def _rate(text: str) -> Decimal:
-    return parse_rate(text)
-
-
-@lru_cache(maxsize=4096)
 def _year(text: str) -> int:
     if re.fullmatch(r"\d{4}", text):
         return int(text)
@@ -91,19 +83,13 @@ def _year(text: str) -> int:
 
 def _enum(allowed: set[str], label: str):
     def parse(text: str) -> str:
-        value = re.sub(r"[^a-z0-9]+", "_", normalise_name_keep(text)).strip("_")
+        value = re.sub(r"[^a-z0-9]+", "_", fold_ascii(text).strip()).strip("_")
         if value not in allowed:
             raise ValueError(f"{label} « {text} » : attendu {', '.join(sorted(allowed))}")
         return value
-    return lru_cache(maxsize=256)(parse)
+    return parse
 
 
-def normalise_name_keep(text: str) -> str:
-    import unicodedata
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower().strip()
-
-
-@lru_cache(maxsize=256)
 def _accessibilite(text: str) -> str:
     value = normalise_name(text)
     if value in ("pmr", "ufr"):
@@ -113,14 +99,14 @@ def _accessibilite(text: str) -> str:
     return ""
 
 
-PARSERS = {
-    "qpv": lru_cache(maxsize=256)(parse_qpv),
-    "typologie": lru_cache(maxsize=256)(parse_typologie),
-    "en_vente": lru_cache(maxsize=64)(parse_bool),
-    "demolition": lru_cache(maxsize=64)(parse_bool),
-    "rotation_rate": _rate,
-    "convention_start": lru_cache(maxsize=4096)(parse_date),
-    "convention_end": lru_cache(maxsize=4096)(parse_date),
+PARSERS = {  # each distinct text of a column is parsed once (see _parse_distinct)
+    "qpv": parse_qpv,
+    "typologie": parse_typologie,
+    "en_vente": parse_bool,
+    "demolition": parse_bool,
+    "rotation_rate": parse_rate,
+    "convention_start": parse_date,
+    "convention_end": parse_date,
     "annee_construction": _year,
     "accessibilite": _accessibilite,
     "categorie": _enum(CATEGORIES, "catégorie"),
@@ -155,10 +141,6 @@ class Inventory:
     @property
     def rejetes(self) -> int:
         return len({p.ligne for p in self.problems})
-
-    @property
-    def has_id_column(self) -> bool:
-        return "rpls_id" in self.columns.values()
 
     def __len__(self) -> int:
         return len(self.data)
@@ -269,7 +251,7 @@ def _header(name: str, header: list[str], inv: Inventory) -> dict[str, str]:
                                              f"« {column} »")])
         if column:
             seen[column] = title
-        key = column or f"autres.{re.sub(r'[^a-z0-9]+', '_', normalise_name_keep(title)).strip('_')}"
+        key = column or f"autres.{re.sub(r'[^a-z0-9]+', '_', fold_ascii(title).strip()).strip('_')}"
         inv.columns[title] = key
         inv.index[f"logement.{key}"] = index
     return seen

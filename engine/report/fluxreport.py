@@ -3,29 +3,17 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 
 from rich.console import Console
 from rich.table import Table
 
-from engine.report.spreadsheet import csv_text
-from engine.report.text import fr_number, fr_percent
+from engine.report.spreadsheet import csv_text, fr_cell
 
 COLUMNS = ["id", "methode", "logements_eligibles", "logements_reservataire", "part", "taux_rotation", "flux_brut",
            "flux", "flux_prioritaires"]
 HEADERS = ["Réservataire", "Méthode", "Logements éligibles", "Logements du réservataire", "Part du flux",
            "Taux de rotation", "Flux avant arrondi", "Flux", "Part prioritaire"]
 STATUTS = {"conforme": "[green]conforme[/green]", "ecart": "[red]écart[/red]"}
-
-
-def _cell(key: str, value) -> str:
-    if value is None:
-        return "—"
-    if key in ("part", "taux_rotation", "part_prioritaire"):
-        return fr_percent(Decimal(str(value)), 2)
-    if isinstance(value, float):
-        return fr_number(Decimal(str(value)).quantize(Decimal("0.0001")).normalize())
-    return str(value)
 
 
 def to_json(result: dict) -> str:
@@ -51,20 +39,20 @@ def to_table(result: dict, console: Console) -> None:
     for h in HEADERS:
         table.add_column(h, justify="left" if h in ("Réservataire", "Méthode") else "right")
     for r in result["reservataires"]:
-        table.add_row(*[_cell(c, r[c]) for c in COLUMNS])
+        table.add_row(*[fr_cell(c, r[c]) for c in COLUMNS])
     console.print(table)
     for r in result["reservataires"]:
         applied = [d for d in r["deductions"] if d["deduite"] and d["volume"] is not None]
         if applied:
             console.print(f"[dim]{r['id']} : déductions "
-                          + ", ".join(f"{d['objet']} {_cell('v', d['volume'])} ({d['origine']})" for d in applied)
+                          + ", ".join(f"{d['objet']} {fr_cell('v', d['volume'])} ({d['origine']})" for d in applied)
                           + "[/dim]")
         if r["controle"]:
             t = Table(title=f"Contrôle des chiffres imprimés — {r['libelle']}")
             for h in ("Chiffre", "Imprimé", "Calculé", "Statut", "Cause probable"):
                 t.add_column(h)
             for c in r["controle"]:
-                calc = _cell(c["chiffre"] if c["chiffre"] in ("part", "taux_rotation") else "v", c["calcule"])
+                calc = fr_cell(c["chiffre"] if c["chiffre"] in ("part", "taux_rotation") else "v", c["calcule"])
                 t.add_row(c["libelle"], c["imprime"], calc, STATUTS[c["statut"]], c["cause"] or c["note"] or "")
             console.print(t)
     for remark in result["remarques"]:
@@ -83,7 +71,7 @@ def to_markdown(result: dict) -> str:
     lines = [f"# Flux théorique {result['exercice']} — règles « {result['regles']} »", "",
              "| " + " | ".join(HEADERS) + " |", "|" + "---|" * len(HEADERS)]
     for r in result["reservataires"]:
-        lines.append("| " + " | ".join(_cell(c, r[c]) for c in COLUMNS) + " |")
+        lines.append("| " + " | ".join(fr_cell(c, r[c]) for c in COLUMNS) + " |")
     if result["exclusions"]:
         lines += ["", "## Exclusions", "", "| règle | logements | source |", "|---|---|---|"]
         lines += [f"| {e['libelle']} (`{e['id']}`) | {e['logements']} | {e['source']} |" for e in result["exclusions"]]

@@ -402,15 +402,19 @@ def _semantic_checks(rules: dict[str, EffectiveRule]) -> list[Problem]:
     return problems
 
 
+def fold_ascii(text: str) -> str:
+    """Accents dropped, lower case: ``Réservataire`` → ``reservataire``."""
+    import unicodedata
+    return unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
+
+
 def normalise_name(text: str) -> str:
     """Case, accents, punctuation and spacing ignored: ``C I L Interlogement`` → ``cilinterlogement``.
 
     >>> normalise_name("Réservataire du bien")
     'reservatairedubien'
     """
-    import unicodedata
-    folded = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
-    return "".join(ch for ch in folded if ch.isalnum())
+    return "".join(ch for ch in fold_ascii(text) if ch.isalnum())
 
 
 def load_catalog(root: Path | None = None, extra: list[Path] = ()) -> Catalog:
