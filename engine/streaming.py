@@ -23,6 +23,7 @@ import orjson
 
 from engine.counting.lifecycle import Lifecycle, Offer, Replayer
 from engine.inputs.events import EventLog, Record, _date, check_record, compact, record_lines, valid
+from engine.inputs.schema import KIND, checked
 from engine.pipeline import Evaluation, OfferEval, OfferEvaluator, Vacancy, tally
 from engine.problems import Problem
 from engine.ruleset.inherit import RuleSet
@@ -60,29 +61,42 @@ def scan(path: Path, shown: str | None = None, progress=None) -> Index:
     annulation_ids: set[str] = set()
     infos: dict = {}
     valid_seen = False
+    last_date = None
     try:
         handle = path.open("rb")
     except OSError as exc:
         index.problems.append(Problem(name, 0, f"fichier introuvable ou illisible ({exc.strerror})"))
         return index
     with handle:
-        for lineno, stripped in record_lines(handle, progress):
+        for lineno, line in record_lines(handle, progress):
             index.lus += 1
-            try:
-                obj = orjson.loads(stripped)
-            except orjson.JSONDecodeError as exc:
-                index.problems.append(Problem(name, lineno, f"JSON invalide ({exc.msg}) : attendu un objet par "
-                                                            "ligne, par exemple {\"type\": \"bail\", \"date\": "
-                                                            "\"2024-04-15\", ...}"))
-                index.skip.add(lineno)
-                continue
-            if not valid(obj):
-                message = check_record(obj)
-                if message:
-                    index.problems.append(Problem(name, lineno, message))
+            rec = checked(line)
+            if rec is not None:
+                kind = KIND[type(rec)]
+                if kind == "exercice":
+                    obj = orjson.loads(line)
+                else:
+                    rid, day, offre, logement, cible = rec.id, rec.date, rec.offre, rec.logement, rec.cible
+                    obj = None
+            else:  # refused by the typed decoder: the detailed check says why (or takes it after all)
+                try:
+                    obj = orjson.loads(line)
+                except orjson.JSONDecodeError as exc:
+                    index.problems.append(Problem(name, lineno, f"JSON invalide ({exc.msg}) : attendu un objet "
+                                                                "par ligne, par exemple {\"type\": \"bail\", "
+                                                                "\"date\": \"2024-04-15\", ...}"))
                     index.skip.add(lineno)
                     continue
-            kind = obj["type"]
+                if not valid(obj):
+                    message = check_record(obj)
+                    if message:
+                        index.problems.append(Problem(name, lineno, message))
+                        index.skip.add(lineno)
+                        continue
+                kind = obj["type"]
+                if kind != "exercice":
+                    rid, day, offre, logement, cible = (obj.get("id"), obj["_date"], obj.get("offre"),
+                                                        obj.get("logement"), obj.get("cible"))
             if kind == "exercice":
                 index.skip.add(lineno)
                 if valid_seen or index.header is not None:
@@ -91,7 +105,7 @@ def scan(path: Path, shown: str | None = None, progress=None) -> Index:
                 else:
                     index.header = obj
                 continue
-            rid = obj.get("id") or f"{name}:{lineno}"
+            rid = rid or f"{name}:{lineno}"
             if rid in ids:
                 index.problems.append(Problem(name, lineno, f"identifiant « {rid} » en double (déjà ligne "
                                                             f"{ids[rid]})"))
@@ -99,26 +113,31 @@ def scan(path: Path, shown: str | None = None, progress=None) -> Index:
                 continue
             ids[rid] = lineno
             valid_seen = True
-            day = obj["_date"]
-            index.years.add(day.year)
-            if index.last_date is not None and day < index.last_date:
+            if day.year not in index.years:
+                index.years.add(day.year)
+            if last_date is not None and day < last_date:
                 index.in_order = False
-            index.last_date = day if index.last_date is None else max(index.last_date, day)
+            elif last_date is None or day > last_date:
+                last_date = day
             if kind == "annulation":
                 annulation_ids.add(rid)
-                annulations.append((lineno, obj["cible"]))
+                annulations.append((lineno, cible))
                 index.skip.add(lineno)
                 continue
-            if kind in ("liberation", "mise_en_service"):
+            if kind == "liberation" or kind == "mise_en_service":
+                if obj is None:  # the typed record was enough so far: its data as read_events keeps it
+                    obj = orjson.loads(line)
+                    if "entree" in obj:
+                        obj["_entree"] = _date(obj["entree"])
                 record = Record(rid, kind, day, lineno, compact(obj, infos))
                 target = index.liberations if kind == "liberation" else index.services
                 target.setdefault(record.data["logement"], []).append(record)
                 index.skip.add(lineno)
                 continue
-            offre = obj["offre"]
             index.last_line[offre] = lineno
             if kind == "mise_a_disposition":
-                openings.setdefault(offre, []).append((rid, day, lineno, obj["logement"]))
+                openings.setdefault(offre, []).append((rid, day, lineno, logement))
+    index.last_date = last_date
     _resolve_annulations(index, annulations, ids, annulation_ids)
     for offre, opens in openings.items():
         for rid, day, line, logement in opens:

@@ -79,14 +79,20 @@ class EventLog:
 
 def record_lines(handle, progress=None, skip: set[int] = frozenset()):
     """(line number, bytes) of every record line: blank lines and ``//`` comments left out, and the lines
-    in ``skip``; ``progress(bytes_read)`` every 20 000 lines."""
+    in ``skip``; ``progress(bytes_read)`` every 20 000 lines. A line that starts with ``{`` is given as read
+    (the JSON parser ignores the end of line): only other lines are stripped and looked at."""
     done = 0
-    for lineno, raw in enumerate(handle, 1):
+    lineno = 0
+    for raw in handle:
+        lineno += 1
         if progress is not None:
             done += len(raw)
             if lineno % 20000 == 0:
                 progress(done)
-        if lineno in skip:
+        if skip and lineno in skip:
+            continue
+        if raw[:1] == b"{":
+            yield lineno, raw
             continue
         stripped = raw.strip()
         if stripped and not stripped.startswith(b"//"):
@@ -175,16 +181,14 @@ def _date(text) -> dt.date | None:
     return found
 
 
-def _is_text(value) -> bool:
-    return value is None or type(value) is str
-
-
 def _is_rank(value) -> bool:
     return type(value) is int and value >= 1
 
 
 def _checks_for(kind: str) -> dict:
-    checks = {key: _is_text for key in STRINGS}
+    """Field → check for one record type; ``None`` for the free-text fields (a string or null), which
+    :func:`valid` checks inline."""
+    checks = {key: None for key in STRINGS}
     for (k, key), allowed in ENUMS.items():
         if k == kind:
             checks[key] = lambda v, a=frozenset(allowed): type(v) is str and v in a
@@ -200,6 +204,7 @@ def _checks_for(kind: str) -> dict:
 
 
 _SPECS = {kind: (REQUIRED[kind], _checks_for(kind)) for kind in TYPES if kind != "exercice"}
+_UNCHECKED = object()
 
 
 def valid(obj) -> bool:
@@ -219,8 +224,11 @@ def valid(obj) -> bool:
         if obj.get(key) in (None, ""):
             return False
     for key, value in obj.items():
-        check = checks.get(key)
-        if check is not None and not check(value):
+        check = checks.get(key, _UNCHECKED)
+        if check is None:
+            if type(value) is not str and value is not None:
+                return False
+        elif check is not _UNCHECKED and not check(value):
             return False
     obj["_date"] = day
     if "entree" in obj:

@@ -75,21 +75,25 @@ class Condition(BaseModel):
 
     def cached(self, facts: dict) -> Optional[bool]:
         """``evaluate(self, facts)``, remembered for the values of the fields the condition reads (it depends
-        on nothing else): a year of offers has a few hundred distinct signatures."""
-        if self._keys is None:
-            self._keys = tuple(dict.fromkeys(self.fields()))
-        key = tuple(facts.get(f) for f in self._keys)
+        on nothing else): a year of offers has a few hundred distinct signatures. (The private attributes are
+        read through ``__pydantic_private__``: pydantic's ``__getattr__`` costs a microsecond and a half.)"""
+        private = self.__pydantic_private__
+        keys = private["_keys"]
+        if keys is None:
+            keys = private["_keys"] = tuple(dict.fromkeys(self.fields()))
+        key = tuple([facts.get(f) for f in keys])
+        memo = private["_memo"]
         try:
-            return self._memo[key]
+            return memo[key]
         except KeyError:
-            result = self._memo[key] = evaluate(self, facts)
+            result = memo[key] = evaluate(self, facts)
             return result
         except TypeError:  # an unhashable value: evaluated directly
             return evaluate(self, facts)
 
     @property
     def operator(self) -> str:
-        return self._op
+        return self.__pydantic_private__["_op"]
 
     @property
     def operand(self):
