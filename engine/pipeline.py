@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -338,15 +338,33 @@ def objective(rule, on: dt.date, bailleur: str | None, ruleset: RuleSet) -> tupl
 
 def obligations_of(ruleset: RuleSet, on: dt.date, res: Reservataire, attributions, baux, counted,
                    flux_total: int) -> list[dict]:
+    """Each obligation of the réservataire on its population. The offers are grouped by the values of the
+    fields the population's rules read (a year has a few hundred such signatures, not 100 000 offers)."""
     facts = _reservataire_facts(res)
-    out = []
+    rules = [rule for rule in ruleset.of("obligation")
+             if rule.at(on) is not None and evaluate(rule.rule.applicable_a, facts) is True]
+    population_of = {rule.id: "decompte" if rule.rule.mesure == "part_du_flux" else rule.rule.population
+                     for rule in rules}
     items_of: dict[str, list[Item]] = {}
-    for rule in ruleset.of("obligation"):
-        if rule.at(on) is None or evaluate(rule.rule.applicable_a, facts) is not True:
-            continue
-        name = "decompte" if rule.rule.mesure == "part_du_flux" else rule.rule.population
-        if name not in items_of:
-            population = {"attributions": attributions, "baux": baux, "decompte": counted}[name]
-            items_of[name] = [Item({**e.facts, **menage_facts(e.offer.menage_retenu())}) for e in population]
-        out.append(assess(rule, on, items_of[name], flux_total))
-    return out
+    menages: dict[int, dict] = {}  # id(offer eval) → its household's facts (an offer is in several populations)
+    for name in dict.fromkeys(population_of.values()):
+        fields = tuple(dict.fromkeys(f for rule in rules if population_of[rule.id] == name
+                                     for cond in (rule.rule.numerateur, rule.rule.denominateur) if cond is not None
+                                     for f in cond.fields()))
+        population = {"attributions": attributions, "baux": baux, "decompte": counted}[name]
+        signatures = [_signature(e, fields, menages) for e in population]
+        try:
+            grouped = Counter(signatures).items()
+        except TypeError:  # a value that cannot be a key (a list): one item per offer
+            grouped = [(signature, 1) for signature in signatures]
+        items_of[name] = [Item(dict(zip(fields, signature, strict=True)), n) for signature, n in grouped]
+    return [assess(rule, on, items_of[population_of[rule.id]], flux_total) for rule in rules]
+
+
+def _signature(ev: OfferEval, fields: tuple[str, ...], menages: dict[int, dict]) -> tuple:
+    """The values the obligation rules read for one offer: its household's (``menage.*``), else its facts."""
+    menage = menages.get(id(ev))
+    if menage is None:
+        menage = menages[id(ev)] = menage_facts(ev.offer.menage_retenu())
+    facts = ev.facts
+    return tuple([menage[f] if f in menage else facts.get(f) for f in fields])

@@ -16,9 +16,10 @@ from engine.ruleset.inherit import EffectiveRule
 
 @dataclass
 class Item:
-    """One offer of the population, with the facts its household and dwelling give."""
+    """Offers of the population that give the same facts (household and dwelling): ``poids`` of them."""
 
     facts: dict
+    poids: int = 1
 
 
 def _always(facts: dict) -> bool:
@@ -40,8 +41,10 @@ def assess(rule: EffectiveRule, on: dt.date, items: list[Item], flux_total: int 
         num_known = num_max = 0
         for item in items:
             verdict = numerateur(item.facts)
-            num_known += verdict is True
-            num_max += verdict is not False
+            if verdict is True:
+                num_known += item.poids
+            if verdict is not False:
+                num_max += item.poids
         return _verdict(base, num_known, num_max, flux_total or 0, flux_total or 0, params)
     num = den = could_num = could_den_false = 0
     unknown = 0
@@ -49,16 +52,17 @@ def assess(rule: EffectiveRule, on: dt.date, items: list[Item], flux_total: int 
         in_den = denominateur(item.facts)
         if in_den is False:
             continue
+        n = item.poids
         in_num = numerateur(item.facts)
         if in_den is True and in_num is not None:
-            den += 1
-            num += in_num
+            den += n
+            num += n * in_num
             continue
-        unknown += 1
+        unknown += n
         if in_num is not False:
-            could_num += 1  # may add (1, 1): raises the share
+            could_num += n  # may add (1, 1): raises the share
         if in_num is not True:
-            could_den_false += 1  # may add (0, 1): lowers the share
+            could_den_false += n  # may add (0, 1): lowers the share
     if unknown == 0:
         return _verdict(base, num, num, den, den, params)
     low_den = den + could_den_false

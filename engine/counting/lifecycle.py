@@ -8,7 +8,7 @@ cycle is rejected with a reason (never dropped silently).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from engine.inputs.events import EventLog, Record
 
@@ -39,30 +39,35 @@ class OfferView:
         return self.bail.data.get("_entree") or self.bail.date
 
 
-@dataclass
 class Offer(OfferView):
-    id: str
-    mad: Record
-    records: list[Record] = field(default_factory=list)
-    menages: dict[str, dict] = field(default_factory=dict)
-    candidats: list[Record] = field(default_factory=list)
-    caleol: list[Record] = field(default_factory=list)
-    reponses: dict[str, Record] = field(default_factory=dict)
-    impossibilite: Record | None = None
-    reprise: Record | None = None
-    bail: Record | None = None
-    # filled by the deadline stage: implicit refusals (menage -> date)
-    refus_implicites: dict[str, dt.date] = field(default_factory=dict)
-    _attributees: list[Record] | None = field(default=None, repr=False)
+    """One offer cycle, built record by record by the :class:`Replayer`. ``attribuees`` follows the CALEOL
+    decisions that attribute (kept as they are applied: the replay and every later stage read it often);
+    ``refus_implicites`` (menage → date) is filled by the deadline stage."""
+
+    __slots__ = ("id", "mad", "records", "menages", "candidats", "caleol", "reponses", "impossibilite", "reprise",
+                 "bail", "refus_implicites", "attribuees")
+
+    def __init__(self, id: str, mad: Record, records: list[Record] | None = None):
+        self.id, self.mad = id, mad
+        self.records: list[Record] = records if records is not None else []
+        self.menages: dict[str, dict] = {}
+        self.candidats: list[Record] = []
+        self.caleol: list[Record] = []
+        self.reponses: dict[str, Record] = {}
+        self.impossibilite: Record | None = None
+        self.reprise: Record | None = None
+        self.bail: Record | None = None
+        self.refus_implicites: dict[str, dt.date] = {}
+        self.attribuees: list[Record] = []
+
+    def __repr__(self) -> str:
+        return f"Offer({self.id!r}, {len(self.records)} enregistrements)"
 
     def attributees(self) -> list[Record]:
-        if self._attributees is not None:
-            return self._attributees
-        return [r for r in self.caleol if r.data["decision"] in ATTRIBUTION]
+        return self.attribuees
 
     def complete(self) -> None:
-        """The cycle is over (every record replayed): what is read many times is computed once."""
-        self._attributees = [r for r in self.caleol if r.data["decision"] in ATTRIBUTION]
+        """The cycle is over (every record replayed); kept for the callers that mark it."""
 
     @property
     def attribution_date(self) -> dt.date | None:
@@ -206,33 +211,41 @@ class Replayer:
             return
         reason = _contradiction(offer, r)
         if reason:
-            offer.records.remove(r)
+            offer.records.pop()
             self.reject(r, reason)
             return
         _apply(offer, r)
 
 
+_AFTER_REPRISE = frozenset(("candidats", "caleol", "reponse", "bail", "impossibilite"))
+_AFTER_BAIL = frozenset(("caleol", "bail", "reprise", "candidats"))
+
+
 def _contradiction(offer: Offer, r: Record) -> str | None:
-    if offer.reprise is not None and not offer.reprise.data.get("imputer_au_reservataire") \
-            and r.type in ("candidats", "caleol", "reponse", "bail", "impossibilite"):
-        return (f"« {r.type} » après la reprise du logement par le bailleur (ligne {offer.reprise.line}) sans "
+    kind = r.type
+    reprise = offer.reprise
+    if reprise is not None and kind in _AFTER_REPRISE and not reprise.data.get("imputer_au_reservataire"):
+        return (f"« {kind} » après la reprise du logement par le bailleur (ligne {reprise.line}) sans "
                 f"imputation au réservataire")
-    if offer.bail is not None and r.type in ("caleol", "bail", "reprise", "candidats"):
-        return f"« {r.type} » après la signature du bail (ligne {offer.bail.line})"
-    if r.type == "reprise" and offer.reprise is not None:
-        return f"reprise déjà enregistrée (ligne {offer.reprise.line})"
-    if r.type == "caleol" and r.data["menage"] not in offer.menages:
-        return f"décision CALEOL pour le ménage « {r.data['menage']} » qui n'a pas été désigné pour l'offre"
-    if r.type in ("reponse", "bail"):
-        attributed = {x.data["menage"] for x in offer.attributees()}
-        if r.data["menage"] not in attributed:
-            return f"« {r.type} » du ménage « {r.data['menage']} » sans attribution CALEOL pour l'offre"
-    if r.type == "reponse" and r.data["menage"] in offer.reponses:
-        return f"réponse du ménage « {r.data['menage']} » déjà enregistrée (ligne {offer.reponses[r.data['menage']].line})"
-    if r.type == "bail":
-        answer = offer.reponses.get(r.data["menage"])
-        if answer is not None and answer.data["reponse"] == "refus":
-            return f"bail du ménage « {r.data['menage']} » qui a refusé la proposition (ligne {answer.line})"
+    if offer.bail is not None and kind in _AFTER_BAIL:
+        return f"« {kind} » après la signature du bail (ligne {offer.bail.line})"
+    if kind == "candidats" or kind == "impossibilite":
+        return None
+    if kind == "reprise":
+        return f"reprise déjà enregistrée (ligne {reprise.line})" if reprise is not None else None
+    menage = r.data["menage"]
+    if kind == "caleol":
+        if menage not in offer.menages:
+            return f"décision CALEOL pour le ménage « {menage} » qui n'a pas été désigné pour l'offre"
+        return None
+    if kind == "reponse" or kind == "bail":
+        if not any(x.data["menage"] == menage for x in offer.attribuees):
+            return f"« {kind} » du ménage « {menage} » sans attribution CALEOL pour l'offre"
+        answer = offer.reponses.get(menage)
+        if kind == "reponse" and answer is not None:
+            return f"réponse du ménage « {menage} » déjà enregistrée (ligne {answer.line})"
+        if kind == "bail" and answer is not None and answer.data["reponse"] == "refus":
+            return f"bail du ménage « {menage} » qui a refusé la proposition (ligne {answer.line})"
     return None
 
 
@@ -243,6 +256,8 @@ def _apply(offer: Offer, r: Record) -> None:
             offer.menages.setdefault(m["id"], m)
     elif r.type == "caleol":
         offer.caleol.append(r)
+        if r.data["decision"] in ATTRIBUTION:
+            offer.attribuees.append(r)
     elif r.type == "reponse":
         offer.reponses[r.data["menage"]] = r
     elif r.type == "bail":
