@@ -144,7 +144,7 @@ def _run(events: Path, rules, year, skip_invalid, previous, inventory: Optional[
                                    stream=stream)
     if inv is not None:
         known = set(rows)
-        absent = sorted({ev.offer.logement for ev in evaluation.offers.values()} - known)
+        absent = sorted(evaluation.logements - known)
         evaluation.result["inventaire"] = {
             "fichier": inv.path, "lus": inv.lus, "retenus": len(inv.rows), "rejetes": inv.rejetes,
             "rejets": [{"fichier": p.fichier, "ligne": p.ligne, "motif": p.message} for p in inv.problems],

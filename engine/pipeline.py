@@ -37,8 +37,44 @@ class Evaluation:
     ruleset: RuleSet
     log: EventLog
     life: Lifecycle
-    offers: dict[str, OfferEval]
+    offers: dict[str, OfferEval]  # empty when the evaluation was asked for its result only
     result: dict
+    logements: set[str] = field(default_factory=set)  # the dwellings of the evaluated offers
+
+
+@dataclass(slots=True)
+class Tallied:
+    """What the tally reads of one evaluated offer (a few dates, its overdue deadlines, the facts its
+    obligations read): small enough to be kept for a national year, or sent back by a worker process."""
+
+    offre: str
+    reservataire: str
+    logement: str
+    mise_a_disposition: dt.date
+    attribution: dt.date | None
+    bail: dt.date | None
+    refus: tuple[dt.date, ...]
+    decompte: dt.date | None
+    depasses: list[dict]
+    faits: dict
+
+
+def obligation_fields(ruleset: RuleSet) -> tuple[str, ...]:
+    """Every field a numerator or denominator of an obligation reads."""
+    return tuple(dict.fromkeys(f for rule in ruleset.of("obligation")
+                               for cond in (rule.rule.numerateur, rule.rule.denominateur) if cond is not None
+                               for f in cond.fields()))
+
+
+def summarize(ev: OfferEval, year: int, fields: tuple[str, ...]) -> Tallied:
+    offer = ev.offer
+    menage = menage_facts(offer.menage_retenu())
+    facts = ev.facts
+    return Tallied(offer.id, ev.reservataire.id, offer.logement, offer.mad.date, offer.attribution_date,
+                   offer.bail.date if offer.bail is not None else None, tuple(d for _, d, _ in offer.refus()),
+                   ev.date_decompte,
+                   [c.record() for c in ev.deadlines if c.depasse and c.echeance.year == year],
+                   {f: menage[f] if f in menage else facts.get(f) for f in fields})
 
 
 def evaluate_file(path: Path, rules: str | None = None, year: int | None = None, skip_invalid: bool = False,
@@ -99,8 +135,10 @@ def evaluate_log(log: EventLog, ruleset: RuleSet, year: int, previous: dict | No
         vacancy = Vacancy(sorted(r.date for r in life.liberations.get(logement, [])))
         for offer in offers:
             evals[offer.id] = vacancy.evaluate(evaluator, offer)
-    result = tally(log, ruleset, year, evaluator.registry, evaluator.bases, evals, previous, bailleur)
-    return Evaluation(year, ruleset, log, life, evals, result)
+    fields = obligation_fields(ruleset)
+    tallied = [summarize(ev, year, fields) for ev in evals.values()]
+    result = tally(log, ruleset, year, evaluator.registry, evaluator.bases, tallied, previous, bailleur)
+    return Evaluation(year, ruleset, log, life, evals, result, {t.logement for t in tallied})
 
 
 class OfferEvaluator:
@@ -230,13 +268,13 @@ def decision_date(offer: Offer, decision: Decision) -> dt.date | None:
     return None
 
 
-def tally(log: EventLog, ruleset: RuleSet, year: int, registry: Registry, bases: dict, evals: dict[str, OfferEval],
+def tally(log: EventLog, ruleset: RuleSet, year: int, registry: Registry, bases: dict, tallied: list[Tallied],
           previous: dict | None, bailleur: str | None) -> dict:
     on = dt.date(year, 12, 31)
-    per: dict[str, list[OfferEval]] = defaultdict(list)
-    for ev in evals.values():
-        per[ev.reservataire.id].append(ev)
-    flux_total = sum(1 for ev in evals.values() if ev.date_decompte and ev.date_decompte.year == year)
+    per: dict[str, list[Tallied]] = defaultdict(list)
+    for t in tallied:
+        per[t.reservataire].append(t)
+    flux_total = sum(1 for t in tallied if t.decompte is not None and t.decompte.year == year)
     previous_reports = {r["id"]: r.get("report_suivant", 0) for r in (previous or {}).get("reservataires", [])}
     report_rule = next(iter(ruleset.of("report")), None)
     report_params = report_rule.at(on) if report_rule else None
@@ -245,15 +283,15 @@ def tally(log: EventLog, ruleset: RuleSet, year: int, registry: Registry, bases:
     ids = sorted(set(per) | set(previous_reports) | {rid for rid in objectives if rid in registry.by_id})
     for rid in ids:
         res = registry.by_id.get(rid) or registry.resolve(rid)
-        offers = sorted(per.get(rid, []), key=lambda e: (e.offer.mad.date, e.offer.id))
+        offers = sorted(per.get(rid, []), key=lambda t: (t.mise_a_disposition, t.offre))
         if rid not in bases:
             bases[rid] = base_of(ruleset, _reservataire_facts(res), on)
         in_year = lambda d: d is not None and d.year == year  # noqa: E731
-        mad = [e for e in offers if in_year(e.offer.mad.date)]
-        attributions = [e for e in offers if in_year(e.offer.attribution_date)]
-        baux = [e for e in offers if e.offer.bail is not None and in_year(e.offer.bail.date)]
-        refus = sum(1 for e in offers for _, d, _ in e.offer.refus() if in_year(d))
-        counted = [e for e in offers if in_year(e.date_decompte)]
+        mad = [t for t in offers if in_year(t.mise_a_disposition)]
+        attributions = [t for t in offers if in_year(t.attribution)]
+        baux = [t for t in offers if in_year(t.bail)]
+        refus = sum(1 for t in offers for d in t.refus if in_year(d))
+        counted = [t for t in offers if in_year(t.decompte)]
         objectif, objectif_note = objective(objectives.get(rid), on, bailleur, ruleset)
         anterieur = int(previous_reports.get(rid, 0) or 0)
         ecart, report_suivant = _gap(len(counted), objectif, anterieur, report_params)
@@ -264,9 +302,8 @@ def tally(log: EventLog, ruleset: RuleSet, year: int, registry: Registry, bases:
             "mises_a_disposition": len(mad), "attributions": len(attributions), "baux": len(baux),
             "refus": refus, "decompte": len(counted), "ecart": ecart, "report_suivant": report_suivant,
             "obligations": obligations_of(ruleset, on, res, attributions, baux, counted, flux_total),
-            "delais_depasses": [c.record() for e in offers for c in e.deadlines
-                                if c.depasse and c.echeance.year == year],
-            "offres_decomptees": [e.offer.id for e in counted],
+            "delais_depasses": [record for t in offers for record in t.depasses],
+            "offres_decomptees": [t.offre for t in counted],
         }
         if objectif_note:
             entry["objectif_note"] = objectif_note
@@ -336,8 +373,8 @@ def objective(rule, on: dt.date, bailleur: str | None, ruleset: RuleSet) -> tupl
     return value, None
 
 
-def obligations_of(ruleset: RuleSet, on: dt.date, res: Reservataire, attributions, baux, counted,
-                   flux_total: int) -> list[dict]:
+def obligations_of(ruleset: RuleSet, on: dt.date, res: Reservataire, attributions: list[Tallied],
+                   baux: list[Tallied], counted: list[Tallied], flux_total: int) -> list[dict]:
     """Each obligation of the réservataire on its population. The offers are grouped by the values of the
     fields the population's rules read (a year has a few hundred such signatures, not 100 000 offers)."""
     facts = _reservataire_facts(res)
@@ -346,25 +383,15 @@ def obligations_of(ruleset: RuleSet, on: dt.date, res: Reservataire, attribution
     population_of = {rule.id: "decompte" if rule.rule.mesure == "part_du_flux" else rule.rule.population
                      for rule in rules}
     items_of: dict[str, list[Item]] = {}
-    menages: dict[int, dict] = {}  # id(offer eval) → its household's facts (an offer is in several populations)
     for name in dict.fromkeys(population_of.values()):
         fields = tuple(dict.fromkeys(f for rule in rules if population_of[rule.id] == name
                                      for cond in (rule.rule.numerateur, rule.rule.denominateur) if cond is not None
                                      for f in cond.fields()))
         population = {"attributions": attributions, "baux": baux, "decompte": counted}[name]
-        signatures = [_signature(e, fields, menages) for e in population]
+        signatures = [tuple([t.faits[f] for f in fields]) for t in population]
         try:
             grouped = Counter(signatures).items()
         except TypeError:  # a value that cannot be a key (a list): one item per offer
             grouped = [(signature, 1) for signature in signatures]
         items_of[name] = [Item(dict(zip(fields, signature, strict=True)), n) for signature, n in grouped]
     return [assess(rule, on, items_of[population_of[rule.id]], flux_total) for rule in rules]
-
-
-def _signature(ev: OfferEval, fields: tuple[str, ...], menages: dict[int, dict]) -> tuple:
-    """The values the obligation rules read for one offer: its household's (``menage.*``), else its facts."""
-    menage = menages.get(id(ev))
-    if menage is None:
-        menage = menages[id(ev)] = menage_facts(ev.offer.menage_retenu())
-    facts = ev.facts
-    return tuple([menage[f] if f in menage else facts.get(f) for f in fields])

@@ -24,7 +24,7 @@ import orjson
 from engine.counting.lifecycle import Lifecycle, Offer, Replayer
 from engine.inputs.events import EventLog, Record, _date, check_record, compact, record_lines, valid
 from engine.inputs.schema import KIND, checked
-from engine.pipeline import Evaluation, OfferEval, OfferEvaluator, Vacancy, tally
+from engine.pipeline import Evaluation, OfferEval, OfferEvaluator, Vacancy, obligation_fields, summarize, tally
 from engine.problems import Problem
 from engine.ruleset.inherit import RuleSet
 
@@ -216,5 +216,7 @@ def evaluate_stream(index: Index, ruleset: RuleSet, year: int, previous: dict | 
                 offer = replayer.offers.get(offre)
                 if offer is not None:
                     finish(offer.logement)
-    result = tally(log, ruleset, year, evaluator.registry, evaluator.bases, evals, previous, bailleur)
-    return Evaluation(year, ruleset, log, life, evals, result)
+    fields = obligation_fields(ruleset)
+    tallied = [summarize(ev, year, fields) for ev in evals.values()]
+    result = tally(log, ruleset, year, evaluator.registry, evaluator.bases, tallied, previous, bailleur)
+    return Evaluation(year, ruleset, log, life, evals, result, {t.logement for t in tallied})
