@@ -135,13 +135,14 @@ def _progress(path: Path):
         yield lambda done: bar.update(task, completed=done)
 
 
-def _run(events: Path, rules, year, skip_invalid, previous, inventory: Optional[Path] = None, stream: bool = True):
+def _run(events: Path, rules, year, skip_invalid, previous, inventory: Optional[Path] = None, stream: bool = True,
+         keep_offers: bool = True):
     from engine.pipeline import evaluate_file
 
     rows, inv = _inventory_rows(inventory, skip_invalid)
     with _progress(events) as progress:
         evaluation = evaluate_file(events, rules, year, skip_invalid, _previous(previous), rows, progress=progress,
-                                   stream=stream)
+                                   stream=stream, keep_offers=keep_offers)
     if inv is not None:
         known = set(rows)
         absent = sorted(evaluation.logements - known)
@@ -167,7 +168,7 @@ def evaluate(events: Path = typer.Argument(..., help="Journal d'événements JSO
     from engine.exitcodes import EXIT_UNMET
     from engine.report import formats
 
-    evaluation = _run(events, rules, year, skip_invalid, previous, inventory)
+    evaluation = _run(events, rules, year, skip_invalid, previous, inventory, keep_offers=False)  # the result only
     result = evaluation.result
     _render(result, format, output, formats, tableur)
     raise typer.Exit(EXIT_UNMET if formats.unmet(result) else EXIT_OK)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,20 +78,38 @@ def summarize(ev: OfferEval, year: int, fields: tuple[str, ...]) -> Tallied:
                    {f: menage[f] if f in menage else facts.get(f) for f in fields})
 
 
+PARALLEL_FROM = 50_000  # records: below, forking workers costs more than it saves
+
+
+def workers_for(records: int) -> int:
+    """Worker processes for a log of ``records`` records: the cores this process may use (at most 4), or
+    FLUX_RULES_PROCESSUS; one below :data:`PARALLEL_FROM` records."""
+    wanted = os.environ.get("FLUX_RULES_PROCESSUS")
+    if wanted:
+        return max(1, int(wanted))
+    if records < PARALLEL_FROM:
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(4, cores))
+
+
 def evaluate_file(path: Path, rules: str | None = None, year: int | None = None, skip_invalid: bool = False,
                   previous: dict | None = None, inventory: dict | None = None, bailleur: str | None = None,
                   use_durable: bool = True, shown: str | None = None, progress=None,
-                  stream: bool = True) -> Evaluation:
+                  stream: bool = True, keep_offers: bool = True, workers: int | None = None) -> Evaluation:
     """``stream``: a file in date order is read twice and memory follows the open offers (``explain``, which
-    shows every record, asks for the in-memory path)."""
+    shows every record, asks for the in-memory path). ``keep_offers=False``: only the result and the
+    dwellings are wanted (``evaluate``), not each offer's evaluation; a long log in date order is then shared
+    among ``workers`` processes (default :func:`workers_for`)."""
     with gc_paused():
         return _evaluate_file(path, rules, year, skip_invalid, previous, inventory, bailleur, use_durable, shown,
-                              progress, stream)
+                              progress, stream, keep_offers, workers)
 
 
 def _evaluate_file(path: Path, rules: str | None, year: int | None, skip_invalid: bool, previous: dict | None,
                    inventory: dict | None, bailleur: str | None, use_durable: bool, shown: str | None,
-                   progress=None, stream: bool = True) -> Evaluation:
+                   progress=None, stream: bool = True, keep_offers: bool = True,
+                   workers: int | None = None) -> Evaluation:
     if stream:
         from engine.streaming import evaluate_stream, scan
 
@@ -113,7 +132,9 @@ def _evaluate_file(path: Path, rules: str | None, year: int | None, skip_invalid
     ruleset = load_ruleset(rules)
     bailleur = bailleur or header.get("bailleur")
     if stream and index.in_order:
-        return evaluate_stream(index, ruleset, int(year), previous, inventory, bailleur, use_durable, progress)
+        workers = workers or (1 if keep_offers else workers_for(index.lus))
+        return evaluate_stream(index, ruleset, int(year), previous, inventory, bailleur, use_durable, progress,
+                               keep_offers, workers)
     if stream:  # not in date order: everything in memory, sorted
         log = read_events(path, shown)
     return evaluate_log(log, ruleset, int(year), previous, inventory, bailleur, use_durable)
@@ -145,10 +166,10 @@ class OfferEvaluator:
     """Everything one offer's evaluation needs that does not change from offer to offer."""
 
     def __init__(self, ruleset: RuleSet, year: int, life: Lifecycle, inventory: dict | None, as_of: dt.date,
-                 use_durable: bool = True):
+                 use_durable: bool = True, registry: Registry | None = None):
         self.ruleset, self.life, self.inventory, self.as_of = ruleset, life, inventory, as_of
         self.on = dt.date(year, 12, 31)
-        self.registry = Registry(ruleset)
+        self.registry = registry or Registry(ruleset)
         self.decider = Decider(ruleset, self.on, use_durable)
         self.delay_rules = dl.delay_rules(ruleset)
         self.bases: dict[str, tuple[str, object]] = {}

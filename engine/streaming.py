@@ -15,6 +15,8 @@ a file that is not in date order goes the in-memory way.
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing as mp
+from array import array
 from collections import namedtuple
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,9 +24,10 @@ from pathlib import Path
 import orjson
 
 from engine.counting.lifecycle import Lifecycle, Offer, Replayer
+from engine.counting.registry import Registry
 from engine.inputs.events import EventLog, Record, _date, check_record, compact, record_lines, valid
 from engine.inputs.schema import KIND, checked
-from engine.pipeline import Evaluation, OfferEval, OfferEvaluator, Vacancy, obligation_fields, summarize, tally
+from engine.pipeline import Evaluation, OfferEval, OfferEvaluator, Tallied, Vacancy, obligation_fields, summarize, tally
 from engine.problems import Problem
 from engine.ruleset.inherit import RuleSet
 
@@ -49,6 +52,9 @@ class Index:
     last_line: dict[str, int] = field(default_factory=dict)  # offer → line of its last record
     liberations: dict[str, list[Record]] = field(default_factory=dict)
     services: dict[str, list[Record]] = field(default_factory=dict)
+    lines: int = 0  # the file's last line number
+    offer_lines: array = field(default_factory=lambda: array("I"))  # the lines pass 2 reads, with their offer
+    offer_ids: list[str] = field(default_factory=list)
 
 
 def scan(path: Path, shown: str | None = None, progress=None) -> Index:
@@ -62,6 +68,7 @@ def scan(path: Path, shown: str | None = None, progress=None) -> Index:
     infos: dict = {}
     valid_seen = False
     last_date = None
+    lineno = 0
     try:
         handle = path.open("rb")
     except OSError as exc:
@@ -135,9 +142,12 @@ def scan(path: Path, shown: str | None = None, progress=None) -> Index:
                 index.skip.add(lineno)
                 continue
             index.last_line[offre] = lineno
+            index.offer_lines.append(lineno)
+            index.offer_ids.append(offre)
             if kind == "mise_a_disposition":
                 openings.setdefault(offre, []).append((rid, day, lineno, logement))
     index.last_date = last_date
+    index.lines = lineno
     _resolve_annulations(index, annulations, ids, annulation_ids)
     for offre, opens in openings.items():
         for rid, day, line, logement in opens:
@@ -162,61 +172,159 @@ def _resolve_annulations(index: Index, annulations, ids: dict[str, int], annulat
 
 def evaluate_stream(index: Index, ruleset: RuleSet, year: int, previous: dict | None = None,
                     inventory: dict | None = None, bailleur: str | None = None,
-                    use_durable: bool = True, progress=None) -> Evaluation:
+                    use_durable: bool = True, progress=None, keep_offers: bool = True,
+                    workers: int = 1) -> Evaluation:
     """Pass 2 (the file must be in date order: ``index.in_order``); ``progress(bytes)`` counts on from the
-    size of the file (the bar covers both passes)."""
+    size of the file (the bar covers both passes). Without ``keep_offers`` only the result is wanted: with
+    ``workers`` > 1 the dwellings are shared among that many forked processes (each reads the file and
+    evaluates the offers of its dwellings; the tally of their summaries is the one of a single process)."""
     log = EventLog(index.name, index.header, [], list(index.problems) + index.rejections, index.lus)
     log.rejected_lines.update((p.ligne, p.message) for p in index.rejections)
-    on = dt.date(year, 12, 31)
-    as_of = max(on, index.last_date or on)
-    replayer = Replayer(log.reject, index.first_open)
-    replayer.liberations, replayer.services = index.liberations, index.services
     life = Lifecycle({}, index.liberations, index.services, {}, [])
-    evaluator = OfferEvaluator(ruleset, year, life, inventory, as_of, use_durable)
-    evals: dict[str, OfferEval] = {}
-    complete: set[str] = set()
-    position: dict[str, int] = {}
-    vacancies: dict[str, Vacancy] = {}
-
-    def finish(logement: str) -> None:
-        queue = index.queue[logement]
-        at = position.get(logement, 0)
-        while at < len(queue) and queue[at] in complete:
-            offer: Offer = replayer.offers.pop(queue[at])
-            vacancy = vacancies.get(logement)
-            if vacancy is None:
-                libs = sorted(r.date for r in index.liberations.get(logement, []))
-                vacancy = vacancies[logement] = Vacancy(libs)
-            ev = vacancy.evaluate(evaluator, offer)
-            ev.offer = offer.slim()
-            evals[offer.id] = ev
-            at += 1
-        position[logement] = at
-        if at == len(queue):
-            vacancies.pop(logement, None)
-
-    infos: dict = {}
-    with index.path.open("rb") as handle:
-        size = index.path.stat().st_size
-        ahead = (lambda done: progress(size + done)) if progress is not None else None
-        for lineno, stripped in record_lines(handle, ahead, skip=index.skip):
-            obj = orjson.loads(stripped)
-            rid = obj.get("id") or f"{index.name}:{lineno}"
-            kind = obj["type"]
-            day = _date(obj["date"])
-            if "entree" in obj:
-                obj["_entree"] = _date(obj["entree"]) or dt.date.fromisoformat(obj["entree"])
-            # records live only while their offer is open; the mise à disposition stays with the slim offer
-            record = Record(rid, kind, day, lineno, compact(obj, infos) if kind == "mise_a_disposition" else obj)
-            record.annule = rid in index.cancelled
-            replayer.feed(record)
-            offre = record.data["offre"]
-            if index.last_line.get(offre) == lineno:
-                complete.add(offre)
-                offer = replayer.offers.get(offre)
-                if offer is not None:
-                    finish(offer.logement)
-    fields = obligation_fields(ruleset)
-    tallied = [summarize(ev, year, fields) for ev in evals.values()]
-    result = tally(log, ruleset, year, evaluator.registry, evaluator.bases, tallied, previous, bailleur)
+    registry = Registry(ruleset)
+    if workers > 1 and not keep_offers and "fork" in mp.get_all_start_methods():
+        parts = _in_parallel(index, ruleset, year, inventory, use_durable, workers)
+        evals: dict[str, OfferEval] = {}
+        tallied = [t for part in parts for t in part.tallied]
+        for part in parts:
+            log.problems.extend(part.problems)
+        for *_, name, hint in sorted(r for part in parts for r in part.resolutions):
+            registry.resolve(name, hint)  # first seen in the order one process would have seen them
+        bases: dict = {}
+        if progress is not None:
+            progress(2 * index.path.stat().st_size)
+    else:
+        one = Pass2(index, ruleset, year, inventory, use_durable, log.reject, registry, keep_offers)
+        one.run(progress)
+        evals, tallied, bases = one.evals, one.tallied, one.evaluator.bases
+    result = tally(log, ruleset, year, registry, bases, tallied, previous, bailleur)
     return Evaluation(year, ruleset, log, life, evals, result, {t.logement for t in tallied})
+
+
+class Pass2:
+    """The records of the offers replayed in file order; each offer evaluated once its last record is read
+    (and the offers before it on the same dwelling, for the one-count-per-vacancy rule), then summarized.
+    ``part``/``me``: only the lines whose byte in ``part`` is ``me`` (one worker's dwellings)."""
+
+    def __init__(self, index: Index, ruleset: RuleSet, year: int, inventory: dict | None, use_durable: bool,
+                 reject, registry: Registry, keep_offers: bool = True):
+        on = dt.date(year, 12, 31)
+        self.index, self.year, self.keep_offers = index, year, keep_offers
+        self.replayer = Replayer(reject, index.first_open)
+        self.replayer.liberations, self.replayer.services = index.liberations, index.services
+        life = Lifecycle({}, index.liberations, index.services, {}, [])
+        self.evaluator = OfferEvaluator(ruleset, year, life, inventory, max(on, index.last_date or on), use_durable,
+                                        registry)
+        self.fields = obligation_fields(ruleset)
+        self.evals: dict[str, OfferEval] = {}
+        self.tallied: list[Tallied] = []
+        self.resolutions: list[tuple[int, int, str, str | None]] = []  # (line, order, name, type) first seen
+        self._seen: set[tuple] = set()
+        self._complete: set[str] = set()
+        self._position: dict[str, int] = {}
+        self._vacancies: dict[str, Vacancy] = {}
+
+    def run(self, progress=None, part: bytearray | None = None, me: int = 0) -> None:
+        index, replayer = self.index, self.replayer
+        last_line, cancelled, name = index.last_line, index.cancelled, index.name
+        infos: dict = {}
+        with index.path.open("rb") as handle:
+            size = index.path.stat().st_size
+            ahead = (lambda done: progress(size + done)) if progress is not None else None
+            skip = index.skip if part is None else frozenset()  # a skipped line's byte in ``part`` is no one's
+            for lineno, line in record_lines(handle, ahead, skip=skip):
+                if part is not None and part[lineno] != me:
+                    continue
+                obj = orjson.loads(line)
+                rid = obj.get("id") or f"{name}:{lineno}"
+                kind = obj["type"]
+                day = _date(obj["date"])
+                if "entree" in obj:
+                    obj["_entree"] = _date(obj["entree"]) or dt.date.fromisoformat(obj["entree"])
+                # records live only while their offer is open; the mise à disposition stays with the slim offer
+                record = Record(rid, kind, day, lineno, compact(obj, infos) if kind == "mise_a_disposition" else obj)
+                record.annule = rid in cancelled
+                replayer.feed(record)
+                offre = obj["offre"]
+                if last_line.get(offre) == lineno:
+                    self._complete.add(offre)
+                    offer = replayer.offers.get(offre)
+                    if offer is not None:
+                        self._finish(offer.logement, lineno)
+
+    def _finish(self, logement: str, lineno: int) -> None:
+        queue = self.index.queue[logement]
+        at = self._position.get(logement, 0)
+        complete = self._complete
+        while at < len(queue) and queue[at] in complete:
+            complete.discard(queue[at])
+            offer: Offer = self.replayer.offers.pop(queue[at])
+            vacancy = self._vacancies.get(logement)
+            if vacancy is None:
+                libs = sorted(r.date for r in self.index.liberations.get(logement, []))
+                vacancy = self._vacancies[logement] = Vacancy(libs)
+            key = (offer.mad.data["reservataire"], offer.mad.data.get("reservataire_type"))
+            if key not in self._seen:
+                self._seen.add(key)
+                self.resolutions.append((lineno, len(self.resolutions), *key))
+            ev = vacancy.evaluate(self.evaluator, offer)
+            self.tallied.append(summarize(ev, self.year, self.fields))
+            if self.keep_offers:
+                ev.offer = offer.slim()
+                self.evals[offer.id] = ev
+            at += 1
+        self._position[logement] = at
+        if at == len(queue):
+            self._vacancies.pop(logement, None)
+
+
+@dataclass
+class Part:
+    """What one worker sends back."""
+
+    tallied: list[Tallied]
+    problems: list[Problem]
+    resolutions: list[tuple[int, int, str, str | None]]
+
+
+_JOB: tuple | None = None  # what the forked workers read (inherited, not sent)
+
+
+def partition(index: Index, workers: int) -> bytearray:
+    """One byte per line of the file: the worker that reads it (dwellings dealt in turn; all the offers of a
+    dwelling to one worker), 255 for the lines pass 2 does not read."""
+    owner: dict[str, int] = {}
+    for i, offers in enumerate(index.queue.values()):
+        for offre in offers:
+            owner[offre] = i % workers
+    part = bytearray(b"\xff") * (index.lines + 1)
+    get = owner.get
+    for lineno, offre in zip(index.offer_lines, index.offer_ids, strict=True):
+        part[lineno] = get(offre, 0)  # an offer never opened: its records are rejected by worker 0
+    return part
+
+
+def _work(me: int) -> Part:
+    index, ruleset, year, inventory, use_durable, part = _JOB
+    log = EventLog(index.name, None, [], [], 0)
+    one = Pass2(index, ruleset, year, inventory, use_durable, log.reject, Registry(ruleset), keep_offers=False)
+    one.run(None, part, me)
+    return Part(one.tallied, log.problems, one.resolutions)
+
+
+def _in_parallel(index: Index, ruleset: RuleSet, year: int, inventory: dict | None, use_durable: bool,
+                 workers: int) -> list[Part]:
+    """Shares 1…n-1 in forked processes, share 0 in this one meanwhile."""
+    global _JOB
+    _JOB = (index, ruleset, year, inventory, use_durable, partition(index, workers))
+    try:
+        pool = mp.get_context("fork").Pool(workers - 1)
+        try:
+            others = pool.map_async(_work, range(1, workers))
+            mine = _work(0)
+            return [mine, *others.get()]
+        finally:
+            pool.close()
+            pool.join()
+    finally:
+        _JOB = None

@@ -12,6 +12,10 @@ from tests.conftest import ROOT
 def both(path, **kw):
     fast = evaluate_file(path, stream=True, **kw)
     slow = evaluate_file(path, stream=False, **kw)
+    for workers in (2, 3):  # the result alone, the dwellings shared among forked workers
+        shared = evaluate_file(path, stream=True, keep_offers=False, workers=workers, **kw)
+        assert shared.result == slow.result, workers
+        assert shared.logements == {ev.offer.logement for ev in slow.offers.values()}
     return fast, slow
 
 
