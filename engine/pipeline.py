@@ -172,17 +172,22 @@ class OfferEvaluator:
         self.registry = registry or Registry(ruleset)
         self.decider = Decider(ruleset, self.on, use_durable)
         self.delay_rules = dl.delay_rules(ruleset)
+        self.refusal_rules = [r for r in self.delay_rules if r.rule.consequence == "refus_implicite"]
         self.bases: dict[str, tuple[str, object]] = {}
         self.info_cache: dict[int, tuple[dict, dict]] = {}  # id(logement_info) → (object, its facts)
+        self.res_facts: dict[int, tuple[Reservataire, dict]] = {}  # id(réservataire) → (it, its facts)
 
     def evaluate(self, offer: Offer, counted_in_vacancy: bool) -> OfferEval:
-        offer.complete()
-        res = self.registry.resolve(offer.mad.data["reservataire"], offer.mad.data.get("reservataire_type"))
+        data = offer.mad.data
+        res = self.registry.resolve(data["reservataire"], data.get("reservataire_type"))
+        found = self.res_facts.get(id(res))
+        if found is None or found[0] is not res:
+            found = self.res_facts[id(res)] = (res, _reservataire_facts(res))
         if res.id not in self.bases:
-            self.bases[res.id] = base_of(self.ruleset, _reservataire_facts(res), self.on)
-        dl.implicit_refusals(offer, self.delay_rules, self.as_of)
+            self.bases[res.id] = base_of(self.ruleset, found[1], self.on)
+        dl.implicit_refusals(offer, self.refusal_rules, self.as_of)
         facts = offer_facts(offer, res, self.bases[res.id][0], counted_in_vacancy, self.life, self.inventory,
-                            self.info_cache)
+                            self.info_cache, found[1])
         decision = self.decider.decide(facts)
         when = decision_date(offer, decision) if decision.compte else None
         checks = dl.check_offer(offer, self.delay_rules, facts, self.life, self.as_of)
@@ -225,7 +230,7 @@ def _zone(offer: Offer, life: Lifecycle):
 
 
 def offer_facts(offer: Offer, res: Reservataire, base: str, counted_in_vacancy: bool, life: Lifecycle,
-                inventory: dict | None, info_cache: dict | None = None) -> dict:
+                inventory: dict | None, info_cache: dict | None = None, res_facts: dict | None = None) -> dict:
     zone, preavis = _zone(offer, life)
     refus = offer.refus()
     reprise = offer.reprise.data if offer.reprise else {}
@@ -245,7 +250,7 @@ def offer_facts(offer: Offer, res: Reservataire, base: str, counted_in_vacancy: 
         "offre.deja_compte_vacance": counted_in_vacancy,
         "offre.zone": zone,
         "offre.preavis_mois": preavis,
-        **_reservataire_facts(res),
+        **(res_facts or _reservataire_facts(res)),
     }
     row = (inventory or {}).get(offer.logement)
     if row:  # typed ``logement.*`` facts from the inventory reader

@@ -25,10 +25,19 @@ import orjson
 
 from engine.counting.lifecycle import Lifecycle, Offer, Replayer
 from engine.counting.registry import Registry
-from engine.inputs.events import EventLog, Record, _date, check_record, compact, record_lines, valid
+from engine.inputs.events import (
+    EventLog,
+    Record,
+    _date,
+    check_record,
+    compact,
+    record_lines,
+    share_logement_info,
+    valid,
+)
 from engine.inputs.schema import KIND, checked
 from engine.pipeline import Evaluation, OfferEval, OfferEvaluator, Tallied, Vacancy, obligation_fields, summarize, tally
-from engine.problems import Problem
+from engine.problems import BadInput, Problem
 from engine.ruleset.inherit import RuleSet
 
 Opening = namedtuple("Opening", "date line")
@@ -223,34 +232,56 @@ class Pass2:
         self._complete: set[str] = set()
         self._position: dict[str, int] = {}
         self._vacancies: dict[str, Vacancy] = {}
+        self._infos: dict = {}  # identical logement_info objects, merged
 
     def run(self, progress=None, part: bytearray | None = None, me: int = 0) -> None:
-        index, replayer = self.index, self.replayer
-        last_line, cancelled, name = index.last_line, index.cancelled, index.name
-        infos: dict = {}
+        """The lines of an offer are kept as read until its last one, then decoded and replayed together
+        (an offer's records touch only that offer: replaying them at once gives what replaying them as they
+        come gives, with the offer at hand rather than cold in memory)."""
+        index = self.index
+        last_line, offer_lines, offer_ids = index.last_line, index.offer_lines, index.offer_ids
+        pending: dict[str, list] = {}
+        at = 0
         with index.path.open("rb") as handle:
             size = index.path.stat().st_size
             ahead = (lambda done: progress(size + done)) if progress is not None else None
-            skip = index.skip if part is None else frozenset()  # a skipped line's byte in ``part`` is no one's
-            for lineno, line in record_lines(handle, ahead, skip=skip):
+            for lineno, line in record_lines(handle, ahead, skip=index.skip):
+                if offer_lines[at] != lineno:  # pass 2 reads the lines the scan indexed, in the same order
+                    raise BadInput([Problem(index.name, lineno, "le fichier a changé pendant la lecture")])
+                offre = offer_ids[at]
+                at += 1
                 if part is not None and part[lineno] != me:
                     continue
-                obj = orjson.loads(line)
-                rid = obj.get("id") or f"{name}:{lineno}"
-                kind = obj["type"]
-                day = _date(obj["date"])
-                if "entree" in obj:
-                    obj["_entree"] = _date(obj["entree"]) or dt.date.fromisoformat(obj["entree"])
-                # records live only while their offer is open; the mise à disposition stays with the slim offer
-                record = Record(rid, kind, day, lineno, compact(obj, infos) if kind == "mise_a_disposition" else obj)
-                record.annule = rid in cancelled
-                replayer.feed(record)
-                offre = obj["offre"]
-                if last_line.get(offre) == lineno:
-                    self._complete.add(offre)
-                    offer = replayer.offers.get(offre)
-                    if offer is not None:
-                        self._finish(offer.logement, lineno)
+                lines = pending.get(offre)
+                if lines is None:
+                    lines = pending[offre] = []
+                lines.append((lineno, line))
+                if last_line[offre] == lineno:
+                    del pending[offre]
+                    self._replay(offre, lines)
+
+    def _replay(self, offre: str, lines: list) -> None:
+        index, replayer, infos = self.index, self.replayer, self._infos
+        cancelled, name = index.cancelled, index.name
+        for lineno, line in lines:
+            obj = orjson.loads(line)
+            rid = obj.get("id") or f"{name}:{lineno}"
+            kind = obj["type"]
+            day = _date(obj["date"])
+            if "entree" in obj:
+                obj["_entree"] = _date(obj["entree"]) or dt.date.fromisoformat(obj["entree"])
+            if kind == "mise_a_disposition":
+                if self.keep_offers:  # it stays with the slim offer: compact, its texts shared
+                    obj = compact(obj, infos)
+                else:
+                    share_logement_info(obj, infos)
+            record = Record(rid, kind, day, lineno, obj)
+            record.annule = rid in cancelled
+            replayer.feed(record)
+        self._complete.add(offre)
+        offer = replayer.offers.get(offre)
+        if offer is not None:
+            self._finish(offer.logement, lines[-1][0])
 
     def _finish(self, logement: str, lineno: int) -> None:
         queue = self.index.queue[logement]

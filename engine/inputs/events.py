@@ -154,17 +154,22 @@ def compact(obj: dict, infos: dict) -> dict:
         value = obj.get(key)
         if type(value) is str:
             obj[key] = sys.intern(value)
+    share_logement_info(obj, infos)
+    for menage in obj.get("menages") or ():
+        for key in ("id", "motif"):
+            if type(menage.get(key)) is str:
+                menage[key] = sys.intern(menage[key])
+    return dict(obj)  # a fresh dict, sized for what is left
+
+
+def share_logement_info(obj: dict, infos: dict) -> None:
+    """Identical ``logement_info`` objects merged into one (its facts are then worked out once)."""
     info = obj.get("logement_info")
     if info:
         try:
             obj["logement_info"] = infos.setdefault(tuple(info.items()), info)
         except TypeError:  # a nested value: kept as is
             pass
-    for menage in obj.get("menages") or ():
-        for key in ("id", "motif"):
-            if type(menage.get(key)) is str:
-                menage[key] = sys.intern(menage[key])
-    return dict(obj)  # a fresh dict, sized for what is left
 
 
 _DATES: dict[str, dt.date] = {}
