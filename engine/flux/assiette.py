@@ -100,15 +100,18 @@ def build_columns(inv: Inventory, rules: AssietteRules, registry: Registry, prog
     fields = rules.fields
     keys = ["logement.reservataire", *fields]
     programme = next((k for k in PROGRAMME_COLUMNS if inv.has(k)), None)
-    if programmes and programme is not None:
+    with_programme = programmes and programme is not None
+    if with_programme:
         keys.append(programme)
+    with_rate = inv.has("logement.rotation_rate")
+    if with_rate:
+        keys.append("logement.rotation_rate")
     out = Assiette()
     resolved: dict = {}
-    for (name, *values), n in inv.groups(keys).items():
-        prog = values.pop() if len(keys) > len(fields) + 1 else None
+    for (name, *values), n in inv.groups(keys).items():  # one pass over the rows
+        rate = values.pop() if with_rate else None
+        if rate is not None:
+            out.taux_inventaire[rate] += n
+        prog = values.pop() if with_programme else None
         _count(out, rules, registry, resolved, name, None, prog, dict(zip(fields, values, strict=True)), n, False)
-    if inv.has("logement.rotation_rate"):
-        for (rate,), n in inv.groups(["logement.rotation_rate"]).items():
-            if rate is not None:
-                out.taux_inventaire[rate] += n
     return out

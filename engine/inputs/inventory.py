@@ -284,7 +284,7 @@ def _data_rows(reader, text: str, width: int, name: str, inv: Inventory) -> None
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=inv.delimiter)
         next(reader)
         lines = [reader.line_num for _ in reader]
-    if rows and (min(map(len, rows)) != width or max(map(len, rows)) != width or [""] * width in rows):
+    if rows and (set(map(len, rows)) != {width} or [""] * width in rows):
         kept_rows, kept_lines = [], []
         for row, line in zip(rows, lines, strict=True):
             if not any(row):
