@@ -20,6 +20,7 @@ from array import array
 from collections import namedtuple
 from dataclasses import dataclass, field
 from pathlib import Path
+from sys import intern
 
 import orjson
 
@@ -66,11 +67,15 @@ class Index:
     offer_ids: list[str] = field(default_factory=list)
 
 
-def scan(path: Path, shown: str | None = None, progress=None) -> Index:
-    """Pass 1: the checks of ``read_events`` and the index pass 2 needs."""
+def scan(path: Path, shown: str | None = None, progress=None, exact: bool = False) -> Index:
+    """Pass 1: the checks of ``read_events`` and the index pass 2 needs. Identifiers are checked once the
+    file is read (a set of a million texts is built faster than a dict grows to that size); when one is
+    repeated, the file is read again the ``exact`` way, each id checked as it comes (the second one is the
+    record in error, its message names the line of the first)."""
     index = Index(path, shown or str(path))
     name = index.name
     ids: dict[str, int] = {}
+    rids: list[str] = []
     annulations: list[tuple[int, str]] = []  # (line, target id)
     openings: dict[str, list[tuple[str, dt.date, int, str]]] = {}
     annulation_ids: set[str] = set()
@@ -83,9 +88,12 @@ def scan(path: Path, shown: str | None = None, progress=None) -> Index:
     except OSError as exc:
         index.problems.append(Problem(name, 0, f"fichier introuvable ou illisible ({exc.strerror})"))
         return index
+    skip, years, last_line = index.skip, index.years, index.last_line
+    offer_lines, offer_ids = index.offer_lines, index.offer_ids
+    lus = 0
     with handle:
         for lineno, line in record_lines(handle, progress):
-            index.lus += 1
+            lus += 1
             rec = checked(line)
             if rec is not None:
                 kind = KIND[type(rec)]
@@ -101,20 +109,20 @@ def scan(path: Path, shown: str | None = None, progress=None) -> Index:
                     index.problems.append(Problem(name, lineno, f"JSON invalide ({exc.msg}) : attendu un objet "
                                                                 "par ligne, par exemple {\"type\": \"bail\", "
                                                                 "\"date\": \"2024-04-15\", ...}"))
-                    index.skip.add(lineno)
+                    skip.add(lineno)
                     continue
                 if not valid(obj):
                     message = check_record(obj)
                     if message:
                         index.problems.append(Problem(name, lineno, message))
-                        index.skip.add(lineno)
+                        skip.add(lineno)
                         continue
                 kind = obj["type"]
                 if kind != "exercice":
                     rid, day, offre, logement, cible = (obj.get("id"), obj["_date"], obj.get("offre"),
                                                         obj.get("logement"), obj.get("cible"))
             if kind == "exercice":
-                index.skip.add(lineno)
+                skip.add(lineno)
                 if valid_seen or index.header is not None:
                     index.problems.append(Problem(name, lineno, "l'en-tête « exercice » doit être le premier "
                                                                 "enregistrement"))
@@ -122,15 +130,18 @@ def scan(path: Path, shown: str | None = None, progress=None) -> Index:
                     index.header = obj
                 continue
             rid = rid or f"{name}:{lineno}"
-            if rid in ids:
+            if not exact:
+                rids.append(rid)
+            elif rid in ids:
                 index.problems.append(Problem(name, lineno, f"identifiant « {rid} » en double (déjà ligne "
                                                             f"{ids[rid]})"))
-                index.skip.add(lineno)
+                skip.add(lineno)
                 continue
-            ids[rid] = lineno
+            else:
+                ids[rid] = lineno
             valid_seen = True
-            if day.year not in index.years:
-                index.years.add(day.year)
+            if day.year not in years:
+                years.add(day.year)
             if last_date is not None and day < last_date:
                 index.in_order = False
             elif last_date is None or day > last_date:
@@ -138,7 +149,7 @@ def scan(path: Path, shown: str | None = None, progress=None) -> Index:
             if kind == "annulation":
                 annulation_ids.add(rid)
                 annulations.append((lineno, cible))
-                index.skip.add(lineno)
+                skip.add(lineno)
                 continue
             if kind == "liberation" or kind == "mise_en_service":
                 if obj is None:  # the typed record was enough so far: its data as read_events keeps it
@@ -148,16 +159,23 @@ def scan(path: Path, shown: str | None = None, progress=None) -> Index:
                 record = Record(rid, kind, day, lineno, compact(obj, infos))
                 target = index.liberations if kind == "liberation" else index.services
                 target.setdefault(record.data["logement"], []).append(record)
-                index.skip.add(lineno)
+                skip.add(lineno)
                 continue
-            index.last_line[offre] = lineno
-            index.offer_lines.append(lineno)
-            index.offer_ids.append(offre)
+            offre = intern(offre)  # one text per offer, however many records it has
+            last_line[offre] = lineno
+            offer_lines.append(lineno)
+            offer_ids.append(offre)
             if kind == "mise_a_disposition":
                 openings.setdefault(offre, []).append((rid, day, lineno, logement))
     index.last_date = last_date
     index.lines = lineno
-    _resolve_annulations(index, annulations, ids, annulation_ids)
+    index.lus = lus
+    if not exact:
+        known = set(rids)
+        if len(known) != len(rids):
+            return scan(path, shown, progress, exact=True)
+        del rids
+    _resolve_annulations(index, annulations, ids if exact else known, annulation_ids)
     for offre, opens in openings.items():
         for rid, day, line, logement in opens:
             if rid not in index.cancelled:
@@ -170,7 +188,7 @@ def scan(path: Path, shown: str | None = None, progress=None) -> Index:
     return index
 
 
-def _resolve_annulations(index: Index, annulations, ids: dict[str, int], annulation_ids: set[str]) -> None:
+def _resolve_annulations(index: Index, annulations, ids, annulation_ids: set[str]) -> None:
     for line, target in annulations:
         if target not in ids or target in annulation_ids:
             index.rejections.append(Problem(index.name, line, f"annulation de « {target} » : aucun enregistrement "
@@ -248,10 +266,10 @@ class Pass2:
             for lineno, line in record_lines(handle, ahead, skip=index.skip):
                 if offer_lines[at] != lineno:  # pass 2 reads the lines the scan indexed, in the same order
                     raise BadInput([Problem(index.name, lineno, "le fichier a changé pendant la lecture")])
-                offre = offer_ids[at]
                 at += 1
                 if part is not None and part[lineno] != me:
                     continue
+                offre = offer_ids[at - 1]
                 lines = pending.get(offre)
                 if lines is None:
                     lines = pending[offre] = []
