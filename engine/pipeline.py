@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +17,7 @@ from engine.flux.theoretical import objective_from_annexe
 from engine.gcpause import gc_paused
 from engine.inputs.events import EventLog, read_events
 from engine.inputs.values import logement_facts
+from engine.ledger import Account, Ledger, obligation_fields
 from engine.problems import BadInput, Problem
 from engine.ruleset.conditions import evaluate
 from engine.ruleset.inherit import RuleSet, load_ruleset
@@ -41,41 +42,6 @@ class Evaluation:
     offers: dict[str, OfferEval]  # empty when the evaluation was asked for its result only
     result: dict
     logements: set[str] = field(default_factory=set)  # the dwellings of the evaluated offers
-
-
-@dataclass(slots=True)
-class Tallied:
-    """What the tally reads of one evaluated offer (a few dates, its overdue deadlines, the facts its
-    obligations read): small enough to be kept for a national year, or sent back by a worker process."""
-
-    offre: str
-    reservataire: str
-    logement: str
-    mise_a_disposition: dt.date
-    attribution: dt.date | None
-    bail: dt.date | None
-    refus: tuple[dt.date, ...]
-    decompte: dt.date | None
-    depasses: list[dict]
-    faits: dict
-
-
-def obligation_fields(ruleset: RuleSet) -> tuple[str, ...]:
-    """Every field a numerator or denominator of an obligation reads."""
-    return tuple(dict.fromkeys(f for rule in ruleset.of("obligation")
-                               for cond in (rule.rule.numerateur, rule.rule.denominateur) if cond is not None
-                               for f in cond.fields()))
-
-
-def summarize(ev: OfferEval, year: int, fields: tuple[str, ...]) -> Tallied:
-    offer = ev.offer
-    menage = menage_facts(offer.menage_retenu())
-    facts = ev.facts
-    return Tallied(offer.id, ev.reservataire.id, offer.logement, offer.mad.date, offer.attribution_date,
-                   offer.bail.date if offer.bail is not None else None, tuple(d for _, d, _ in offer.refus()),
-                   ev.date_decompte,
-                   [c.record() for c in ev.deadlines if c.depasse and c.echeance.year == year],
-                   {f: menage[f] if f in menage else facts.get(f) for f in fields})
 
 
 PARALLEL_FROM = 50_000  # records: below, forking workers costs more than it saves
@@ -156,10 +122,11 @@ def evaluate_log(log: EventLog, ruleset: RuleSet, year: int, previous: dict | No
         vacancy = Vacancy(sorted(r.date for r in life.liberations.get(logement, [])))
         for offer in offers:
             evals[offer.id] = vacancy.evaluate(evaluator, offer)
-    fields = obligation_fields(ruleset)
-    tallied = [summarize(ev, year, fields) for ev in evals.values()]
-    result = tally(log, ruleset, year, evaluator.registry, evaluator.bases, tallied, previous, bailleur)
-    return Evaluation(year, ruleset, log, life, evals, result, {t.logement for t in tallied})
+    ledger = Ledger(year, obligation_fields(ruleset))
+    for ev in evals.values():
+        ledger.add(ev)
+    result = tally(log, ruleset, year, evaluator.registry, evaluator.bases, ledger, previous, bailleur)
+    return Evaluation(year, ruleset, log, life, evals, result, ledger.logements)
 
 
 class OfferEvaluator:
@@ -294,30 +261,22 @@ def decision_date(offer: Offer, decision: Decision) -> dt.date | None:
     return None
 
 
-def tally(log: EventLog, ruleset: RuleSet, year: int, registry: Registry, bases: dict, tallied: list[Tallied],
+def tally(log: EventLog, ruleset: RuleSet, year: int, registry: Registry, bases: dict, ledger: Ledger,
           previous: dict | None, bailleur: str | None) -> dict:
     on = dt.date(year, 12, 31)
-    per: dict[str, list[Tallied]] = defaultdict(list)
-    for t in tallied:
-        per[t.reservataire].append(t)
-    flux_total = sum(1 for t in tallied if t.decompte is not None and t.decompte.year == year)
+    flux_total = ledger.flux_total
     previous_reports = {r["id"]: r.get("report_suivant", 0) for r in (previous or {}).get("reservataires", [])}
     report_rule = next(iter(ruleset.of("report")), None)
     report_params = report_rule.at(on) if report_rule else None
     objectives = {r.rule.reservataire: r for r in ruleset.of("objectif")}
     entries = []
-    ids = sorted(set(per) | set(previous_reports) | {rid for rid in objectives if rid in registry.by_id})
+    ids = sorted(set(ledger.accounts) | set(previous_reports) | {rid for rid in objectives if rid in registry.by_id})
     for rid in ids:
         res = registry.by_id.get(rid) or registry.resolve(rid)
-        offers = sorted(per.get(rid, []), key=lambda t: (t.mise_a_disposition, t.offre))
+        account = ledger.accounts.get(rid) or Account()
         if rid not in bases:
             bases[rid] = base_of(ruleset, _reservataire_facts(res), on)
-        in_year = lambda d: d is not None and d.year == year  # noqa: E731
-        mad = [t for t in offers if in_year(t.mise_a_disposition)]
-        attributions = [t for t in offers if in_year(t.attribution)]
-        baux = [t for t in offers if in_year(t.bail)]
-        refus = sum(1 for t in offers for d in t.refus if in_year(d))
-        counted = [t for t in offers if in_year(t.decompte)]
+        counted = [offre for _, offre in sorted(account.decomptees)]  # by mise à disposition, then offer
         objectif, objectif_note = objective(objectives.get(rid), on, bailleur, ruleset)
         anterieur = int(previous_reports.get(rid, 0) or 0)
         ecart, report_suivant = _gap(len(counted), objectif, anterieur, report_params)
@@ -325,11 +284,13 @@ def tally(log: EventLog, ruleset: RuleSet, year: int, registry: Registry, bases:
             "id": rid, "libelle": res.libelle, "type": res.type, "mode_gestion": res.mode_gestion,
             "base_decompte": bases[rid][0],
             "objectif": objectif, "report_anterieur": anterieur,
-            "mises_a_disposition": len(mad), "attributions": len(attributions), "baux": len(baux),
-            "refus": refus, "decompte": len(counted), "ecart": ecart, "report_suivant": report_suivant,
-            "obligations": obligations_of(ruleset, on, res, attributions, baux, counted, flux_total),
-            "delais_depasses": [record for t in offers for record in t.depasses],
-            "offres_decomptees": [t.offre for t in counted],
+            "mises_a_disposition": account.mises_a_disposition, "attributions": account.attributions,
+            "baux": account.baux, "refus": account.refus, "decompte": len(counted), "ecart": ecart,
+            "report_suivant": report_suivant,
+            "obligations": obligations_of(ruleset, on, res, account, ledger.fields, flux_total),
+            "delais_depasses": [record for *_, records in sorted(account.depasses, key=lambda d: d[:2])
+                                for record in records],
+            "offres_decomptees": counted,
         }
         if objectif_note:
             entry["objectif_note"] = objectif_note
@@ -399,25 +360,19 @@ def objective(rule, on: dt.date, bailleur: str | None, ruleset: RuleSet) -> tupl
     return value, None
 
 
-def obligations_of(ruleset: RuleSet, on: dt.date, res: Reservataire, attributions: list[Tallied],
-                   baux: list[Tallied], counted: list[Tallied], flux_total: int) -> list[dict]:
-    """Each obligation of the réservataire on its population. The offers are grouped by the values of the
-    fields the population's rules read (a year has a few hundred such signatures, not 100 000 offers)."""
+def obligations_of(ruleset: RuleSet, on: dt.date, res: Reservataire, account: Account, fields: tuple[str, ...],
+                   flux_total: int) -> list[dict]:
+    """Each obligation of the réservataire on its population, the offers grouped by signature (the values
+    of ``fields``, every field the obligations read)."""
     facts = _reservataire_facts(res)
     rules = [rule for rule in ruleset.of("obligation")
              if rule.at(on) is not None and evaluate(rule.rule.applicable_a, facts) is True]
-    population_of = {rule.id: "decompte" if rule.rule.mesure == "part_du_flux" else rule.rule.population
-                     for rule in rules}
     items_of: dict[str, list[Item]] = {}
-    for name in dict.fromkeys(population_of.values()):
-        fields = tuple(dict.fromkeys(f for rule in rules if population_of[rule.id] == name
-                                     for cond in (rule.rule.numerateur, rule.rule.denominateur) if cond is not None
-                                     for f in cond.fields()))
-        population = {"attributions": attributions, "baux": baux, "decompte": counted}[name]
-        signatures = [tuple([t.faits[f] for f in fields]) for t in population]
-        try:
-            grouped = Counter(signatures).items()
-        except TypeError:  # a value that cannot be a key (a list): one item per offer
-            grouped = [(signature, 1) for signature in signatures]
-        items_of[name] = [Item(dict(zip(fields, signature, strict=True)), n) for signature, n in grouped]
-    return [assess(rule, on, items_of[population_of[rule.id]], flux_total) for rule in rules]
+    out = []
+    for rule in rules:
+        name = "decompte" if rule.rule.mesure == "part_du_flux" else rule.rule.population
+        if name not in items_of:
+            items_of[name] = [Item(dict(zip(fields, signature, strict=True)), n)
+                              for signature, n in account.items(name)]
+        out.append(assess(rule, on, items_of[name], flux_total))
+    return out

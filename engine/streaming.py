@@ -37,7 +37,8 @@ from engine.inputs.events import (
     valid,
 )
 from engine.inputs.schema import KIND, checked
-from engine.pipeline import Evaluation, OfferEval, OfferEvaluator, Tallied, Vacancy, obligation_fields, summarize, tally
+from engine.ledger import Ledger, obligation_fields
+from engine.pipeline import Evaluation, OfferEval, OfferEvaluator, Vacancy, tally
 from engine.problems import BadInput, Problem
 from engine.ruleset.inherit import RuleSet
 
@@ -204,7 +205,7 @@ def evaluate_stream(index: Index, ruleset: RuleSet, year: int, previous: dict | 
     """Pass 2 (the file must be in date order: ``index.in_order``); ``progress(bytes)`` counts on from the
     size of the file (the bar covers both passes). Without ``keep_offers`` only the result is wanted: with
     ``workers`` > 1 the dwellings are shared among that many forked processes (each reads the file and
-    evaluates the offers of its dwellings; the tally of their summaries is the one of a single process)."""
+    evaluates the offers of its dwellings; the sum of their ledgers is the ledger of a single process)."""
     log = EventLog(index.name, index.header, [], list(index.problems) + index.rejections, index.lus)
     log.rejected_lines.update((p.ligne, p.message) for p in index.rejections)
     life = Lifecycle({}, index.liberations, index.services, {}, [])
@@ -212,7 +213,9 @@ def evaluate_stream(index: Index, ruleset: RuleSet, year: int, previous: dict | 
     if workers > 1 and not keep_offers and "fork" in mp.get_all_start_methods():
         parts = _in_parallel(index, ruleset, year, inventory, use_durable, workers)
         evals: dict[str, OfferEval] = {}
-        tallied = [t for part in parts for t in part.tallied]
+        ledger = parts[0].ledger
+        for part in parts[1:]:
+            ledger.merge(part.ledger)
         for part in parts:
             log.problems.extend(part.problems)
         for *_, name, hint in sorted(r for part in parts for r in part.resolutions):
@@ -223,14 +226,15 @@ def evaluate_stream(index: Index, ruleset: RuleSet, year: int, previous: dict | 
     else:
         one = Pass2(index, ruleset, year, inventory, use_durable, log.reject, registry, keep_offers)
         one.run(progress)
-        evals, tallied, bases = one.evals, one.tallied, one.evaluator.bases
-    result = tally(log, ruleset, year, registry, bases, tallied, previous, bailleur)
-    return Evaluation(year, ruleset, log, life, evals, result, {t.logement for t in tallied})
+        evals, ledger, bases = one.evals, one.ledger, one.evaluator.bases
+    result = tally(log, ruleset, year, registry, bases, ledger, previous, bailleur)
+    return Evaluation(year, ruleset, log, life, evals, result, ledger.logements)
 
 
 class Pass2:
     """The records of the offers replayed in file order; each offer evaluated once its last record is read
-    (and the offers before it on the same dwelling, for the one-count-per-vacancy rule), then summarized.
+    (and the offers before it on the same dwelling, for the one-count-per-vacancy rule), then entered in the
+    ledger.
     ``part``/``me``: only the lines whose byte in ``part`` is ``me`` (one worker's dwellings)."""
 
     def __init__(self, index: Index, ruleset: RuleSet, year: int, inventory: dict | None, use_durable: bool,
@@ -242,9 +246,8 @@ class Pass2:
         life = Lifecycle({}, index.liberations, index.services, {}, [])
         self.evaluator = OfferEvaluator(ruleset, year, life, inventory, max(on, index.last_date or on), use_durable,
                                         registry)
-        self.fields = obligation_fields(ruleset)
         self.evals: dict[str, OfferEval] = {}
-        self.tallied: list[Tallied] = []
+        self.ledger = Ledger(year, obligation_fields(ruleset))
         self.resolutions: list[tuple[int, int, str, str | None]] = []  # (line, order, name, type) first seen
         self._seen: set[tuple] = set()
         self._complete: set[str] = set()
@@ -317,7 +320,7 @@ class Pass2:
                 self._seen.add(key)
                 self.resolutions.append((lineno, len(self.resolutions), *key))
             ev = vacancy.evaluate(self.evaluator, offer)
-            self.tallied.append(summarize(ev, self.year, self.fields))
+            self.ledger.add(ev)
             if self.keep_offers:
                 ev.offer = offer.slim()
                 self.evals[offer.id] = ev
@@ -331,7 +334,7 @@ class Pass2:
 class Part:
     """What one worker sends back."""
 
-    tallied: list[Tallied]
+    ledger: Ledger
     problems: list[Problem]
     resolutions: list[tuple[int, int, str, str | None]]
 
@@ -358,7 +361,7 @@ def _work(me: int) -> Part:
     log = EventLog(index.name, None, [], [], 0)
     one = Pass2(index, ruleset, year, inventory, use_durable, log.reject, Registry(ruleset), keep_offers=False)
     one.run(None, part, me)
-    return Part(one.tallied, log.problems, one.resolutions)
+    return Part(one.ledger, log.problems, one.resolutions)
 
 
 def _in_parallel(index: Index, ruleset: RuleSet, year: int, inventory: dict | None, use_durable: bool,

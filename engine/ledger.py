@@ -1,0 +1,115 @@
+"""The ledger: per réservataire, what the tally reads of the evaluated offers, added up offer by offer.
+
+An offer is entered as soon as it is evaluated and is not kept: the
+accounts hold counts, the counted offers and the overdue deadlines (which
+the result lists), and the offers of each obligation's population grouped by
+the values of the fields the obligations read (a year has a few hundred such
+signatures). Two ledgers add up (:meth:`Ledger.merge`): a worker process
+sends its own back, and the sum is the ledger of one process.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from engine.ruleset.inherit import RuleSet
+
+POPULATIONS = ("attributions", "baux", "decompte")
+
+
+def _populations() -> dict[str, Counter]:
+    return {name: Counter() for name in POPULATIONS}
+
+
+@dataclass
+class Account:
+    """One réservataire's offers of the year: counts, counted offers, overdue deadlines, signatures."""
+
+    mises_a_disposition: int = 0
+    attributions: int = 0
+    baux: int = 0
+    refus: int = 0
+    decomptees: list[tuple[dt.date, str]] = field(default_factory=list)  # (mise à disposition, offre)
+    depasses: list[tuple[dt.date, str, list[dict]]] = field(default_factory=list)
+    signatures: dict[str, Counter] = field(default_factory=_populations)  # population → signature → offers
+    en_vrac: dict[str, list[tuple]] = field(default_factory=dict)  # signatures that cannot be keys (a list)
+
+    def merge(self, other: Account) -> None:
+        self.mises_a_disposition += other.mises_a_disposition
+        self.attributions += other.attributions
+        self.baux += other.baux
+        self.refus += other.refus
+        self.decomptees += other.decomptees
+        self.depasses += other.depasses
+        for name, counter in other.signatures.items():
+            self.signatures[name].update(counter)
+        for name, loose in other.en_vrac.items():
+            self.en_vrac.setdefault(name, []).extend(loose)
+
+    def items(self, population: str) -> list[tuple[tuple, int]]:
+        """(signature, number of offers) of one population."""
+        return [*self.signatures[population].items(), *((s, 1) for s in self.en_vrac.get(population, ()))]
+
+
+def obligation_fields(ruleset: RuleSet) -> tuple[str, ...]:
+    """Every field a numerator or denominator of an obligation reads: an offer's signature."""
+    return tuple(dict.fromkeys(f for rule in ruleset.of("obligation")
+                               for cond in (rule.rule.numerateur, rule.rule.denominateur) if cond is not None
+                               for f in cond.fields()))
+
+
+class Ledger:
+    def __init__(self, year: int, fields: tuple[str, ...]):
+        self.year, self.fields = year, fields
+        self.accounts: dict[str, Account] = {}
+        self.flux_total = 0  # offers counted in the year, every réservataire
+        self.logements: set[str] = set()  # the dwellings of the evaluated offers
+
+    def add(self, ev) -> None:
+        """Enter one evaluated offer (an :class:`~engine.pipeline.OfferEval`)."""
+        from engine.pipeline import menage_facts
+
+        year, offer = self.year, ev.offer
+        account = self.accounts.get(ev.reservataire.id)
+        if account is None:
+            account = self.accounts[ev.reservataire.id] = Account()
+        self.logements.add(offer.logement)
+        mad = offer.mad.date
+        if mad.year == year:
+            account.mises_a_disposition += 1
+        populations = []
+        attribution = offer.attribution_date
+        if attribution is not None and attribution.year == year:
+            account.attributions += 1
+            populations.append("attributions")
+        if offer.bail is not None and offer.bail.date.year == year:
+            account.baux += 1
+            populations.append("baux")
+        account.refus += sum(1 for _, d, _ in offer.refus() if d.year == year)
+        when = ev.date_decompte
+        if when is not None and when.year == year:
+            self.flux_total += 1
+            account.decomptees.append((mad, offer.id))
+            populations.append("decompte")
+        if populations:
+            menage, facts = menage_facts(offer.menage_retenu()), ev.facts
+            signature = tuple([menage[f] if f in menage else facts.get(f) for f in self.fields])
+            for name in populations:
+                try:
+                    account.signatures[name][signature] += 1
+                except TypeError:
+                    account.en_vrac.setdefault(name, []).append(signature)
+        overdue = [c.record() for c in ev.deadlines if c.depasse and c.echeance.year == year]
+        if overdue:
+            account.depasses.append((mad, offer.id, overdue))
+
+    def merge(self, other: Ledger) -> None:
+        self.flux_total += other.flux_total
+        self.logements |= other.logements
+        for rid, account in other.accounts.items():
+            if rid in self.accounts:
+                self.accounts[rid].merge(account)
+            else:
+                self.accounts[rid] = account
