@@ -19,7 +19,8 @@ from collections import defaultdict
 from engine.counting.registry import Registry
 from engine.flux.assiette import AssietteRules, build_columns
 from engine.inputs.inventory import Inventory
-from engine.pipeline import Evaluation, menage_facts
+from engine.inputs.values import menage_facts
+from engine.pipeline import Evaluation
 
 INDICATEURS = ("mises_a_disposition", "attributions", "entrees_dans_les_lieux")
 DIMENSIONS = ("public", "typologie", "financement", "commune", "qpv", "periode_construction", "accessibilite")

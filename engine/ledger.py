@@ -14,6 +14,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
+from engine.inputs.values import menage_facts
 from engine.ruleset.inherit import RuleSet
 
 POPULATIONS = ("attributions", "baux", "decompte")
@@ -69,8 +70,6 @@ class Ledger:
 
     def add(self, ev) -> None:
         """Enter one evaluated offer (an :class:`~engine.pipeline.OfferEval`)."""
-        from engine.pipeline import menage_facts
-
         year, offer = self.year, ev.offer
         account = self.accounts.get(ev.reservataire.id)
         if account is None:

@@ -235,16 +235,6 @@ def offer_facts(offer: Offer, res: Reservataire, base: str, counted_in_vacancy: 
     return facts
 
 
-def menage_facts(menage: dict | None) -> dict:
-    if menage is None:
-        return {}
-    dalo = bool(menage.get("dalo"))
-    return {"menage.dalo": dalo, "menage.prioritaire": dalo or bool(menage.get("prioritaire")),
-            "menage.quartile": menage.get("quartile"), "menage.mutation": bool(menage.get("mutation")),
-            "menage.relogement": menage.get("relogement") or "", "menage.salarie": bool(menage.get("salarie")),
-            "menage.motif": menage.get("motif") or ""}
-
-
 def decision_date(offer: Offer, decision: Decision) -> dt.date | None:
     kind = decision.evenement or "mise_a_disposition"
     if kind == "mise_a_disposition":

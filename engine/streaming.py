@@ -24,6 +24,7 @@ from sys import intern
 
 import orjson
 
+from engine.checks.workdays import is_holiday
 from engine.counting.lifecycle import Lifecycle, Offer, Replayer
 from engine.counting.registry import Registry
 from engine.inputs.events import (
@@ -369,6 +370,7 @@ def _in_parallel(index: Index, ruleset: RuleSet, year: int, inventory: dict | No
     """Shares 1…n-1 in forked processes, share 0 in this one meanwhile."""
     global _JOB
     _JOB = (index, ruleset, year, inventory, use_durable, partition(index, workers))
+    is_holiday(dt.date(year, 1, 1))  # the holiday calendar loaded once, before the workers are forked
     try:
         pool = mp.get_context("fork").Pool(workers - 1)
         try:

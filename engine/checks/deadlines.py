@@ -56,14 +56,15 @@ def check_offer(offer: Offer, rules: list[EffectiveRule], facts: dict, life: Lif
         r = rule.rule
         if r.condition is not None and r.condition.cached(facts) is not True:
             continue
-        for start, menage in _starts(offer, r.depart, life):
+        if r.attendu == "candidats" and offer.impossibilite is not None and r.depart == "mise_a_disposition":
+            continue  # the réservataire declared it could not designate: the impossibility deadline applies
+        starts = ((offer.mad.date, None),) if r.depart == "mise_a_disposition" else _starts(offer, r.depart, life)
+        for start, menage in starts:
             params = rule.at(start)
             if params is None:
                 continue
-            computed = due(start, params.nombre, params.unite, backwards=(r.sens == "avant"), subdiv=subdiv)
+            computed = due(start, params.nombre, params.unite, r.sens == "avant", subdiv)
             done = _done(offer, r.attendu, start if r.sens == "apres" else None, menage)
-            if r.attendu == "candidats" and offer.impossibilite is not None and r.depart == "mise_a_disposition":
-                continue  # the réservataire declared it could not designate: the impossibility deadline applies
             if done is None and computed.echeance >= as_of:
                 continue  # still running when the log ends
             checks.append(DeadlineCheck(rule, offer.id, start, computed.echeance, done, computed.feries,

@@ -83,3 +83,14 @@ def logement_facts(info: dict | None) -> dict:
             value = None
         out[name] = value
     return out
+
+
+def menage_facts(menage: dict | None) -> dict:
+    """The household facts the rules read (events.md: missing booleans are false, a missing quartile unknown)."""
+    if menage is None:
+        return {}
+    dalo = bool(menage.get("dalo"))
+    return {"menage.dalo": dalo, "menage.prioritaire": dalo or bool(menage.get("prioritaire")),
+            "menage.quartile": menage.get("quartile"), "menage.mutation": bool(menage.get("mutation")),
+            "menage.relogement": menage.get("relogement") or "", "menage.salarie": bool(menage.get("salarie")),
+            "menage.motif": menage.get("motif") or ""}
