@@ -129,7 +129,8 @@ def decode(line: bytes):
 
 def checked(line: bytes):
     """The typed record, or None when the line is not one the detailed check would take as it is (the
-    caller then reads it with the detailed check). Households listed twice are the one thing left to see."""
+    caller then reads it with the detailed check). Households listed twice are the one thing left to see.
+    (The scan has this inlined.)"""
     try:
         rec = _DECODER.decode(line)
     except Invalid:
