@@ -50,8 +50,8 @@ PARALLEL_FROM = 50_000  # records: below, forking workers costs more than it sav
 def workers_for(records: int) -> int:
     """Worker processes for a log of ``records`` records: the cores this process may use (at most 4), or
     FLUX_RULES_PROCESSUS; one below :data:`PARALLEL_FROM` records."""
-    wanted = os.environ.get("FLUX_RULES_PROCESSUS")
-    if wanted:
+    wanted = os.environ.get("FLUX_RULES_PROCESSUS", "").strip()
+    if wanted.isdigit():
         return max(1, int(wanted))
     if records < PARALLEL_FROM:
         return 1

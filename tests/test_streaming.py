@@ -64,3 +64,30 @@ def test_a_file_out_of_date_order_goes_the_in_memory_way():
     sample = ROOT / "scenarios" / "exemple-2024" / "evenements.jsonl"  # its correction comes at the end
     fast, slow = both(sample)
     assert fast.result == slow.result and len(fast.log.records) == len(slow.log.records) > 0
+
+
+def test_worker_count_follows_the_log_size_and_the_environment(monkeypatch):
+    from engine.pipeline import PARALLEL_FROM, workers_for
+
+    monkeypatch.delenv("FLUX_RULES_PROCESSUS", raising=False)
+    assert workers_for(PARALLEL_FROM - 1) == 1
+    assert 1 <= workers_for(PARALLEL_FROM) <= 4
+    monkeypatch.setenv("FLUX_RULES_PROCESSUS", "3")
+    assert workers_for(10) == 3
+    monkeypatch.setenv("FLUX_RULES_PROCESSUS", "beaucoup")  # not a number: the default
+    assert workers_for(10) == 1
+
+
+def test_evaluate_command_on_a_long_log_shares_it_and_gives_the_in_memory_result(tmp_path, monkeypatch):
+    """The CLI's evaluate keeps only the result: past PARALLEL_FROM records it forks workers."""
+    from typer.testing import CliRunner
+
+    from engine.cli import app
+
+    monkeypatch.setenv("FLUX_RULES_PROCESSUS", "2")
+    path = tmp_path / "annee.jsonl"
+    path.write_text(generate(500, 6000, 11)[1], encoding="utf-8")
+    out = CliRunner().invoke(app, ["evaluate", str(path), "--format", "json"])
+    assert out.exit_code in (0, 1), out.output
+    slow = evaluate_file(path, stream=False)
+    assert json.loads(out.stdout) == json.loads(json.dumps(slow.result, default=str))
