@@ -80,7 +80,6 @@ def scan(path: Path, shown: str | None = None, progress=None, exact: bool = Fals
     annulations: list[tuple[int, str]] = []  # (line, target id)
     openings: dict[str, list[tuple[str, dt.date, int, str]]] = {}
     annulation_ids: set[str] = set()
-    infos: dict = {}
     valid_seen = False
     last_date = None
     lineno = 0
@@ -162,7 +161,9 @@ def scan(path: Path, shown: str | None = None, progress=None, exact: bool = Fals
                     obj = orjson.loads(line)
                     if "entree" in obj:
                         obj["_entree"] = _date(obj["entree"])
-                record = Record(rid, kind, day, lineno, compact(obj, infos))
+                for key in ("type", "date", "id", "_date"):  # what the Record holds (as compact(), texts unshared)
+                    obj.pop(key, None)
+                record = Record(rid, kind, day, lineno, obj)
                 target = index.liberations if kind == "liberation" else index.services
                 target.setdefault(record.data["logement"], []).append(record)
                 skip.add(lineno)
