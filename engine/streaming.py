@@ -240,7 +240,7 @@ class Pass2:
     """The records of the offers replayed in file order; each offer evaluated once its last record is read
     (and the offers before it on the same dwelling, for the one-count-per-vacancy rule), then entered in the
     ledger.
-    ``part``/``me``: only the lines whose byte in ``part`` is ``me`` (one worker's dwellings)."""
+    ``run`` reads every offer line, ``run_share`` one worker's (its dwellings')."""
 
     def __init__(self, index: Index, ruleset: RuleSet, year: int, inventory: dict | None, use_durable: bool,
                  reject, registry: Registry, keep_offers: bool = True):
@@ -260,7 +260,7 @@ class Pass2:
         self._vacancies: dict[str, Vacancy] = {}
         self._infos: dict = {}  # identical logement_info objects, merged
 
-    def run(self, progress=None, part: bytearray | None = None, me: int = 0) -> None:
+    def run(self, progress=None) -> None:
         """The lines of an offer are kept as read until its last one, then decoded and replayed together
         (an offer's records touch only that offer: replaying them at once gives what replaying them as they
         come gives, with the offer at hand rather than cold in memory)."""
@@ -274,10 +274,8 @@ class Pass2:
             for lineno, line in record_lines(handle, ahead, skip=index.skip):
                 if offer_lines[at] != lineno:  # pass 2 reads the lines the scan indexed, in the same order
                     raise BadInput([Problem(index.name, lineno, "le fichier a changé pendant la lecture")])
+                offre = offer_ids[at]
                 at += 1
-                if part is not None and part[lineno] != me:
-                    continue
-                offre = offer_ids[at - 1]
                 lines = pending.get(offre)
                 if lines is None:
                     lines = pending[offre] = []
@@ -285,6 +283,32 @@ class Pass2:
                 if last_line[offre] == lineno:
                     del pending[offre]
                     self._replay(offre, lines)
+
+    def run_share(self, share: Share) -> None:
+        """One worker's share: only its lines are looked at (the others are counted and passed)."""
+        last_line, wanted, offers = self.index.last_line, share.lines, share.offers
+        if not wanted:
+            return
+        pending: dict[str, list] = {}
+        at, lineno, expected, count = 0, 0, wanted[0], len(wanted)
+        with self.index.path.open("rb") as handle:
+            for line in handle:
+                lineno += 1
+                if lineno != expected:
+                    continue
+                offre = offers[at]
+                at += 1
+                lines = pending.get(offre)
+                if lines is None:
+                    lines = pending[offre] = []
+                lines.append((lineno, line))
+                if last_line[offre] == lineno:
+                    del pending[offre]
+                    self._replay(offre, lines)
+                if at == count:
+                    return
+                expected = wanted[at]
+        raise BadInput([Problem(self.index.name, lineno, "le fichier a changé pendant la lecture")])
 
     def _replay(self, offre: str, lines: list) -> None:
         index, replayer, infos = self.index, self.replayer, self._infos
@@ -347,25 +371,35 @@ class Part:
 _JOB: tuple | None = None  # what the forked workers read (inherited, not sent)
 
 
-def partition(index: Index, workers: int) -> bytearray:
-    """One byte per line of the file: the worker that reads it (dwellings dealt in turn; all the offers of a
-    dwelling to one worker), 255 for the lines pass 2 does not read."""
+@dataclass
+class Share:
+    """One worker's lines (file order) and the offer of each."""
+
+    lines: array = field(default_factory=lambda: array("I"))
+    offers: list[str] = field(default_factory=list)
+
+
+def partition(index: Index, workers: int) -> list[Share]:
+    """The offer lines dealt among ``workers``: dwellings in turn, all the offers of a dwelling (and all
+    their lines) to one worker; an offer never opened goes to worker 0, which rejects its records."""
     owner: dict[str, int] = {}
     for i, offers in enumerate(index.queue.values()):
         for offre in offers:
             owner[offre] = i % workers
-    part = bytearray(b"\xff") * (index.lines + 1)
+    shares = [Share() for _ in range(workers)]
     get = owner.get
     for lineno, offre in zip(index.offer_lines, index.offer_ids, strict=True):
-        part[lineno] = get(offre, 0)  # an offer never opened: its records are rejected by worker 0
-    return part
+        share = shares[get(offre, 0)]
+        share.lines.append(lineno)
+        share.offers.append(offre)
+    return shares
 
 
 def _work(me: int) -> Part:
-    index, ruleset, year, inventory, use_durable, part = _JOB
+    index, ruleset, year, inventory, use_durable, shares = _JOB
     log = EventLog(index.name, None, [], [], 0)
     one = Pass2(index, ruleset, year, inventory, use_durable, log.reject, Registry(ruleset), keep_offers=False)
-    one.run(None, part, me)
+    one.run_share(shares[me])
     return Part(one.ledger, log.problems, one.resolutions)
 
 
