@@ -153,6 +153,7 @@ class OfferEvaluator:
         if res.id not in self.bases:
             self.bases[res.id] = base_of(self.ruleset, found[1], self.on)
         dl.implicit_refusals(offer, self.refusal_rules, self.as_of)
+        offer.complete()
         facts = offer_facts(offer, res, self.bases[res.id][0], counted_in_vacancy, self.life, self.inventory,
                             self.info_cache, found[1])
         decision = self.decider.decide(facts)

@@ -45,7 +45,7 @@ class Offer(OfferView):
     ``refus_implicites`` (menage → date) is filled by the deadline stage."""
 
     __slots__ = ("id", "mad", "records", "menages", "candidats", "caleol", "reponses", "impossibilite", "reprise",
-                 "bail", "refus_implicites", "attribuees")
+                 "bail", "refus_implicites", "attribuees", "_refus")
 
     def __init__(self, id: str, mad: Record, records: list[Record] | None = None):
         self.id, self.mad = id, mad
@@ -59,6 +59,7 @@ class Offer(OfferView):
         self.bail: Record | None = None
         self.refus_implicites: dict[str, dt.date] = {}
         self.attribuees: list[Record] = []
+        self._refus: list | None = None
 
     def __repr__(self) -> str:
         return f"Offer({self.id!r}, {len(self.records)} enregistrements)"
@@ -67,7 +68,10 @@ class Offer(OfferView):
         return self.attribuees
 
     def complete(self) -> None:
-        """The cycle is over (every record replayed); kept for the callers that mark it."""
+        """The cycle is over and its implicit refusals are known (the deadline stage has run): the refusals,
+        read several times from now on, are listed once."""
+        self._refus = None
+        self._refus = self.refus()
 
     @property
     def attribution_date(self) -> dt.date | None:
@@ -76,6 +80,8 @@ class Offer(OfferView):
 
     def refus(self) -> list[tuple[str, dt.date, bool]]:
         """(menage, date, adaptee) for every refusal, explicit or by silence."""
+        if self._refus is not None:
+            return self._refus
         out = [(m, r.date, bool(r.data.get("adaptee"))) for m, r in self.reponses.items()
                if r.data["reponse"] == "refus"]
         out += [(m, d, False) for m, d in self.refus_implicites.items()]
