@@ -216,7 +216,7 @@ def evaluate_stream(index: Index, ruleset: RuleSet, year: int, previous: dict | 
     life = Lifecycle({}, index.liberations, index.services, {}, [])
     registry = Registry(ruleset)
     if workers > 1 and not keep_offers and "fork" in mp.get_all_start_methods():
-        parts = _in_parallel(index, ruleset, year, inventory, use_durable, workers)
+        parts = _in_parallel(index, ruleset, year, inventory, use_durable, workers, progress)
         evals: dict[str, OfferEval] = {}
         ledger = parts[0].ledger
         for part in parts[1:]:
@@ -284,16 +284,22 @@ class Pass2:
                     del pending[offre]
                     self._replay(offre, lines)
 
-    def run_share(self, share: Share) -> None:
-        """One worker's share: only its lines are looked at (the others are counted and passed)."""
+    def run_share(self, share: Share, progress=None) -> None:
+        """One worker's share: only its lines are looked at (the others are counted and passed);
+        ``progress(bytes)`` every 20 000 lines, counting on from the size of the file."""
         last_line, wanted, offers = self.index.last_line, share.lines, share.offers
         if not wanted:
             return
         pending: dict[str, list] = {}
         at, lineno, expected, count = 0, 0, wanted[0], len(wanted)
+        done = self.index.path.stat().st_size  # the first pass read it all
         with self.index.path.open("rb") as handle:
             for line in handle:
                 lineno += 1
+                if progress is not None:
+                    done += len(line)
+                    if lineno % 20000 == 0:
+                        progress(done)
                 if lineno != expected:
                     continue
                 offre = offers[at]
@@ -395,16 +401,16 @@ def partition(index: Index, workers: int) -> list[Share]:
     return shares
 
 
-def _work(me: int) -> Part:
+def _work(me: int, progress=None) -> Part:
     index, ruleset, year, inventory, use_durable, shares = _JOB
     log = EventLog(index.name, None, [], [], 0)
     one = Pass2(index, ruleset, year, inventory, use_durable, log.reject, Registry(ruleset), keep_offers=False)
-    one.run_share(shares[me])
+    one.run_share(shares[me], progress)
     return Part(one.ledger, log.problems, one.resolutions)
 
 
 def _in_parallel(index: Index, ruleset: RuleSet, year: int, inventory: dict | None, use_durable: bool,
-                 workers: int) -> list[Part]:
+                 workers: int, progress=None) -> list[Part]:
     """Shares 1…n-1 in forked processes, share 0 in this one meanwhile."""
     global _JOB
     _JOB = (index, ruleset, year, inventory, use_durable, partition(index, workers))
@@ -413,7 +419,7 @@ def _in_parallel(index: Index, ruleset: RuleSet, year: int, inventory: dict | No
         pool = mp.get_context("fork").Pool(workers - 1)
         try:
             others = pool.map_async(_work, range(1, workers))
-            mine = _work(0)
+            mine = _work(0, progress)  # the bar follows this process's reading
             return [mine, *others.get()]
         finally:
             pool.close()
