@@ -230,7 +230,7 @@ def evaluate_stream(index: Index, ruleset: RuleSet, year: int, previous: dict | 
             progress(2 * index.path.stat().st_size)
     else:
         one = Pass2(index, ruleset, year, inventory, use_durable, log.reject, registry, keep_offers)
-        one.run(progress)
+        one.run(Share(index.offer_lines, index.offer_ids), progress)
         evals, ledger, bases = one.evals, one.ledger, one.evaluator.bases
     result = tally(log, ruleset, year, registry, bases, ledger, previous, bailleur)
     return Evaluation(year, ruleset, log, life, evals, result, ledger.logements)
@@ -240,7 +240,7 @@ class Pass2:
     """The records of the offers replayed in file order; each offer evaluated once its last record is read
     (and the offers before it on the same dwelling, for the one-count-per-vacancy rule), then entered in the
     ledger.
-    ``run`` reads every offer line, ``run_share`` one worker's (its dwellings')."""
+    A :class:`Share` says which lines to read: every offer line, or one worker's (its dwellings')."""
 
     def __init__(self, index: Index, ruleset: RuleSet, year: int, inventory: dict | None, use_durable: bool,
                  reject, registry: Registry, keep_offers: bool = True):
@@ -260,33 +260,12 @@ class Pass2:
         self._vacancies: dict[str, Vacancy] = {}
         self._infos: dict = {}  # identical logement_info objects, merged
 
-    def run(self, progress=None) -> None:
-        """The lines of an offer are kept as read until its last one, then decoded and replayed together
-        (an offer's records touch only that offer: replaying them at once gives what replaying them as they
-        come gives, with the offer at hand rather than cold in memory)."""
-        index = self.index
-        last_line, offer_lines, offer_ids = index.last_line, index.offer_lines, index.offer_ids
-        pending: dict[str, list] = {}
-        at = 0
-        with index.path.open("rb") as handle:
-            size = index.path.stat().st_size
-            ahead = (lambda done: progress(size + done)) if progress is not None else None
-            for lineno, line in record_lines(handle, ahead, skip=index.skip):
-                if offer_lines[at] != lineno:  # pass 2 reads the lines the scan indexed, in the same order
-                    raise BadInput([Problem(index.name, lineno, "le fichier a changé pendant la lecture")])
-                offre = offer_ids[at]
-                at += 1
-                lines = pending.get(offre)
-                if lines is None:
-                    lines = pending[offre] = []
-                lines.append((lineno, line))
-                if last_line[offre] == lineno:
-                    del pending[offre]
-                    self._replay(offre, lines)
-
-    def run_share(self, share: Share, progress=None) -> None:
-        """One worker's share: only its lines are looked at (the others are counted and passed);
-        ``progress(bytes)`` every 20 000 lines, counting on from the size of the file."""
+    def run(self, share: Share, progress=None) -> None:
+        """Read the lines of ``share`` (every offer line, or one worker's): the others are counted and passed.
+        The lines of an offer are kept as read until its last one, then decoded and replayed together (an
+        offer's records touch only that offer: replaying them at once gives what replaying them as they come
+        gives, with the offer at hand rather than cold in memory). ``progress(bytes)`` every 20 000 lines,
+        counting on from the size of the file."""
         last_line, wanted, offers = self.index.last_line, share.lines, share.offers
         if not wanted:
             return
@@ -405,7 +384,7 @@ def _work(me: int, progress=None) -> Part:
     index, ruleset, year, inventory, use_durable, shares = _JOB
     log = EventLog(index.name, None, [], [], 0)
     one = Pass2(index, ruleset, year, inventory, use_durable, log.reject, Registry(ruleset), keep_offers=False)
-    one.run_share(shares[me], progress)
+    one.run(shares[me], progress)
     return Part(one.ledger, log.problems, one.resolutions)
 
 
