@@ -1,15 +1,18 @@
 """Evaluate a date-ordered event log in two passes, memory following the open offers.
 
 Pass 1 (:func:`scan`) reads and checks every line like :func:`~engine.inputs.events.read_events`
-(same problems, same messages) but keeps only an index: the header, the ids,
-the cancelled records, each offer's first mise à disposition and last line,
-each dwelling's libérations and mises en service, the latest date. Pass 2
-(:func:`evaluate_stream`) reads the file again and feeds the records to the
-same :class:`~engine.counting.lifecycle.Replayer`; an offer is evaluated as
-soon as its last record has been read (and the offers before it on the same
-dwelling, for the one-count-per-vacancy rule), then only its slim form is
-kept. The result is the one of the in-memory path (a test holds them equal);
-a file that is not in date order goes the in-memory way.
+(same problems, same messages; a typed decoder checks a line in C, the
+detailed check only reads the lines it refuses) but keeps only an index: the
+header, the cancelled records, each offer's first mise à disposition and last
+line, each dwelling's libérations and mises en service and offers, the latest
+date. Pass 2 (:class:`Pass2`) reads the file again: an offer's lines are kept
+until its last one, then replayed by the same
+:class:`~engine.counting.lifecycle.Replayer`, evaluated (with the offers
+before it on the same dwelling, for the one-count-per-vacancy rule) and
+entered in the :class:`~engine.ledger.Ledger`. When only the result is wanted,
+the dwellings can be shared among forked workers whose ledgers add up. The
+result is the one of the in-memory path (tests hold them equal); a file that
+is not in date order goes the in-memory way.
 """
 
 from __future__ import annotations
