@@ -66,7 +66,6 @@ class Index:
     last_line: dict[str, int] = field(default_factory=dict)  # offer → line of its last record
     liberations: dict[str, list[Record]] = field(default_factory=dict)
     services: dict[str, list[Record]] = field(default_factory=dict)
-    lines: int = 0  # the file's last line number
     offer_lines: array = field(default_factory=lambda: array("I"))  # the lines pass 2 reads, with their offer
     offer_ids: list[str] = field(default_factory=list)
 
@@ -85,7 +84,6 @@ def scan(path: Path, shown: str | None = None, progress=None, exact: bool = Fals
     annulation_ids: set[str] = set()
     valid_seen = False
     last_date = None
-    lineno = 0
     try:
         handle = path.open("rb")
     except OSError as exc:
@@ -177,7 +175,6 @@ def scan(path: Path, shown: str | None = None, progress=None, exact: bool = Fals
             if kind == "mise_a_disposition":
                 openings.setdefault(offre, []).append((rid, day, lineno, logement))
     index.last_date = last_date
-    index.lines = lineno
     index.lus = lus
     if not exact:
         known = set(rids)
@@ -273,30 +270,28 @@ class Pass2:
         if not wanted:
             return
         pending: dict[str, list] = {}
-        at, lineno, expected, count = 0, 0, wanted[0], len(wanted)
+        at, expected, count = 0, wanted[0], len(wanted)
         done = self.index.path.stat().st_size  # the first pass read it all
-        with self.index.path.open("rb") as handle:
-            for line in handle:
-                lineno += 1
-                if progress is not None:
-                    done += len(line)
-                    if lineno % 20000 == 0:
-                        progress(done)
-                if lineno != expected:
-                    continue
+        for first, lines, size in blocks(self.index.path):
+            end = first + len(lines)
+            while expected < end:
+                lineno, line = expected, lines[expected - first]
                 offre = offers[at]
                 at += 1
-                lines = pending.get(offre)
-                if lines is None:
-                    lines = pending[offre] = []
-                lines.append((lineno, line))
+                group = pending.get(offre)
+                if group is None:
+                    group = pending[offre] = []
+                group.append((lineno, line))
                 if last_line[offre] == lineno:
                     del pending[offre]
-                    self._replay(offre, lines)
+                    self._replay(offre, group)
                 if at == count:
                     return
                 expected = wanted[at]
-        raise BadInput([Problem(self.index.name, lineno, "le fichier a changé pendant la lecture")])
+            if progress is not None:
+                done += size
+                progress(done)
+        raise BadInput([Problem(self.index.name, expected, "le fichier a changé pendant la lecture")])
 
     def _replay(self, offre: str, lines: list) -> None:
         index, replayer, infos = self.index, self.replayer, self._infos
@@ -357,6 +352,29 @@ class Part:
 
 
 _JOB: tuple | None = None  # what the forked workers read (inherited, not sent)
+
+
+def blocks(path: Path, size: int = 1 << 24):
+    """(number of its first line, its lines, its size in bytes) for each block of about ``size`` bytes of the
+    file, cut at line ends: the lines are split in C, and a reader that wants one line in two does not
+    visit the others one by one."""
+    first, rest = 1, b""
+    with path.open("rb") as handle:
+        while True:
+            block = handle.read(size)
+            if not block:
+                if rest:
+                    yield first, [rest], len(rest)
+                return
+            block = rest + block if rest else block
+            cut = block.rfind(b"\n")
+            if cut < 0:
+                rest = block
+                continue
+            lines = block[:cut].split(b"\n")
+            rest = block[cut + 1:]
+            yield first, lines, cut + 1
+            first += len(lines)
 
 
 @dataclass
