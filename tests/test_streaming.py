@@ -91,3 +91,17 @@ def test_evaluate_command_on_a_long_log_shares_it_and_gives_the_in_memory_result
     assert out.exit_code in (0, 1), out.output
     slow = evaluate_file(path, stream=False)
     assert json.loads(out.stdout) == json.loads(json.dumps(slow.result, default=str))
+
+
+def test_blocks_are_cut_at_line_ends_and_number_lines_like_the_file(tmp_path):
+    from engine.streaming import blocks
+
+    text = b'{"a": 1}\n\n// une remarque\r\n{"b": 2}\r\n   {"c": 3}'  # CRLF, blank, comment, no final newline
+    path = tmp_path / "journal.jsonl"
+    path.write_bytes(text)
+    with path.open("rb") as handle:
+        expected = [(n, raw.rstrip(b"\n")) for n, raw in enumerate(handle, 1)]
+    for size in (1, 3, 7, 10_000):
+        got = [(first + i, line) for first, lines, _ in blocks(path, size) for i, line in enumerate(lines)]
+        assert got == expected, size
+        assert sum(n for *_, n in blocks(path, size)) == len(text)
