@@ -140,6 +140,7 @@ class OfferEvaluator:
         self.decider = Decider(ruleset, self.on, use_durable)
         self.delay_rules = dl.delay_rules(ruleset)
         self.refusal_rules = [r for r in self.delay_rules if r.rule.consequence == "refus_implicite"]
+        self.applicable = dl.Applicable(self.delay_rules)
         self.bases: dict[str, tuple[str, object]] = {}
         self.info_cache: dict[int, tuple[dict, dict]] = {}  # id(logement_info) → (object, its facts)
         self.res_facts: dict[int, tuple[Reservataire, dict]] = {}  # id(réservataire) → (it, its facts)
@@ -158,7 +159,7 @@ class OfferEvaluator:
                             self.info_cache, found[1])
         decision = self.decider.decide(facts)
         when = decision_date(offer, decision) if decision.compte else None
-        checks = dl.check_offer(offer, self.delay_rules, facts, self.life, self.as_of)
+        checks = dl.check_offer(offer, self.delay_rules, facts, self.life, self.as_of, applicable=self.applicable)
         return OfferEval(offer, res, facts, decision, when, checks)
 
 

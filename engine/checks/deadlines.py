@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from engine.checks.workdays import due
 from engine.counting.lifecycle import Lifecycle, Offer
+from engine.ruleset.conditions import evaluate
 from engine.ruleset.inherit import EffectiveRule, RuleSet
 
 
@@ -49,12 +50,43 @@ def _candidates_dates(offer: Offer) -> list[dt.date]:
     return [r.date for r in offer.candidats if r.data.get("source", "reservataire") == "reservataire"]
 
 
+class Applicable:
+    """Which of ``rules`` apply to an offer's facts: their conditions decided together and remembered for
+    the values of every field they read (one lookup per offer rather than one per rule)."""
+
+    def __init__(self, rules: list[EffectiveRule]):
+        self.rules = rules
+        self.fields = tuple(dict.fromkeys(f for rule in rules if rule.rule.condition is not None
+                                          for f in rule.rule.condition.fields()))
+        self.memo: dict[tuple, tuple[bool, ...]] = {}
+
+    def __call__(self, facts: dict) -> tuple[bool, ...]:
+        key = tuple([facts.get(f) for f in self.fields])
+        try:
+            return self.memo[key]
+        except KeyError:
+            found = self.memo[key] = self._decide(facts)
+            return found
+        except TypeError:  # a value that cannot be a key
+            return self._decide(facts)
+
+    def _decide(self, facts: dict) -> tuple[bool, ...]:
+        return tuple(rule.rule.condition is None or evaluate(rule.rule.condition, facts) is True
+                     for rule in self.rules)
+
+
 def check_offer(offer: Offer, rules: list[EffectiveRule], facts: dict, life: Lifecycle, as_of: dt.date,
-                subdiv: str | None = None) -> list[DeadlineCheck]:
+                subdiv: str | None = None, applicable: Applicable | None = None) -> list[DeadlineCheck]:
+    """The deadlines of ``rules`` for one offer (``applicable``: the same rules' conditions, decided
+    together)."""
     checks: list[DeadlineCheck] = []
-    for rule in rules:
+    flags = applicable(facts) if applicable is not None else None
+    for i, rule in enumerate(rules):
         r = rule.rule
-        if r.condition is not None and r.condition.cached(facts) is not True:
+        if flags is not None:
+            if not flags[i]:
+                continue
+        elif r.condition is not None and r.condition.cached(facts) is not True:
             continue
         if r.attendu == "candidats" and offer.impossibilite is not None and r.depart == "mise_a_disposition":
             continue  # the réservataire declared it could not designate: the impossibility deadline applies
