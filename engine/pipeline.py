@@ -23,7 +23,7 @@ from engine.ruleset.conditions import evaluate
 from engine.ruleset.inherit import RuleSet, load_ruleset
 
 
-@dataclass
+@dataclass(slots=True)
 class OfferEval:
     offer: Offer
     reservataire: Reservataire

@@ -15,7 +15,7 @@ from engine.ruleset.conditions import evaluate
 from engine.ruleset.inherit import EffectiveRule, RuleSet
 
 
-@dataclass
+@dataclass(slots=True)
 class DeadlineCheck:
     regle: EffectiveRule
     offre: str
