@@ -354,10 +354,10 @@ class Part:
 _JOB: tuple | None = None  # what the forked workers read (inherited, not sent)
 
 
-def blocks(path: Path, size: int = 1 << 24):
+def blocks(path: Path, size: int = 1 << 20):
     """(number of its first line, its lines, its size in bytes) for each block of about ``size`` bytes of the
-    file, cut at line ends: the lines are split in C, and a reader that wants one line in two does not
-    visit the others one by one."""
+    file, cut at line ends: the lines are split in C, and a reader that wants one line in two does not visit
+    the others one by one. (Blocks of 16 MiB cost each process about 70 MiB more at a million records.)"""
     first, rest = 1, b""
     with path.open("rb") as handle:
         while True:
