@@ -23,7 +23,7 @@ import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from operator import itemgetter
+from operator import itemgetter, methodcaller
 from pathlib import Path
 
 from engine.gcpause import gc_paused
@@ -212,6 +212,30 @@ def decode(raw: bytes, name: str) -> tuple[str, str]:
                                             "attendu UTF-8 ou Windows-1252")]) from None
 
 
+def split_rows(text: str, delimiter: str) -> list[list[str]] | None:
+    r"""The rows the csv module reads from ``text``, split by ``str.split`` (in C, about 60 % of the csv
+    module's time) when nothing in the text needs the csv module: no quote, no NUL, line ends all ``\n`` or
+    all ``\r\n``; otherwise None. A blank line is an empty row, as the csv module gives it.
+
+    >>> split_rows("a;b\r\n\r\n1;2\r\n", ";")
+    [['a', 'b'], [], ['1', '2']]
+    >>> split_rows('a;"b;c"\n', ";") is None
+    True
+    """
+    if '"' in text or "\0" in text:
+        return None
+    crlf = text.count("\r\n")
+    if crlf != text.count("\r") or (crlf and crlf != text.count("\n")):
+        return None
+    lines = text.split("\r\n" if crlf else "\n")
+    if lines[-1] == "":
+        lines.pop()
+    rows = list(map(methodcaller("split", delimiter), lines))
+    if "" in lines:
+        rows = [row if row != [""] else [] for row in rows]
+    return rows
+
+
 def sniff_delimiter(first_line: str) -> str:
     counts = {d: first_line.count(d) for d in (";", ",", "\t")}
     return max(counts, key=lambda d: (counts[d], d == ";"))
@@ -321,7 +345,8 @@ def _read(path: Path, shown: str | None, bailleur: str | None, skip_invalid: boo
     text, encoding = decode(raw, name)
     del raw
     delimiter = sniff_delimiter(text.split("\n", 1)[0])
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows = split_rows(text, delimiter)
+    reader = iter(rows) if rows is not None else csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = next(reader, None)
     if not header:
         raise BadInput([Problem(name, 1, "inventaire vide : attendu une ligne d'en-tête (N° RPLS, Réservataire…)")])
