@@ -33,3 +33,7 @@ class BadInput(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(set(problems), key=lambda p: (p.fichier, p.ligne, p.message))
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    def __reduce__(self):
+        """Pickled with its problems (a worker process sends it back to the one that reports it)."""
+        return BadInput, (self.problems,)

@@ -19,8 +19,11 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing as mp
+import sys
 from array import array
 from collections import namedtuple
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -215,8 +218,14 @@ def evaluate_stream(index: Index, ruleset: RuleSet, year: int, previous: dict | 
     log.rejected_lines.update((p.ligne, p.message) for p in index.rejections)
     life = Lifecycle({}, index.liberations, index.services, {}, [])
     registry = Registry(ruleset)
+    parts = None
     if workers > 1 and not keep_offers and "fork" in mp.get_all_start_methods():
-        parts = _in_parallel(index, ruleset, year, inventory, use_durable, workers, progress)
+        try:
+            parts = _in_parallel(index, ruleset, year, inventory, use_durable, workers, progress)
+        except BrokenProcessPool:  # a worker was stopped (out of memory?): the same work in this process
+            print("flux-rules : un processus de travail s'est arrêté ; l'évaluation reprend dans un seul "
+                  "processus (FLUX_RULES_PROCESSUS=1 pour ne pas en lancer)", file=sys.stderr)
+    if parts is not None:
         evals: dict[str, OfferEval] = {}
         ledger = parts[0].ledger
         for part in parts[1:]:
@@ -415,14 +424,10 @@ def _in_parallel(index: Index, ruleset: RuleSet, year: int, inventory: dict | No
     global _JOB
     _JOB = (index, ruleset, year, inventory, use_durable, partition(index, workers))
     is_holiday(dt.date(year, 1, 1))  # the holiday calendar loaded once, before the workers are forked
-    try:
-        pool = mp.get_context("fork").Pool(workers - 1)
-        try:
-            others = pool.map_async(_work, range(1, workers))
+    try:  # a worker that dies makes the pool broken (an error here), never a wait without end
+        with ProcessPoolExecutor(workers - 1, mp_context=mp.get_context("fork")) as pool:
+            others = [pool.submit(_work, k) for k in range(1, workers)]
             mine = _work(0, progress)  # the bar follows this process's reading
-            return [mine, *others.get()]
-        finally:
-            pool.close()
-            pool.join()
+            return [mine, *(future.result() for future in others)]
     finally:
         _JOB = None

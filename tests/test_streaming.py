@@ -105,3 +105,35 @@ def test_blocks_are_cut_at_line_ends_and_number_lines_like_the_file(tmp_path):
         got = [(first + i, line) for first, lines, _ in blocks(path, size) for i, line in enumerate(lines)]
         assert got == expected, size
         assert sum(n for *_, n in blocks(path, size)) == len(text)
+
+
+def test_bad_input_found_by_a_worker_reaches_the_parent_whole():
+    import pickle
+
+    from engine.problems import BadInput, Problem
+
+    error = pickle.loads(pickle.dumps(BadInput([Problem("journal.jsonl", 7, "le fichier a changé pendant la lecture")])))
+    assert isinstance(error, BadInput) and str(error) == "journal.jsonl:7: le fichier a changé pendant la lecture"
+
+
+def _dying_worker(me, progress=None):
+    """A worker share 1 never finishes: its process stops, as the kernel stops one out of memory."""
+    import os
+
+    import engine.streaming as streaming
+
+    if me == 1:
+        os._exit(9)
+    return streaming._original_work(me, progress)
+
+
+def test_a_worker_that_dies_leaves_the_work_to_one_process(tmp_path, monkeypatch, capsys):
+    import engine.streaming as streaming
+
+    path = tmp_path / "annee.jsonl"
+    path.write_text(generate(300, 4000, 12)[1], encoding="utf-8")
+    monkeypatch.setattr(streaming, "_original_work", streaming._work, raising=False)
+    monkeypatch.setattr(streaming, "_work", _dying_worker)
+    shared = evaluate_file(path, keep_offers=False, workers=2)
+    assert "un processus de travail s'est arrêté" in capsys.readouterr().err
+    assert shared.result == evaluate_file(path, stream=False).result
