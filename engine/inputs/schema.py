@@ -118,13 +118,13 @@ class Exercice(msgspec.Struct, tag_field="type", tag="exercice", gc=False):
 
 Record = Union[Liberation, MiseADisposition, Impossibilite, Candidats, Reprise, Caleol, Reponse, Bail,
                MiseEnService, Annulation, Exercice]
-_DECODER = msgspec.json.Decoder(Record)
+DECODER = msgspec.json.Decoder(Record)  # the scan calls its decode method directly
 Invalid = (msgspec.DecodeError, msgspec.ValidationError)
 
 
 def decode(line: bytes):
     """One record, typed and checked; raises one of :data:`Invalid`."""
-    return _DECODER.decode(line)
+    return DECODER.decode(line)
 
 
 def checked(line: bytes):
@@ -132,7 +132,7 @@ def checked(line: bytes):
     caller then reads it with the detailed check). Households listed twice are the one thing left to see.
     (The scan has this inlined.)"""
     try:
-        rec = _DECODER.decode(line)
+        rec = DECODER.decode(line)
     except Invalid:
         return None
     if type(rec) is Candidats and len({m.id for m in rec.menages}) != len(rec.menages):
