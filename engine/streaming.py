@@ -42,7 +42,7 @@ from engine.inputs.events import (
     share_logement_info,
     valid,
 )
-from engine.inputs.schema import DECODER, KIND, Candidats, Invalid
+from engine.inputs.schema import KIND, checked
 from engine.ledger import Ledger, obligation_fields
 from engine.pipeline import Evaluation, OfferEval, OfferEvaluator, Vacancy, tally
 from engine.problems import BadInput, Problem
@@ -59,7 +59,6 @@ class Index:
     problems: list[Problem] = field(default_factory=list)  # invalid records (exit 2 unless --skip-invalid)
     rejections: list[Problem] = field(default_factory=list)  # annulations of unknown records (cycle)
     lus: int = 0
-    skip: set[int] = field(default_factory=set)  # lines pass 2 does not feed (invalid, header, annulations)
     years: set[int] = field(default_factory=set)
     in_order: bool = True
     last_date: dt.date | None = None
@@ -92,19 +91,13 @@ def scan(path: Path, shown: str | None = None, progress=None, exact: bool = Fals
     except OSError as exc:
         index.problems.append(Problem(name, 0, f"fichier introuvable ou illisible ({exc.strerror})"))
         return index
-    skip, years, last_line = index.skip, index.years, index.last_line
+    years = index.years
     offer_lines, offer_ids = index.offer_lines, index.offer_ids
     lus = 0
-    decode_typed = DECODER.decode  # the decoder's own method: no Python call in between
     with handle:
         for lineno, line in record_lines(handle, progress):
             lus += 1
-            try:  # the typed decoder (schema.checked, inlined: a million calls)
-                rec = decode_typed(line)
-            except Invalid:
-                rec = None
-            if type(rec) is Candidats and len({m.id for m in rec.menages}) != len(rec.menages):
-                rec = None  # a household listed twice: the detailed check says it
+            rec = checked(line)
             if rec is not None:
                 kind = KIND[type(rec)]
                 if kind == "exercice":
@@ -119,20 +112,17 @@ def scan(path: Path, shown: str | None = None, progress=None, exact: bool = Fals
                     index.problems.append(Problem(name, lineno, f"JSON invalide ({exc.msg}) : attendu un objet "
                                                                 "par ligne, par exemple {\"type\": \"bail\", "
                                                                 "\"date\": \"2024-04-15\", ...}"))
-                    skip.add(lineno)
                     continue
                 if not valid(obj):
                     message = check_record(obj)
                     if message:
                         index.problems.append(Problem(name, lineno, message))
-                        skip.add(lineno)
                         continue
                 kind = obj["type"]
                 if kind != "exercice":
                     rid, day, offre, logement, cible = (obj.get("id"), obj["_date"], obj.get("offre"),
                                                         obj.get("logement"), obj.get("cible"))
             if kind == "exercice":
-                skip.add(lineno)
                 if valid_seen or index.header is not None:
                     index.problems.append(Problem(name, lineno, "l'en-tête « exercice » doit être le premier "
                                                                 "enregistrement"))
@@ -145,7 +135,6 @@ def scan(path: Path, shown: str | None = None, progress=None, exact: bool = Fals
             elif rid in ids:
                 index.problems.append(Problem(name, lineno, f"identifiant « {rid} » en double (déjà ligne "
                                                             f"{ids[rid]})"))
-                skip.add(lineno)
                 continue
             else:
                 ids[rid] = lineno
@@ -159,7 +148,6 @@ def scan(path: Path, shown: str | None = None, progress=None, exact: bool = Fals
             if kind == "annulation":
                 annulation_ids.add(rid)
                 annulations.append((lineno, cible))
-                skip.add(lineno)
                 continue
             if kind == "liberation" or kind == "mise_en_service":
                 if obj is None:  # the typed record was enough so far: its data as read_events keeps it
@@ -171,15 +159,14 @@ def scan(path: Path, shown: str | None = None, progress=None, exact: bool = Fals
                 record = Record(rid, kind, day, lineno, obj)
                 target = index.liberations if kind == "liberation" else index.services
                 target.setdefault(record.data["logement"], []).append(record)
-                skip.add(lineno)
                 continue
-            last_line[offre] = lineno
             offer_lines.append(lineno)
             offer_ids.append(offre)
             if kind == "mise_a_disposition":
                 openings.setdefault(offre, []).append((rid, day, lineno, logement))
     index.last_date = last_date
     index.lus = lus
+    index.last_line = dict(zip(offer_ids, offer_lines, strict=True))  # later lines of an offer overwrite earlier
     if not exact:
         known = set(rids)
         if len(known) != len(rids):

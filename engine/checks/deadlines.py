@@ -77,17 +77,14 @@ class Applicable:
 
 def check_offer(offer: Offer, rules: list[EffectiveRule], facts: dict, life: Lifecycle, as_of: dt.date,
                 subdiv: str | None = None, applicable: Applicable | None = None) -> list[DeadlineCheck]:
-    """The deadlines of ``rules`` for one offer (``applicable``: the same rules' conditions, decided
-    together)."""
+    """The deadlines of ``rules`` for one offer (``applicable``: those rules' conditions, kept from one offer to
+    the next so that their verdicts are remembered)."""
     checks: list[DeadlineCheck] = []
-    flags = applicable(facts) if applicable is not None else None
-    for i, rule in enumerate(rules):
-        r = rule.rule
-        if flags is not None:
-            if not flags[i]:
-                continue
-        elif r.condition is not None and r.condition.cached(facts) is not True:
+    flags = (applicable or Applicable(rules))(facts)
+    for rule, applies in zip(rules, flags, strict=True):
+        if not applies:
             continue
+        r = rule.rule
         if r.attendu == "candidats" and offer.impossibilite is not None and r.depart == "mise_a_disposition":
             continue  # the réservataire declared it could not designate: the impossibility deadline applies
         starts = ((offer.mad.date, None),) if r.depart == "mise_a_disposition" else _starts(offer, r.depart, life)

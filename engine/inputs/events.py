@@ -77,7 +77,7 @@ class EventLog:
         self.rejected_lines[record.line] = reason
 
 
-def record_lines(handle, progress=None, skip: set[int] = frozenset()):
+def record_lines(handle, progress=None):
     """(line number, bytes) of every record line: blank lines and ``//`` comments left out, and the lines
     in ``skip``; ``progress(bytes_read)`` every 20 000 lines. A line that starts with ``{`` is given as read
     (the JSON parser ignores the end of line): only other lines are stripped and looked at."""
@@ -89,8 +89,6 @@ def record_lines(handle, progress=None, skip: set[int] = frozenset()):
             done += len(raw)
             if lineno % 20000 == 0:
                 progress(done)
-        if skip and lineno in skip:
-            continue
         if raw[:1] == b"{":
             yield lineno, raw
             continue
