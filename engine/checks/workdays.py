@@ -35,10 +35,6 @@ def is_holiday(day: dt.date, subdiv: str | None = None) -> bool:
     return day in _calendar(subdiv)
 
 
-def holiday_name(day: dt.date, subdiv: str | None = None) -> str | None:
-    return _calendar(subdiv).get(day)
-
-
 def is_jour_ouvre(day: dt.date, subdiv: str | None = None) -> bool:
     return day.weekday() < 5 and not is_holiday(day, subdiv)
 
