@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from engine import cores
 from engine.checks import deadlines as dl
 from engine.checks.obligations import Item, assess
 from engine.counting.decide import Decider, Decision, base_of
@@ -48,15 +48,8 @@ PARALLEL_FROM = 50_000  # records: below, forking workers costs more than it sav
 
 
 def workers_for(records: int) -> int:
-    """Worker processes for a log of ``records`` records: the cores this process may use (at most 4), or
-    FLUX_RULES_PROCESSUS; one below :data:`PARALLEL_FROM` records."""
-    wanted = os.environ.get("FLUX_RULES_PROCESSUS", "").strip()
-    if wanted.isdigit():
-        return max(1, int(wanted))
-    if records < PARALLEL_FROM:
-        return 1
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, min(4, cores))
+    """Worker processes for a log of ``records`` records (:func:`engine.cores.workers_for`)."""
+    return cores.workers_for(records, PARALLEL_FROM)
 
 
 def evaluate_file(path: Path, rules: str | None = None, year: int | None = None, skip_invalid: bool = False,

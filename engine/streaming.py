@@ -18,11 +18,9 @@ is not in date order goes the in-memory way.
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing as mp
 import sys
 from array import array
 from collections import namedtuple
-from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +28,7 @@ from pathlib import Path
 import orjson
 
 from engine.checks.workdays import is_holiday
+from engine.cores import can_fork, in_forks
 from engine.counting.lifecycle import Lifecycle, Offer, Replayer
 from engine.counting.registry import Registry
 from engine.inputs.events import (
@@ -207,7 +206,7 @@ def evaluate_stream(index: Index, ruleset: RuleSet, year: int, previous: dict | 
     life = Lifecycle({}, index.liberations, index.services, {}, [])
     registry = Registry(ruleset)
     parts = None
-    if workers > 1 and not keep_offers and "fork" in mp.get_all_start_methods():
+    if workers > 1 and not keep_offers and can_fork():
         try:
             parts = _in_parallel(index, ruleset, year, inventory, use_durable, workers, progress)
         except BrokenProcessPool:  # a worker was stopped (out of memory?): the same work in this process
@@ -348,9 +347,6 @@ class Part:
     resolutions: list[tuple[int, int, str, str | None]]
 
 
-_JOB: tuple | None = None  # what the forked workers read (inherited, not sent)
-
-
 def blocks(path: Path, size: int = 1 << 20):
     """(number of its first line, its lines, its size in bytes) for each block of about ``size`` bytes of the
     file, cut at line ends: the lines are split in C, and a reader that wants one line in two does not visit
@@ -398,8 +394,8 @@ def partition(index: Index, workers: int) -> list[Share]:
     return shares
 
 
-def _work(me: int, progress=None) -> Part:
-    index, ruleset, year, inventory, use_durable, shares = _JOB
+def _work(job: tuple, me: int, progress=None) -> Part:
+    index, ruleset, year, inventory, use_durable, shares = job
     log = EventLog(index.name, None, [], [], 0)
     one = Pass2(index, ruleset, year, inventory, use_durable, log.reject, Registry(ruleset), keep_offers=False)
     one.run(shares[me], progress)
@@ -408,14 +404,7 @@ def _work(me: int, progress=None) -> Part:
 
 def _in_parallel(index: Index, ruleset: RuleSet, year: int, inventory: dict | None, use_durable: bool,
                  workers: int, progress=None) -> list[Part]:
-    """Shares 1…n-1 in forked processes, share 0 in this one meanwhile."""
-    global _JOB
-    _JOB = (index, ruleset, year, inventory, use_durable, partition(index, workers))
+    """Shares 1…n-1 in forked processes, share 0 (and the progress bar) in this one meanwhile."""
+    job = (index, ruleset, year, inventory, use_durable, partition(index, workers))
     is_holiday(dt.date(year, 1, 1))  # the holiday calendar loaded once, before the workers are forked
-    try:  # a worker that dies makes the pool broken (an error here), never a wait without end
-        with ProcessPoolExecutor(workers - 1, mp_context=mp.get_context("fork")) as pool:
-            others = [pool.submit(_work, k) for k in range(1, workers)]
-            mine = _work(0, progress)  # the bar follows this process's reading
-            return [mine, *(future.result() for future in others)]
-    finally:
-        _JOB = None
+    return in_forks(lambda k: _work(job, k, progress if k == 0 else None), workers)

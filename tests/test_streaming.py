@@ -116,7 +116,7 @@ def test_bad_input_found_by_a_worker_reaches_the_parent_whole():
     assert isinstance(error, BadInput) and str(error) == "journal.jsonl:7: le fichier a changé pendant la lecture"
 
 
-def _dying_worker(me, progress=None):
+def _dying_worker(job, me, progress=None):
     """A worker share 1 never finishes: its process stops, as the kernel stops one out of memory."""
     import os
 
@@ -124,7 +124,7 @@ def _dying_worker(me, progress=None):
 
     if me == 1:
         os._exit(9)
-    return streaming._original_work(me, progress)
+    return streaming._original_work(job, me, progress)
 
 
 def test_a_worker_that_dies_leaves_the_work_to_one_process(tmp_path, monkeypatch, capsys):
