@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from engine.counting.firstmatch import FirstMatch
@@ -93,19 +93,26 @@ def build(rows: Iterable[dict], rules: AssietteRules, registry: Registry, plain:
     return out
 
 
+def group_keys(rules: AssietteRules, has: Callable[[str], bool], programmes: bool = True) -> list[str]:
+    """The columns :func:`build_columns` counts the rows by, for an inventory whose columns ``has`` tells:
+    réservataire, the fields the rules read, the programme (droits acquis only) and the rotation rate."""
+    keys = ["logement.reservataire", *rules.fields]
+    programme = next((k for k in PROGRAMME_COLUMNS if has(k)), None)
+    if programmes and programme is not None:
+        keys.append(programme)
+    if has("logement.rotation_rate"):
+        keys.append("logement.rotation_rate")
+    return keys
+
+
 def build_columns(inv: Inventory, rules: AssietteRules, registry: Registry, programmes: bool = True) -> Assiette:
     """The fast path, same result as :func:`build`: rows grouped by the values the count depends on
     (réservataire and the fields the rules read), each group decided once; the rotation-rate column and the
     programmes (droits acquis only, ``programmes=False`` skips them) are counted on their own."""
     fields = rules.fields
-    keys = ["logement.reservataire", *fields]
-    programme = next((k for k in PROGRAMME_COLUMNS if inv.has(k)), None)
-    with_programme = programmes and programme is not None
-    if with_programme:
-        keys.append(programme)
+    keys = group_keys(rules, inv.has, programmes)
+    with_programme = programmes and any(inv.has(k) for k in PROGRAMME_COLUMNS)
     with_rate = inv.has("logement.rotation_rate")
-    if with_rate:
-        keys.append("logement.rotation_rate")
     out = Assiette()
     resolved: dict = {}
     for (name, *values), n in inv.groups(keys).items():  # one pass over the rows

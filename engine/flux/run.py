@@ -11,6 +11,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 from engine.counting.registry import Registry
@@ -18,7 +19,8 @@ from engine.flux import assiette as asst
 from engine.flux import audit as aud
 from engine.flux import rotation as rot
 from engine.flux.theoretical import Figures, compute, deductions_in_force, flux_params
-from engine.inputs.inventory import Inventory, read_inventory
+from engine.inputs.inventory import Inventory
+from engine.inputs.inventory_counts import count_inventory
 from engine.problems import BadInput, Problem
 from engine.report.text import fr_percent
 from engine.ruleset.inherit import RuleSet, load_ruleset
@@ -59,10 +61,11 @@ def run(opts: FluxOptions) -> tuple[dict, bool]:
     inv = None
     assiette = None
     if opts.inventory is not None:
-        inv = read_inventory(opts.inventory, bailleur=opts.bailleur, skip_invalid=opts.skip_invalid)
         rules = asst.AssietteRules(ruleset, on, opts.use_durable)
         _, fp = flux_params(ruleset, on)
         droits_acquis = bool(fp and (fp.methode == "droits_acquis" or fp.droits_acquis))
+        inv = count_inventory(opts.inventory, partial(asst.group_keys, rules, programmes=droits_acquis),
+                              bailleur=opts.bailleur, skip_invalid=opts.skip_invalid)
         assiette = asst.build_columns(inv, rules, registry, programmes=droits_acquis)
         remarques += inv.warnings
     has_column = inv is not None and "reservataire" in inv.columns.values()

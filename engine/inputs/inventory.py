@@ -99,7 +99,7 @@ def _accessibilite(text: str) -> str:
     return ""
 
 
-PARSERS = {  # each distinct text of a column is parsed once (see _parse_distinct)
+PARSERS = {  # each distinct text of a column is parsed once (see parse_distinct)
     "qpv": parse_qpv,
     "typologie": parse_typologie,
     "en_vente": parse_bool,
@@ -131,8 +131,9 @@ class Inventory:
     index: dict[str, int] = field(default_factory=dict)  # fact key (``logement.*``) → cell index in a row
     parsed: dict[str, dict] = field(default_factory=dict)  # fact key → {cell text: typed value}
     constant: dict[str, object] = field(default_factory=dict)  # fact key → value of every row (no such column)
-    data: list[list[str]] = field(default_factory=list)  # valid rows as read
-    lines: list[int] = field(default_factory=list)  # file line of each valid row
+    data: list[list[str]] | None = field(default_factory=list)  # valid rows as read (None: only counted)
+    lines: list[int] | range = field(default_factory=list)  # file line of each valid row
+    counted: dict[tuple[str, ...], Counter] | None = None  # keys → rows per tuple of cells, when rows not kept
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     lus: int = 0
@@ -143,7 +144,11 @@ class Inventory:
         return len({p.ligne for p in self.problems})
 
     def __len__(self) -> int:
-        return len(self.data)
+        return len(self.lines)
+
+    def _kept(self) -> None:
+        if self.data is None:
+            raise RuntimeError(f"{self.path}: rows counted as read, not kept (read_inventory keeps them)")
 
     def has(self, key: str) -> bool:
         return key in self.index
@@ -160,6 +165,7 @@ class Inventory:
 
     def column(self, key: str) -> list:
         """One value per valid row (None for every row when the inventory has no such column)."""
+        self._kept()
         if key == "logement.rpls_id" and key not in self.index:
             return [f"L{line}" for line in self.lines]
         if key in self.index:
@@ -169,7 +175,11 @@ class Inventory:
     def groups(self, keys: list[str]) -> Counter:
         """Rows counted per distinct tuple of typed values of ``keys``."""
         present = [k for k in keys if k in self.index]
-        if not present:
+        if self.counted is not None:  # counted as read (inventory_counts): only these groups are known
+            if tuple(present) not in self.counted:
+                raise KeyError(f"rows counted by {sorted(self.counted)}, not by {present}")
+            raw = self.counted[tuple(present)]
+        elif not present:
             raw = Counter({(): len(self.data)})
         else:
             getter = itemgetter(*(self.index[k] for k in present))
@@ -187,6 +197,7 @@ class Inventory:
     def rows(self) -> list[dict]:
         """Valid rows as ``logement.*`` fact dicts (built on first use)."""
         if self._rows is None:
+            self._kept()
             keys = self.keys()
             columns = [self.column(k) for k in keys]
             self._rows = [dict(zip(keys, vals, strict=True), _ligne=line)
@@ -241,7 +252,7 @@ def sniff_delimiter(first_line: str) -> str:
     return max(counts, key=lambda d: (counts[d], d == ";"))
 
 
-def _parse_distinct(key: str, cells: set, default, bailleur: str | None) -> tuple[dict, dict[str, str]]:
+def parse_distinct(key: str, cells: set, default, bailleur: str | None) -> tuple[dict, dict[str, str]]:
     """{cell text: typed value} for the distinct texts of one column; {text: error} for unreadable ones."""
     parser = PARSERS.get(key)
     if key == "bailleur":
@@ -263,7 +274,7 @@ def _parse_distinct(key: str, cells: set, default, bailleur: str | None) -> tupl
     return parsed, bad
 
 
-def _header(name: str, header: list[str], inv: Inventory) -> dict[str, str]:
+def read_header(name: str, header: list[str], inv: Inventory) -> dict[str, str]:
     seen: dict[str, str] = {}
     for index, title in enumerate(header):
         title = title.strip()
@@ -338,12 +349,21 @@ def read_inventory(path: Path, shown: str | None = None, bailleur: str | None = 
 
 def _read(path: Path, shown: str | None, bailleur: str | None, skip_invalid: bool) -> Inventory:
     name = shown or str(path)
+    text, encoding = load(path, name)
+    return parse(text, encoding, name, bailleur, skip_invalid)
+
+
+def load(path: Path, name: str) -> tuple[str, str]:
+    """The text of the file and its encoding."""
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
         raise BadInput([Problem(name, 0, f"inventaire illisible ({exc.strerror})")]) from None
-    text, encoding = decode(raw, name)
-    del raw
+    return decode(raw, name)
+
+
+def parse(text: str, encoding: str, name: str, bailleur: str | None, skip_invalid: bool) -> Inventory:
+    """Every row of ``text`` read and checked (what :func:`read_inventory` does once the file is read)."""
     delimiter = sniff_delimiter(text.split("\n", 1)[0])
     rows = split_rows(text, delimiter)
     reader = iter(rows) if rows is not None else csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -351,7 +371,7 @@ def _read(path: Path, shown: str | None, bailleur: str | None, skip_invalid: boo
     if not header:
         raise BadInput([Problem(name, 1, "inventaire vide : attendu une ligne d'en-tête (N° RPLS, Réservataire…)")])
     inv = Inventory(name, encoding, delimiter)
-    seen = _header(name, header, inv)
+    seen = read_header(name, header, inv)
     _data_rows(reader, text, len(header), name, inv)
     bad_rows: dict[int, list[str]] = {}
     titles = {f"logement.{v}": k for k, v in inv.columns.items()}
@@ -359,7 +379,7 @@ def _read(path: Path, shown: str | None, bailleur: str | None, skip_invalid: boo
         column = key.removeprefix("logement.")
         if column not in PARSERS and column not in DEFAULTS and column != "bailleur":
             continue  # text columns are stripped on first use
-        parsed, bad = _parse_distinct(column, set(map(itemgetter(index), inv.data)), DEFAULTS.get(column), bailleur)
+        parsed, bad = parse_distinct(column, set(map(itemgetter(index), inv.data)), DEFAULTS.get(column), bailleur)
         inv.parsed[key] = parsed
         for i, cell in enumerate(map(itemgetter(index), inv.data)) if bad else ():
             if cell in bad:

@@ -1,0 +1,157 @@
+"""Count a large inventory's rows per group on several cores: what ``flux`` reads of it, and no more.
+
+``flux`` needs the rows counted per réservataire and per value of the
+fields the assiette rules read, every cell checked, and the ids unique; it
+never needs a row again. A long inventory in the plain form most exports
+write (no quote, every line ended by ``\\n`` or every one by ``\\r\\n``, every row as wide as the header, no blank
+line) is cut at line ends into one part per core; each forked process
+splits its part, gathers each checked column's distinct cells, its ids and
+its counts per group, and sends back only those. The distinct cells are then
+parsed once, as :func:`~engine.inputs.inventory.read_inventory` parses them.
+Anything else (a bad cell, a repeated or missing id, a blank or wide row,
+quotes, a small file) is read the usual way, which gives the same counts and
+every message with its line (tests hold both ways equal).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from operator import itemgetter, methodcaller
+from pathlib import Path
+
+from engine import cores
+from engine.gcpause import gc_paused
+from engine.inputs.inventory import (
+    DEFAULTS,
+    PARSERS,
+    Inventory,
+    load,
+    parse,
+    parse_distinct,
+    read_header,
+    sniff_delimiter,
+)
+
+PARALLEL_FROM = 2_000_000  # characters (about 20 000 rows): below, forking costs more than it saves
+
+
+@dataclass
+class Part:
+    """What one process found in its rows."""
+
+    rows: int
+    plain: bool  # every row as wide as the header, none blank, ids present and distinct
+    distinct: dict[int, set[str]]  # cell index → distinct cells
+    ids: str  # the ids, one per line (to check that no id is in two parts)
+    counts: Counter  # tuple of the cells of the counted columns → rows
+
+
+def count_inventory(path: Path, keys_for: Callable[[Callable[[str], bool]], list[str]], shown: str | None = None,
+                    bailleur: str | None = None, skip_invalid: bool = False) -> Inventory:
+    """The inventory with its rows counted per ``keys_for(inventory.has)`` (the columns of the header that the
+    caller counts by) rather than kept, when it is long and plain; else read as ``read_inventory`` reads it.
+    Either way ``groups(keys_for(inventory.has))`` gives the same counts."""
+    name = shown or str(path)
+    with gc_paused():
+        text, encoding = load(path, name)
+        workers = cores.workers_for(len(text), PARALLEL_FROM)
+        counted = None
+        if workers > 1 and '"' not in text and "\0" not in text:
+            try:
+                counted = _counted(text, encoding, name, bailleur, keys_for, workers)
+            except BrokenProcessPool:  # a process stopped (out of memory?): the usual reading below
+                counted = None
+        return counted if counted is not None else parse(text, encoding, name, bailleur, skip_invalid)
+
+
+def _counted(text: str, encoding: str, name: str, bailleur: str | None, keys_for, workers: int) -> Inventory | None:
+    head, _, body = text.partition("\n")
+    end = "\r\n" if head.endswith("\r") else "\n"  # the header's line end: every part checks that it has no other
+    head = head.removesuffix("\r")
+    delimiter = sniff_delimiter(head)
+    header = head.split(delimiter)
+    inv = Inventory(name, encoding, delimiter)
+    seen = read_header(name, header, inv)
+    if "rpls_id" not in seen or not body:
+        return None  # rows named by their line: the usual way
+    present = tuple(k for k in keys_for(inv.has) if k in inv.index)
+    checked = {key: index for key, index in inv.index.items()
+               if key.removeprefix("logement.") in PARSERS or key.removeprefix("logement.") in DEFAULTS
+               or key == "logement.bailleur" or key in present}
+    width, id_index = len(header), inv.index["logement.rpls_id"]
+    counted_at = [inv.index[k] for k in present]
+    parts = _cut(body, workers)
+
+    def part(k: int) -> Part:
+        return _part(parts[k], end, delimiter, width, id_index, sorted(set(checked.values())), counted_at)
+
+    found = cores.in_forks(part, len(parts))
+    if not all(p.plain for p in found):
+        return None
+    ids = set(found[0].ids.split("\n"))
+    for other in found[1:]:
+        more = other.ids.split("\n")
+        if not ids.isdisjoint(more):
+            return None
+        ids.update(more)
+    for key, index in checked.items():
+        cells = set().union(*(p.distinct[index] for p in found))
+        column = key.removeprefix("logement.")
+        if column in PARSERS or column in DEFAULTS or column == "bailleur":
+            parsed, bad = parse_distinct(column, cells, DEFAULTS.get(column), bailleur)
+            if bad:
+                return None  # the usual reading names each bad cell's line
+        else:  # a text column counted by: stripped, empty = None (as Inventory._typed)
+            parsed = {cell: cell.strip() or None for cell in cells}
+        inv.parsed[key] = parsed
+    for column, default in DEFAULTS.items():
+        if f"logement.{column}" not in inv.index:
+            inv.constant[f"logement.{column}"] = default
+    if bailleur and "logement.bailleur" not in inv.index:
+        inv.constant["logement.bailleur"] = bailleur
+    rows = sum(p.rows for p in found)
+    counts: Counter = Counter()
+    for p in found:
+        counts.update(p.counts)
+    inv.lus, inv.data, inv.lines, inv.counted = rows, None, range(2, rows + 2), {present: counts}
+    return inv
+
+
+def _cut(body: str, n: int) -> list[str]:
+    """``body`` in ``n`` parts of about the same size, each cut after a line end."""
+    parts, start = [], 0
+    for k in range(1, n):
+        end = body.find("\n", max(start, len(body) * k // n)) + 1
+        if end <= 0:
+            break
+        parts.append(body[start:end])
+        start = end
+    parts.append(body[start:])
+    return [p for p in parts if p]
+
+
+def _part(text: str, end: str, delimiter: str, width: int, id_index: int, checked: list[int],
+          counted_at: list[int]) -> Part:
+    lines = text.split(end)
+    ends = len(lines) - 1  # no other line end may be hidden in a row
+    if lines[-1] == "":
+        lines.pop()
+    rows = list(map(methodcaller("split", delimiter), lines))
+    del lines
+    ids = set(map(itemgetter(id_index), rows))
+    plain = (text.count("\n") == ends and text.count("\r") == (ends if end == "\r\n" else 0)
+             and set(map(len, rows)) == {width} and len(ids) == len(rows) and "" not in ids
+             and not any(map(str.isspace, ids)))
+    if not plain:
+        return Part(len(rows), False, {}, "", Counter())
+    distinct = {index: set(map(itemgetter(index), rows)) for index in checked}
+    if not counted_at:
+        counts = Counter({(): len(rows)})
+    elif len(counted_at) == 1:
+        counts = Counter(zip(map(itemgetter(counted_at[0]), rows)))
+    else:
+        counts = Counter(map(itemgetter(*counted_at), rows))
+    return Part(len(rows), True, distinct, "\n".join(ids), counts)
