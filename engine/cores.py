@@ -2,9 +2,12 @@
 
 Each share is a call ``work(k)`` for k in 0…n-1: share 0 runs in this
 process, the others in forked children (they inherit ``work`` and
-everything it reads; only ``k`` and the results cross between processes).
-A child that dies breaks the pool: the caller gets ``BrokenProcessPool`` and
-decides what to do (the callers redo the work in one process).
+everything it reads; only the results cross between processes, through a
+pipe each). A child that dies raises ``BrokenProcessPool`` in the caller,
+which decides what to do (the callers redo the work in one process).
+Children are forked directly rather than through a pool: a pool hands work
+over with threads of this process, which wait for it to let go of the
+interpreter, and a child could wait a tenth of a second to start.
 """
 
 from __future__ import annotations
@@ -12,13 +15,10 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
 T = TypeVar("T")
-
-_WORK: Callable | None = None  # what the forked children call (inherited, not sent)
-
 
 def can_fork() -> bool:
     return "fork" in mp.get_all_start_methods()
@@ -36,20 +36,43 @@ def workers_for(size: int, smallest: int) -> int:
     return max(1, min(4, cores))
 
 
-def _call(k: int):
-    return _WORK(k)
-
-
 def in_forks(work: Callable[[int], T], n: int) -> list[T]:
-    """``[work(0), …, work(n-1)]``: shares 1…n-1 in forked processes, share 0 in this one meanwhile."""
-    global _WORK
+    """``[work(0), …, work(n-1)]``: shares 1…n-1 in forked processes, share 0 in this one meanwhile. Each
+    child starts on its share at once (it inherits ``work``: nothing but ``k`` is handed over) and sends its
+    result back through a pipe; a child that dies without sending raises ``BrokenProcessPool`` here."""
     if n <= 1:
         return [work(0)]
-    _WORK = work
-    try:  # a child that dies makes the pool broken (an error here), never a wait without end
-        with ProcessPoolExecutor(n - 1, mp_context=mp.get_context("fork")) as pool:
-            others = [pool.submit(_call, k) for k in range(1, n)]
-            mine = work(0)
-            return [mine, *(future.result() for future in others)]
+    ctx = mp.get_context("fork")
+    children = []
+    try:
+        for k in range(1, n):
+            receive, send = ctx.Pipe(duplex=False)
+            child = ctx.Process(target=_child, args=(work, k, send), daemon=True)
+            child.start()
+            send.close()  # this end is the child's: once it exits, reading finds the end of the pipe
+            children.append((child, receive))
+        results = [work(0)]
+        for k, (_, receive) in enumerate(children, 1):
+            try:
+                done, value = receive.recv()
+            except EOFError:
+                raise BrokenProcessPool(f"le processus de la part {k} s'est arrêté sans résultat") from None
+            if not done:
+                raise value
+            results.append(value)
+        return results
     finally:
-        _WORK = None
+        for child, receive in children:
+            receive.close()
+            if child.is_alive():
+                child.kill()
+            child.join()
+
+
+def _child(work: Callable[[int], T], k: int, send) -> None:
+    try:
+        result = (True, work(k))
+    except BaseException as exc:  # sent as it is (BadInput can be pickled) and raised by the parent
+        result = (False, exc)
+    send.send(result)
+    send.close()

@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from array import array
+from bisect import bisect_left
 from collections import namedtuple
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 import orjson
@@ -64,11 +65,9 @@ class Index:
     cancelled: set[str] = field(default_factory=set)
     first_open: dict[str, Opening] = field(default_factory=dict)
     queue: dict[str, list[str]] = field(default_factory=dict)  # dwelling → offers in opening order
-    last_line: dict[str, int] = field(default_factory=dict)  # offer → line of its last record
     liberations: dict[str, list[Record]] = field(default_factory=dict)
     services: dict[str, list[Record]] = field(default_factory=dict)
-    offer_lines: array = field(default_factory=lambda: array("I"))  # the lines pass 2 reads, with their offer
-    offer_ids: list[str] = field(default_factory=list)
+    lines_of: dict[str, list[int]] = field(default_factory=dict)  # offer → the lines of its records (pass 2 reads)
 
 
 def scan(path: Path, shown: str | None = None, progress=None, exact: bool = False) -> Index:
@@ -91,7 +90,7 @@ def scan(path: Path, shown: str | None = None, progress=None, exact: bool = Fals
         index.problems.append(Problem(name, 0, f"fichier introuvable ou illisible ({exc.strerror})"))
         return index
     years = index.years
-    offer_lines, offer_ids = index.offer_lines, index.offer_ids
+    lines_of = index.lines_of
     lus = 0
     with handle:
         for lineno, line in record_lines(handle, progress):
@@ -159,13 +158,15 @@ def scan(path: Path, shown: str | None = None, progress=None, exact: bool = Fals
                 target = index.liberations if kind == "liberation" else index.services
                 target.setdefault(record.data["logement"], []).append(record)
                 continue
-            offer_lines.append(lineno)
-            offer_ids.append(offre)
+            group = lines_of.get(offre)
+            if group is None:
+                lines_of[offre] = [lineno]
+            else:
+                group.append(lineno)
             if kind == "mise_a_disposition":
                 openings.setdefault(offre, []).append((rid, day, lineno, logement))
     index.last_date = last_date
     index.lus = lus
-    index.last_line = dict(zip(offer_ids, offer_lines, strict=True))  # later lines of an offer overwrite earlier
     if not exact:
         known = set(rids)
         if len(known) != len(rids):
@@ -226,7 +227,7 @@ def evaluate_stream(index: Index, ruleset: RuleSet, year: int, previous: dict | 
             progress(2 * index.path.stat().st_size)
     else:
         one = Pass2(index, ruleset, year, inventory, use_durable, log.reject, registry, keep_offers)
-        one.run(Share(index.offer_lines, index.offer_ids), progress)
+        one.run(index.lines_of, progress)
         evals, ledger, bases = one.evals, one.ledger, one.evaluator.bases
     result = tally(log, ruleset, year, registry, bases, ledger, previous, bailleur)
     return Evaluation(year, ruleset, log, life, evals, result, ledger.logements)
@@ -236,7 +237,7 @@ class Pass2:
     """The records of the offers replayed in file order; each offer evaluated once its last record is read
     (and the offers before it on the same dwelling, for the one-count-per-vacancy rule), then entered in the
     ledger.
-    A :class:`Share` says which lines to read: every offer line, or one worker's (its dwellings')."""
+    A share says which offers to read: every one, or one worker's (its dwellings')."""
 
     def __init__(self, index: Index, ruleset: RuleSet, year: int, inventory: dict | None, use_durable: bool,
                  reject, registry: Registry, keep_offers: bool = True):
@@ -256,38 +257,36 @@ class Pass2:
         self._vacancies: dict[str, Vacancy] = {}
         self._infos: dict = {}  # identical logement_info objects, merged
 
-    def run(self, share: Share, progress=None) -> None:
-        """Read the lines of ``share`` (every offer line, or one worker's): the others are counted and passed.
-        The lines of an offer are kept as read until its last one, then decoded and replayed together (an
-        offer's records touch only that offer: replaying them at once gives what replaying them as they come
-        gives, with the offer at hand rather than cold in memory). ``progress(bytes)`` every 20 000 lines,
-        counting on from the size of the file."""
-        last_line, wanted, offers = self.index.last_line, share.lines, share.offers
-        if not wanted:
+    def run(self, share: dict[str, list[int]], progress=None) -> None:
+        """Read the lines of the offers of ``share`` (offer → its lines; every offer, or one worker's): the
+        others are passed. The lines of an offer are kept as read until its last one, then decoded and
+        replayed together (an offer's records touch only that offer: replaying them at once gives what
+        replaying them as they come gives, with the offer at hand rather than cold in memory); offers are
+        replayed in the order of their last lines. ``progress(bytes)`` after each block, counting on from the
+        size of the file."""
+        if not share:
             return
-        pending: dict[str, list] = {}
-        at, expected, count = 0, wanted[0], len(wanted)
-        done = self.index.path.stat().st_size  # the first pass read it all
-        for first, lines, size in blocks(self.index.path):
+        order = sorted(share, key=lambda offre: share[offre][-1])  # by last line: the order they are complete
+        wanted = sorted(chain.from_iterable(share.values()))
+        kept: dict[int, bytes] = {}  # line → text, until its offer is complete
+        at = done = 0
+        size = self.index.path.stat().st_size  # the first pass read it all
+        for first, lines, length in blocks(self.index.path):
             end = first + len(lines)
-            while expected < end:
-                lineno, line = expected, lines[expected - first]
-                offre = offers[at]
-                at += 1
-                group = pending.get(offre)
-                if group is None:
-                    group = pending[offre] = []
-                group.append((lineno, line))
-                if last_line[offre] == lineno:
-                    del pending[offre]
-                    self._replay(offre, group)
-                if at == count:
-                    return
-                expected = wanted[at]
+            stop = bisect_left(wanted, end, at)
+            if stop > at:
+                kept.update((lineno, lines[lineno - first]) for lineno in wanted[at:stop])
+                at = stop
+            while done < len(order) and share[order[done]][-1] < end:
+                offre = order[done]
+                self._replay(offre, [(lineno, kept.pop(lineno)) for lineno in share[offre]])
+                done += 1
             if progress is not None:
-                done += size
-                progress(done)
-        raise BadInput([Problem(self.index.name, expected, "le fichier a changé pendant la lecture")])
+                size += length
+                progress(size)
+            if done == len(order):
+                return
+        raise BadInput([Problem(self.index.name, wanted[at], "le fichier a changé pendant la lecture")])
 
     def _replay(self, offre: str, lines: list) -> None:
         index, replayer, infos = self.index, self.replayer, self._infos
@@ -370,27 +369,18 @@ def blocks(path: Path, size: int = 1 << 20):
             first += len(lines)
 
 
-@dataclass
-class Share:
-    """One worker's lines (file order) and the offer of each."""
-
-    lines: array = field(default_factory=lambda: array("I"))
-    offers: list[str] = field(default_factory=list)
-
-
-def partition(index: Index, workers: int) -> list[Share]:
-    """The offer lines dealt among ``workers``: dwellings in turn, all the offers of a dwelling (and all
-    their lines) to one worker; an offer never opened goes to worker 0, which rejects its records."""
+def partition(index: Index, workers: int) -> list[dict[str, list[int]]]:
+    """The offers (and their lines) dealt among ``workers``: dwellings in turn, all the offers of a dwelling
+    to one worker; an offer never opened goes to worker 0, which rejects its records."""
     owner: dict[str, int] = {}
     for i, offers in enumerate(index.queue.values()):
+        k = i % workers
         for offre in offers:
-            owner[offre] = i % workers
-    shares = [Share() for _ in range(workers)]
+            owner[offre] = k
+    shares: list[dict[str, list[int]]] = [{} for _ in range(workers)]
     get = owner.get
-    for lineno, offre in zip(index.offer_lines, index.offer_ids, strict=True):
-        share = shares[get(offre, 0)]
-        share.lines.append(lineno)
-        share.offers.append(offre)
+    for offre, lines in index.lines_of.items():
+        shares[get(offre, 0)][offre] = lines
     return shares
 
 

@@ -44,8 +44,8 @@ class Part:
 
     rows: int
     plain: bool  # every row as wide as the header, none blank, ids present and distinct
-    distinct: dict[int, set[str]]  # cell index → distinct cells
-    ids: str  # the ids, one per line (to check that no id is in two parts)
+    distinct: dict[int, set[str]]  # cell index → distinct cells (the columns not counted by)
+    ids: set[str] | str  # its ids (a forked process sends them one per line: a text is sent faster)
     counts: Counter  # tuple of the cells of the counted columns → rows
 
 
@@ -85,20 +85,32 @@ def _counted(text: str, encoding: str, name: str, bailleur: str | None, keys_for
     counted_at = [inv.index[k] for k in present]
     parts = _cut(body, workers)
 
+    distinct_at = sorted(set(checked.values()) - set(counted_at))
+
     def part(k: int) -> Part:
-        return _part(parts[k], end, delimiter, width, id_index, sorted(set(checked.values())), counted_at)
+        found = _part(parts[k], end, delimiter, width, id_index, distinct_at, counted_at)
+        if k:
+            found.ids = "\n".join(found.ids)
+        return found
 
     found = cores.in_forks(part, len(parts))
     if not all(p.plain for p in found):
         return None
-    ids = set(found[0].ids.split("\n"))
+    ids = found[0].ids
     for other in found[1:]:
         more = other.ids.split("\n")
         if not ids.isdisjoint(more):
             return None
         ids.update(more)
+    counts: Counter = Counter()
+    for p in found:
+        counts.update(p.counts)
     for key, index in checked.items():
-        cells = set().union(*(p.distinct[index] for p in found))
+        if index in counted_at:
+            at = counted_at.index(index)
+            cells = {group[at] for group in counts}
+        else:
+            cells = set().union(*(p.distinct[index] for p in found))
         column = key.removeprefix("logement.")
         if column in PARSERS or column in DEFAULTS or column == "bailleur":
             parsed, bad = parse_distinct(column, cells, DEFAULTS.get(column), bailleur)
@@ -113,9 +125,6 @@ def _counted(text: str, encoding: str, name: str, bailleur: str | None, keys_for
     if bailleur and "logement.bailleur" not in inv.index:
         inv.constant["logement.bailleur"] = bailleur
     rows = sum(p.rows for p in found)
-    counts: Counter = Counter()
-    for p in found:
-        counts.update(p.counts)
     inv.lus, inv.data, inv.lines, inv.counted = rows, None, range(2, rows + 2), {present: counts}
     return inv
 
@@ -133,7 +142,7 @@ def _cut(body: str, n: int) -> list[str]:
     return [p for p in parts if p]
 
 
-def _part(text: str, end: str, delimiter: str, width: int, id_index: int, checked: list[int],
+def _part(text: str, end: str, delimiter: str, width: int, id_index: int, distinct_at: list[int],
           counted_at: list[int]) -> Part:
     lines = text.split(end)
     ends = len(lines) - 1  # no other line end may be hidden in a row
@@ -146,12 +155,12 @@ def _part(text: str, end: str, delimiter: str, width: int, id_index: int, checke
              and set(map(len, rows)) == {width} and len(ids) == len(rows) and "" not in ids
              and not any(map(str.isspace, ids)))
     if not plain:
-        return Part(len(rows), False, {}, "", Counter())
-    distinct = {index: set(map(itemgetter(index), rows)) for index in checked}
+        return Part(len(rows), False, {}, set(), Counter())
+    distinct = {index: set(map(itemgetter(index), rows)) for index in distinct_at}
     if not counted_at:
         counts = Counter({(): len(rows)})
     elif len(counted_at) == 1:
         counts = Counter(zip(map(itemgetter(counted_at[0]), rows)))
     else:
         counts = Counter(map(itemgetter(*counted_at), rows))
-    return Part(len(rows), True, distinct, "\n".join(ids), counts)
+    return Part(len(rows), True, distinct, ids, counts)
