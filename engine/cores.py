@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import threading
 from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
@@ -66,7 +67,8 @@ def in_forks(work: Callable[[int], T], n: int) -> list[T]:
             receive.close()
             if child.is_alive():
                 child.kill()
-            child.join()
+            # a child that has sent its result may still be giving its memory back: reaped meanwhile
+            threading.Thread(target=child.join, daemon=True).start()
 
 
 def _child(work: Callable[[int], T], k: int, send) -> None:

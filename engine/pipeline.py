@@ -70,7 +70,8 @@ def _evaluate_file(path: Path, rules: str | None, year: int | None, skip_invalid
                    progress=None, stream: bool = True, keep_offers: bool = True,
                    workers: int | None = None) -> Evaluation:
     if stream:
-        from engine.streaming import evaluate_stream, scan
+        from engine.scan import scan
+        from engine.streaming import evaluate_stream
 
         index = scan(path, shown, progress)
         header, problems, years = index.header or {}, index.problems, index.years

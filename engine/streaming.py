@@ -1,11 +1,7 @@
 """Evaluate a date-ordered event log in two passes, memory following the open offers.
 
-Pass 1 (:func:`scan`) reads and checks every line like :func:`~engine.inputs.events.read_events`
-(same problems, same messages; a typed decoder checks a line in C, the
-detailed check only reads the lines it refuses) but keeps only an index: the
-header, the cancelled records, each offer's first mise à disposition and last
-line, each dwelling's libérations and mises en service and offers, the latest
-date. Pass 2 (:class:`Pass2`) reads the file again: an offer's lines are kept
+Pass 1 (:func:`~engine.scan.scan`) checks every line and keeps an index.
+Pass 2 (:class:`Pass2`) reads the file again: an offer's lines are kept
 until its last one, then replayed by the same
 :class:`~engine.counting.lifecycle.Replayer`, evaluated (with the offers
 before it on the same dwelling, for the one-count-per-vacancy rule) and
@@ -20,9 +16,8 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from bisect import bisect_left
-from collections import namedtuple
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 
@@ -32,166 +27,12 @@ from engine.checks.workdays import is_holiday
 from engine.cores import can_fork, in_forks
 from engine.counting.lifecycle import Lifecycle, Offer, Replayer
 from engine.counting.registry import Registry
-from engine.inputs.events import (
-    EventLog,
-    Record,
-    _date,
-    check_record,
-    compact,
-    record_lines,
-    share_logement_info,
-    valid,
-)
-from engine.inputs.schema import KIND, checked
+from engine.inputs.events import EventLog, Record, _date, compact, share_logement_info
 from engine.ledger import Ledger, obligation_fields
 from engine.pipeline import Evaluation, OfferEval, OfferEvaluator, Vacancy, tally
 from engine.problems import BadInput, Problem
 from engine.ruleset.inherit import RuleSet
-
-Opening = namedtuple("Opening", "date line")
-
-
-@dataclass
-class Index:
-    path: Path
-    name: str
-    header: dict | None = None
-    problems: list[Problem] = field(default_factory=list)  # invalid records (exit 2 unless --skip-invalid)
-    rejections: list[Problem] = field(default_factory=list)  # annulations of unknown records (cycle)
-    lus: int = 0
-    years: set[int] = field(default_factory=set)
-    in_order: bool = True
-    last_date: dt.date | None = None
-    cancelled: set[str] = field(default_factory=set)
-    first_open: dict[str, Opening] = field(default_factory=dict)
-    queue: dict[str, list[str]] = field(default_factory=dict)  # dwelling → offers in opening order
-    liberations: dict[str, list[Record]] = field(default_factory=dict)
-    services: dict[str, list[Record]] = field(default_factory=dict)
-    lines_of: dict[str, list[int]] = field(default_factory=dict)  # offer → the lines of its records (pass 2 reads)
-
-
-def scan(path: Path, shown: str | None = None, progress=None, exact: bool = False) -> Index:
-    """Pass 1: the checks of ``read_events`` and the index pass 2 needs. Identifiers are checked once the
-    file is read (a set of a million texts is built faster than a dict grows to that size); when one is
-    repeated, the file is read again the ``exact`` way, each id checked as it comes (the second one is the
-    record in error, its message names the line of the first)."""
-    index = Index(path, shown or str(path))
-    name = index.name
-    ids: dict[str, int] = {}
-    rids: list[str] = []
-    annulations: list[tuple[int, str]] = []  # (line, target id)
-    openings: dict[str, list[tuple[str, dt.date, int, str]]] = {}
-    annulation_ids: set[str] = set()
-    valid_seen = False
-    last_date = None
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        index.problems.append(Problem(name, 0, f"fichier introuvable ou illisible ({exc.strerror})"))
-        return index
-    years = index.years
-    lines_of = index.lines_of
-    lus = 0
-    with handle:
-        for lineno, line in record_lines(handle, progress):
-            lus += 1
-            rec = checked(line)
-            if rec is not None:
-                kind = KIND[type(rec)]
-                if kind == "exercice":
-                    obj = orjson.loads(line)
-                else:
-                    rid, day, offre, logement, cible = rec.id, rec.date, rec.offre, rec.logement, rec.cible
-                    obj = None
-            else:  # refused by the typed decoder: the detailed check says why (or takes it after all)
-                try:
-                    obj = orjson.loads(line)
-                except orjson.JSONDecodeError as exc:
-                    index.problems.append(Problem(name, lineno, f"JSON invalide ({exc.msg}) : attendu un objet "
-                                                                "par ligne, par exemple {\"type\": \"bail\", "
-                                                                "\"date\": \"2024-04-15\", ...}"))
-                    continue
-                if not valid(obj):
-                    message = check_record(obj)
-                    if message:
-                        index.problems.append(Problem(name, lineno, message))
-                        continue
-                kind = obj["type"]
-                if kind != "exercice":
-                    rid, day, offre, logement, cible = (obj.get("id"), obj["_date"], obj.get("offre"),
-                                                        obj.get("logement"), obj.get("cible"))
-            if kind == "exercice":
-                if valid_seen or index.header is not None:
-                    index.problems.append(Problem(name, lineno, "l'en-tête « exercice » doit être le premier "
-                                                                "enregistrement"))
-                else:
-                    index.header = obj
-                continue
-            rid = rid or f"{name}:{lineno}"
-            if not exact:
-                rids.append(rid)
-            elif rid in ids:
-                index.problems.append(Problem(name, lineno, f"identifiant « {rid} » en double (déjà ligne "
-                                                            f"{ids[rid]})"))
-                continue
-            else:
-                ids[rid] = lineno
-            valid_seen = True
-            if day.year not in years:
-                years.add(day.year)
-            if last_date is not None and day < last_date:
-                index.in_order = False
-            elif last_date is None or day > last_date:
-                last_date = day
-            if kind == "annulation":
-                annulation_ids.add(rid)
-                annulations.append((lineno, cible))
-                continue
-            if kind == "liberation" or kind == "mise_en_service":
-                if obj is None:  # the typed record was enough so far: its data as read_events keeps it
-                    obj = orjson.loads(line)
-                    if "entree" in obj:
-                        obj["_entree"] = _date(obj["entree"])
-                for key in ("type", "date", "id", "_date"):  # what the Record holds (as compact(), texts unshared)
-                    obj.pop(key, None)
-                record = Record(rid, kind, day, lineno, obj)
-                target = index.liberations if kind == "liberation" else index.services
-                target.setdefault(record.data["logement"], []).append(record)
-                continue
-            group = lines_of.get(offre)
-            if group is None:
-                lines_of[offre] = [lineno]
-            else:
-                group.append(lineno)
-            if kind == "mise_a_disposition":
-                openings.setdefault(offre, []).append((rid, day, lineno, logement))
-    index.last_date = last_date
-    index.lus = lus
-    if not exact:
-        known = set(rids)
-        if len(known) != len(rids):
-            return scan(path, shown, progress, exact=True)
-        del rids
-    _resolve_annulations(index, annulations, ids if exact else known, annulation_ids)
-    for offre, opens in openings.items():
-        for rid, day, line, logement in opens:
-            if rid not in index.cancelled:
-                index.first_open[offre] = Opening(day, line)
-                index.queue.setdefault(logement, []).append(offre)
-                break
-    for records in (*index.liberations.values(), *index.services.values()):
-        for record in records:
-            record.annule = record.id in index.cancelled
-    return index
-
-
-def _resolve_annulations(index: Index, annulations, ids, annulation_ids: set[str]) -> None:
-    for line, target in annulations:
-        if target not in ids or target in annulation_ids:
-            index.rejections.append(Problem(index.name, line, f"annulation de « {target} » : aucun enregistrement "
-                                                              "de ce fichier n'a cet identifiant", "cycle-incoherent"))
-            continue
-        index.cancelled.add(target)
+from engine.scan import Index
 
 
 def evaluate_stream(index: Index, ruleset: RuleSet, year: int, previous: dict | None = None,

@@ -77,17 +77,22 @@ class EventLog:
         self.rejected_lines[record.line] = reason
 
 
-def record_lines(handle, progress=None):
-    """(line number, bytes) of every record line: blank lines and ``//`` comments left out, and the lines
-    in ``skip``; ``progress(bytes_read)`` every 20 000 lines. A line that starts with ``{`` is given as read
-    (the JSON parser ignores the end of line): only other lines are stripped and looked at."""
+def record_lines(handle, progress=None, first_line: int = 1, limit: int | None = None):
+    """(line number, bytes) of every record line: blank lines and ``//`` comments left out;
+    ``progress(bytes_read)`` every 20 000 lines. A line that starts with ``{`` is given as read (the JSON
+    parser ignores the end of line): only other lines are stripped and looked at. ``first_line``: the number
+    of the handle's next line; ``limit``: the lines that start in the next ``limit`` bytes, no more."""
+    counting = progress is not None or limit is not None
+    end = limit if limit is not None else float("inf")
     done = 0
-    lineno = 0
+    lineno = first_line - 1
     for raw in handle:
         lineno += 1
-        if progress is not None:
+        if counting:
+            if done >= end:
+                return
             done += len(raw)
-            if lineno % 20000 == 0:
+            if progress is not None and lineno % 20000 == 0:
                 progress(done)
         if raw[:1] == b"{":
             yield lineno, raw

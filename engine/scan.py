@@ -1,0 +1,328 @@
+"""Pass 1 of the streaming evaluation: every line checked, and the index pass 2 needs.
+
+:func:`scan` reads and checks every line like
+:func:`~engine.inputs.events.read_events` (same problems, same messages; a
+typed decoder checks a line in C, the detailed check only reads the lines it
+refuses) but keeps only an index: the header, the cancelled records, each
+offer's first mise à disposition and lines, each dwelling's libérations and
+mises en service and offers, the latest date.
+
+A long file is scanned in parts, one per core: each part is a range of
+bytes cut at a line end, read by a forked process that knows the number of
+its first line; what the parts found is put together in file order, and
+what depends on the whole file (the header must come first, the date order,
+repeated ids, cancellations) is decided then. The index is the one a single
+reading gives (tests hold them equal).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import namedtuple
+from collections.abc import Iterator
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import msgspec
+import orjson
+
+from engine import cores
+from engine.inputs.events import Record, _date, check_record, record_lines, valid
+from engine.inputs.schema import KIND, checked
+from engine.problems import Problem
+
+PARALLEL_FROM = 10_000_000  # bytes (about 50 000 records): below, forking costs more than it saves
+HEADER_FIRST = "l'en-tête « exercice » doit être le premier enregistrement"
+
+Opening = namedtuple("Opening", "date line")
+
+
+@dataclass
+class Index:
+    path: Path
+    name: str
+    header: dict | None = None
+    problems: list[Problem] = field(default_factory=list)  # invalid records (exit 2 unless --skip-invalid)
+    rejections: list[Problem] = field(default_factory=list)  # annulations of unknown records (cycle)
+    lus: int = 0
+    years: set[int] = field(default_factory=set)
+    in_order: bool = True
+    last_date: dt.date | None = None
+    cancelled: set[str] = field(default_factory=set)
+    first_open: dict[str, Opening] = field(default_factory=dict)
+    queue: dict[str, list[str]] = field(default_factory=dict)  # dwelling → offers in opening order
+    liberations: dict[str, list[Record]] = field(default_factory=dict)
+    services: dict[str, list[Record]] = field(default_factory=dict)
+    lines_of: dict[str, list[int]] = field(default_factory=dict)  # offer → the lines of its records (pass 2 reads)
+
+
+@dataclass
+class Part:
+    """What the reading of one range of lines found, before what depends on the whole file is decided."""
+
+    lus: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    headers: list[tuple[int, dict, bool]] = field(default_factory=list)  # (line, header, valid record before)
+    valid: bool = False  # a valid record (not a header) was read
+    years: set[int] = field(default_factory=set)
+    in_order: bool = True
+    first_date: dt.date | None = None
+    last_date: dt.date | None = None
+    rids: list[str] = field(default_factory=list)
+    repeated: bool = False  # an id is repeated within the part (found by the process that read it)
+    ids: dict[str, int] = field(default_factory=dict)  # id → line, read the exact way only
+    annulations: list[tuple[int, str]] = field(default_factory=list)  # (line, target id)
+    annulation_ids: set[str] = field(default_factory=set)
+    openings: dict[str, list[tuple[str, dt.date, int, str]]] = field(default_factory=dict)  # offer → (id, …)
+    liberations: dict[str, list[Record]] = field(default_factory=dict)
+    services: dict[str, list[Record]] = field(default_factory=dict)
+    lines_of: dict[str, list[int]] = field(default_factory=dict)
+
+
+def scan(path: Path, shown: str | None = None, progress=None, exact: bool = False, parts: int | None = None) -> Index:
+    """Pass 1, in ``parts`` ranges of the file (default: one per core for a long file). Identifiers are
+    checked once the file is read (a set of a million texts is built faster than a dict grows to that size);
+    when one is repeated, the file is read again the ``exact`` way, in one part, each id checked as it comes
+    (the second one is the record in error, its message names the line of the first)."""
+    index = Index(path, shown or str(path))
+    try:
+        size = path.stat().st_size
+        path.open("rb").close()
+    except OSError as exc:
+        index.problems.append(Problem(index.name, 0, f"fichier introuvable ou illisible ({exc.strerror})"))
+        return index
+    if exact:
+        parts = 1
+    elif parts is None:
+        parts = cores.workers_for(size, PARALLEL_FROM)
+    cuts = _cuts(path, size, parts)
+
+    def read(k: int) -> Part | bytes:
+        if k:  # from a forked process: sent as MessagePack (several times faster than pickle both ways)
+            part = _read_range(path, index.name, cuts[k], cuts[k + 1], exact)
+            part.repeated = len(set(part.rids)) != len(part.rids)
+            return _ENCODER.encode(part)
+        shown_progress = None
+        if progress is not None:  # the bar follows the first part, as a share of the whole file
+            ratio = size / max(1, cuts[1])
+            shown_progress = lambda done: progress(int(done * ratio))  # noqa: E731
+        return _read_range(path, index.name, cuts[k], cuts[k + 1], exact, shown_progress)
+
+    try:
+        found = cores.in_forks(read, len(cuts) - 1)
+        found[1:] = map(_decoded, found[1:])
+    except BrokenProcessPool:  # a process stopped (out of memory?): the same reading in this one
+        found = [_read_range(path, index.name, 0, size, exact, progress)]
+    if not _put_together(index, found, exact):
+        return scan(path, shown, progress, exact=True)
+    return index
+
+
+def _decoded(data: bytes) -> Part:
+    part = _DECODER.decode(data)
+    for records in (*part.liberations.values(), *part.services.values()):
+        for record in records:
+            if isinstance(record.data.get("_entree"), str):  # the one date in a record's data
+                record.data["_entree"] = dt.date.fromisoformat(record.data["_entree"])
+    return part
+
+
+def _cuts(path: Path, size: int, parts: int) -> list[int]:
+    """0, the starts of parts 2…n (each just after a line end, about ``size / parts`` apart), ``size``."""
+    cuts = [0]
+    with path.open("rb") as handle:
+        for k in range(1, parts):
+            handle.seek(max(cuts[-1], size * k // parts))
+            handle.readline()  # to the end of the line it fell in
+            at = handle.tell()
+            if at >= size:
+                break
+            if at > cuts[-1]:
+                cuts.append(at)
+    cuts.append(size)
+    return cuts
+
+
+def _lines_before(path: Path, start: int) -> int:
+    count = 0
+    with path.open("rb") as handle:
+        while start > 0:
+            block = handle.read(min(start, 1 << 24))
+            if not block:
+                break
+            count += block.count(b"\n")
+            start -= len(block)
+    return count
+
+
+def _range_lines(path: Path, start: int, end: int, progress=None) -> Iterator[tuple[int, bytes]]:
+    """(line number, bytes) of the record lines that start in ``[start, end)``."""
+    first = 1 + _lines_before(path, start) if start else 1
+    with path.open("rb") as handle:
+        handle.seek(start)
+        yield from record_lines(handle, progress, first_line=first, limit=end - start)
+
+
+def _read_range(path: Path, name: str, start: int, end: int, exact: bool, progress=None) -> Part:
+    part = Part()
+    problems, years, lines_of = part.problems, part.years, part.lines_of
+    rids, ids = part.rids, part.ids
+    valid_seen = False
+    first_date = last_date = None
+    in_order = True
+    lus = 0
+    for lineno, line in _range_lines(path, start, end, progress):
+        lus += 1
+        rec = checked(line)
+        if rec is not None:
+            kind = KIND[type(rec)]
+            if kind == "exercice":
+                obj = orjson.loads(line)
+            else:
+                rid, day, offre, logement, cible = rec.id, rec.date, rec.offre, rec.logement, rec.cible
+                obj = None
+        else:  # refused by the typed decoder: the detailed check says why (or takes it after all)
+            try:
+                obj = orjson.loads(line)
+            except orjson.JSONDecodeError as exc:
+                problems.append(Problem(name, lineno, f"JSON invalide ({exc.msg}) : attendu un objet par ligne, "
+                                                      "par exemple {\"type\": \"bail\", \"date\": \"2024-04-15\", "
+                                                      "...}"))
+                continue
+            if not valid(obj):
+                message = check_record(obj)
+                if message:
+                    problems.append(Problem(name, lineno, message))
+                    continue
+            kind = obj["type"]
+            if kind != "exercice":
+                rid, day, offre, logement, cible = (obj.get("id"), obj["_date"], obj.get("offre"),
+                                                    obj.get("logement"), obj.get("cible"))
+        if kind == "exercice":
+            part.headers.append((lineno, obj, valid_seen))
+            continue
+        rid = rid or f"{name}:{lineno}"
+        if not exact:
+            rids.append(rid)
+        elif rid in ids:
+            problems.append(Problem(name, lineno, f"identifiant « {rid} » en double (déjà ligne {ids[rid]})"))
+            continue
+        else:
+            ids[rid] = lineno
+        valid_seen = True
+        if day.year not in years:
+            years.add(day.year)
+        if last_date is not None and day < last_date:
+            in_order = False
+        elif last_date is None or day > last_date:
+            if last_date is None:
+                first_date = day
+            last_date = day
+        if kind == "annulation":
+            part.annulation_ids.add(rid)
+            part.annulations.append((lineno, cible))
+            continue
+        if kind == "liberation" or kind == "mise_en_service":
+            if obj is None:  # the typed record was enough so far: its data as read_events keeps it
+                obj = orjson.loads(line)
+                if "entree" in obj:
+                    obj["_entree"] = _date(obj["entree"])
+            for key in ("type", "date", "id", "_date"):  # what the Record holds (as compact(), texts unshared)
+                obj.pop(key, None)
+            record = Record(rid, kind, day, lineno, obj)
+            target = part.liberations if kind == "liberation" else part.services
+            target.setdefault(record.data["logement"], []).append(record)
+            continue
+        group = lines_of.get(offre)
+        if group is None:
+            lines_of[offre] = [lineno]
+        else:
+            group.append(lineno)
+        if kind == "mise_a_disposition":
+            part.openings.setdefault(offre, []).append((rid, day, lineno, logement))
+    part.lus, part.valid, part.in_order, part.first_date, part.last_date = lus, valid_seen, in_order, first_date, \
+        last_date
+    return part
+
+
+_ENCODER = msgspec.msgpack.Encoder()
+_DECODER = msgspec.msgpack.Decoder(Part)
+
+
+def _put_together(index: Index, parts: list[Part], exact: bool) -> bool:
+    """The index from the parts in file order; False when an id is repeated (to be read the exact way)."""
+    valid_seen = False
+    header_lines: list[Problem] = []
+    for part in parts:
+        for line, obj, valid_before in part.headers:
+            if valid_seen or valid_before or index.header is not None:
+                header_lines.append(Problem(index.name, line, HEADER_FIRST))
+            else:
+                index.header = obj
+        valid_seen = valid_seen or part.valid
+        if part.first_date is not None:
+            if not part.in_order or (index.last_date is not None and part.first_date < index.last_date):
+                index.in_order = False
+            if index.last_date is None or part.last_date > index.last_date:
+                index.last_date = part.last_date
+        index.years |= part.years
+        index.lus += part.lus
+    index.problems = [p for part in parts for p in part.problems]
+    if header_lines:
+        index.problems = sorted(index.problems + header_lines, key=lambda p: p.ligne)
+    first, *others = parts
+    annulation_ids = first.annulation_ids.union(*(p.annulation_ids for p in others))
+    annulations = [a for p in parts for a in p.annulations]
+    if exact:
+        known = set(first.ids)
+    else:  # each later part was checked by its process; none may share an id with the parts before it
+        known = set(first.rids)
+        if len(known) != len(first.rids):
+            return False
+        for i, part in enumerate(others, 1):
+            if part.repeated or not known.isdisjoint(part.rids):
+                return False
+            if i < len(others):
+                known.update(part.rids)
+        if others:  # the last part's ids were only compared: the targets of the annulations among them
+            known |= {target for _, target in annulations if target not in known}.intersection(others[-1].rids)
+    index.liberations, index.services, index.lines_of = first.liberations, first.services, first.lines_of
+    openings = first.openings
+    for part in others:
+        for into, more in ((openings, part.openings), (index.liberations, part.liberations),
+                           (index.services, part.services), (index.lines_of, part.lines_of)):
+            _extend(into, more)
+    _resolve_annulations(index, annulations, known, annulation_ids)
+    cancelled = index.cancelled
+    for offre, opens in openings.items():
+        for rid, day, line, logement in opens:
+            if rid not in cancelled:
+                index.first_open[offre] = Opening(day, line)
+                index.queue.setdefault(logement, []).append(offre)
+                break
+    if cancelled:
+        for records in (*index.liberations.values(), *index.services.values()):
+            for record in records:
+                record.annule = record.id in cancelled
+    return True
+
+
+def _extend(into: dict[str, list], more: dict[str, list]) -> None:
+    """Lists of a later part after those of the earlier ones, key by key."""
+    get = into.get
+    for key, items in more.items():
+        mine = get(key)
+        if mine is None:
+            into[key] = items
+        else:
+            mine += items
+
+
+def _resolve_annulations(index: Index, annulations, ids, annulation_ids: set[str]) -> None:
+    for line, target in annulations:
+        if target not in ids or target in annulation_ids:
+            index.rejections.append(Problem(index.name, line, f"annulation de « {target} » : aucun enregistrement "
+                                                              "de ce fichier n'a cet identifiant", "cycle-incoherent"))
+            continue
+        index.cancelled.add(target)
