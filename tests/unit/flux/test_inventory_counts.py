@@ -61,6 +61,8 @@ def test_a_plain_inventory_is_counted_in_parts_as_it_is_read(tmp_path, monkeypat
 def _mutated(rows, at, how):
     rows = list(rows)
     cells = rows[at].split(";")
+    if len(cells) < 7:  # a row already made blank or short: left as it is
+        return rows
     if how == "cellule":
         cells[5] = "peut-être"  # « En QPV » that no parser reads
     elif how == "doublon":
