@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
-import threading
 from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
@@ -67,8 +66,7 @@ def in_forks(work: Callable[[int], T], n: int) -> list[T]:
             receive.close()
             if child.is_alive():
                 child.kill()
-            # a child that has sent its result may still be giving its memory back: reaped meanwhile
-            threading.Thread(target=child.join, daemon=True).start()
+            child.join()
 
 
 def _child(work: Callable[[int], T], k: int, send) -> None:
