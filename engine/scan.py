@@ -71,6 +71,7 @@ class Part:
     last_date: dt.date | None = None
     rids: list[str] = field(default_factory=list)
     repeated: bool = False  # an id is repeated within the part (found by the process that read it)
+    known: set[str] | None = None  # the first part's ids, gathered while the later parts travel
     ids: dict[str, int] = field(default_factory=dict)  # id → line, read the exact way only
     annulations: list[tuple[int, str]] = field(default_factory=list)  # (line, target id)
     annulation_ids: set[str] = field(default_factory=set)
@@ -107,7 +108,10 @@ def scan(path: Path, shown: str | None = None, progress=None, exact: bool = Fals
         if progress is not None:  # the bar follows the first part, as a share of the whole file
             ratio = size / max(1, cuts[1])
             shown_progress = lambda done: progress(int(done * ratio))  # noqa: E731
-        return _read_range(path, index.name, cuts[k], cuts[k + 1], exact, shown_progress)
+        part = _read_range(path, index.name, cuts[k], cuts[k + 1], exact, shown_progress)
+        if not exact:
+            part.known = set(part.rids)
+        return part
 
     try:
         found = cores.in_forks(read, len(cuts) - 1)
@@ -277,7 +281,7 @@ def _put_together(index: Index, parts: list[Part], exact: bool) -> bool:
     if exact:
         known = set(first.ids)
     else:  # each later part was checked by its process; none may share an id with the parts before it
-        known = set(first.rids)
+        known = first.known if first.known is not None else set(first.rids)
         if len(known) != len(first.rids):
             return False
         for i, part in enumerate(others, 1):

@@ -27,7 +27,7 @@ from engine.checks.workdays import is_holiday
 from engine.cores import can_fork, in_forks
 from engine.counting.lifecycle import Lifecycle, Offer, Replayer
 from engine.counting.registry import Registry
-from engine.inputs.events import EventLog, Record, _date, compact, share_logement_info
+from engine.inputs.events import _DATES, EventLog, Record, _date, compact, share_logement_info
 from engine.ledger import Ledger, obligation_fields
 from engine.pipeline import Evaluation, OfferEval, OfferEvaluator, Vacancy, tally
 from engine.problems import BadInput, Problem
@@ -131,12 +131,12 @@ class Pass2:
 
     def _replay(self, offre: str, lines: list) -> None:
         index, replayer, infos = self.index, self.replayer, self._infos
-        cancelled, name = index.cancelled, index.name
+        cancelled, name, dates = index.cancelled, index.name, _DATES
         for lineno, line in lines:
             obj = orjson.loads(line)
             rid = obj.get("id") or f"{name}:{lineno}"
             kind = obj["type"]
-            day = _date(obj["date"])
+            day = dates.get(obj["date"]) or _date(obj["date"])
             if "entree" in obj:
                 obj["_entree"] = _date(obj["entree"]) or dt.date.fromisoformat(obj["entree"])
             if kind == "mise_a_disposition":
@@ -144,9 +144,7 @@ class Pass2:
                     obj = compact(obj, infos)
                 else:
                     share_logement_info(obj, infos)
-            record = Record(rid, kind, day, lineno, obj)
-            record.annule = rid in cancelled
-            replayer.feed(record)
+            replayer.feed(Record(rid, kind, day, lineno, obj, rid in cancelled))
         self._complete.add(offre)
         offer = replayer.offers.get(offre)
         if offer is not None:

@@ -61,7 +61,7 @@ class Applicable:
         self.memo: dict[tuple, tuple[bool, ...]] = {}
 
     def __call__(self, facts: dict) -> tuple[bool, ...]:
-        key = tuple([facts.get(f) for f in self.fields])
+        key = tuple(map(facts.get, self.fields))
         try:
             return self.memo[key]
         except KeyError:

@@ -22,7 +22,7 @@ class FirstMatch:
         self.durable_calls = 0
 
     def match(self, facts: dict) -> str | None:
-        signature = tuple([facts.get(k) for k in self.fields])
+        signature = tuple(map(facts.get, self.fields))
         try:
             return self.cache[signature]
         except KeyError:

@@ -81,7 +81,7 @@ class Condition(BaseModel):
         keys = private["_keys"]
         if keys is None:
             keys = private["_keys"] = tuple(dict.fromkeys(self.fields()))
-        key = tuple([facts.get(f) for f in keys])
+        key = tuple(map(facts.get, keys))
         memo = private["_memo"]
         try:
             return memo[key]
