@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from rich.console import Console
 from rich.table import Table
 
@@ -11,14 +9,11 @@ from engine.bilan import DIMENSIONS, INDICATEURS, LABELS
 from engine.report import html
 from engine.report.comparereport import LABELS as FIGURE_LABELS
 from engine.report.comparereport import STATUTS
+from engine.report.jsontext import to_json  # noqa: F401 (each report module answers to_json)
 from engine.report.spreadsheet import csv_text, fr_cell
 
 EXTRA = {"dont_sans_candidat": "dont sans candidat", "dont_reprises": "dont reprises",
          "dont_propositions_refusees": "propositions refusées"}
-
-
-def to_json(result: dict) -> str:
-    return json.dumps(result, ensure_ascii=False, indent=2)
 
 
 def _indicator_rows(result: dict) -> list[list]:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 from rich.console import Console
 from rich.table import Table
 
+from engine.report.jsontext import to_json  # noqa: F401 (each report module answers to_json)
 from engine.report.spreadsheet import csv_text, fr_cell
 
 LABELS = {
@@ -20,10 +19,6 @@ LABELS = {
 }
 STATUTS = {"atteint": "atteint", "non_atteint": "non atteint", "non_applicable": "non applicable",
            "indetermine": "indéterminé", None: "—"}
-
-
-def to_json(result: dict) -> str:
-    return json.dumps(result, ensure_ascii=False, indent=2)
 
 
 def _names(result: dict) -> list[str]:

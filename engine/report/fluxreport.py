@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 from rich.console import Console
 from rich.table import Table
 
+from engine.report.jsontext import to_json  # noqa: F401 (each report module answers to_json)
 from engine.report.spreadsheet import csv_text, fr_cell
 
 COLUMNS = ["id", "methode", "logements_eligibles", "logements_reservataire", "part", "taux_rotation", "flux_brut",
@@ -14,10 +13,6 @@ COLUMNS = ["id", "methode", "logements_eligibles", "logements_reservataire", "pa
 HEADERS = ["Réservataire", "Méthode", "Logements éligibles", "Logements du réservataire", "Part du flux",
            "Taux de rotation", "Flux avant arrondi", "Flux", "Part prioritaire"]
 STATUTS = {"conforme": "[green]conforme[/green]", "ecart": "[red]écart[/red]"}
-
-
-def to_json(result: dict) -> str:
-    return json.dumps(result, ensure_ascii=False, indent=2)
 
 
 def to_table(result: dict, console: Console) -> None:

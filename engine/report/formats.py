@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 from rich.console import Console
 from rich.table import Table
 
+from engine.report.jsontext import to_json  # noqa: F401 (each report module answers to_json)
 from engine.report.spreadsheet import csv_text
 from engine.report.text import fr_percent
 
@@ -16,10 +15,6 @@ COLUMNS = ["id", "type", "base_decompte", "objectif", "report_anterieur", "mises
            "baux", "refus", "decompte", "ecart", "report_suivant"]
 HEADERS = ["Réservataire", "Type", "Base de décompte", "Objectif", "Report antérieur", "Mises à disposition",
            "Attributions", "Baux", "Refus", "Décompte", "Écart", "Report suivant"]
-
-
-def to_json(result: dict) -> str:
-    return json.dumps(result, ensure_ascii=False, indent=2)
 
 
 def _share(o: dict) -> str:
