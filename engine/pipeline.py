@@ -7,6 +7,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import msgspec
+
 from engine import cores
 from engine.checks import deadlines as dl
 from engine.checks.obligations import Item, assess
@@ -23,14 +25,13 @@ from engine.ruleset.conditions import evaluate
 from engine.ruleset.inherit import RuleSet, load_ruleset
 
 
-@dataclass(slots=True)
-class OfferEval:
+class OfferEval(msgspec.Struct):
     offer: Offer
     reservataire: Reservataire
     facts: dict
     decision: Decision
     date_decompte: dt.date | None
-    deadlines: list[dl.DeadlineCheck] = field(default_factory=list)
+    deadlines: list[dl.DeadlineCheck] = msgspec.field(default_factory=list)
 
 
 @dataclass

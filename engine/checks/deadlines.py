@@ -7,7 +7,8 @@ that neither answered nor signed by the due date has refused.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+
+import msgspec
 
 from engine.checks.workdays import due
 from engine.counting.lifecycle import Lifecycle, Offer
@@ -15,8 +16,7 @@ from engine.ruleset.conditions import evaluate
 from engine.ruleset.inherit import EffectiveRule, RuleSet
 
 
-@dataclass(slots=True)
-class DeadlineCheck:
+class DeadlineCheck(msgspec.Struct):
     regle: EffectiveRule
     offre: str
     depart: dt.date
