@@ -18,7 +18,6 @@ reading gives (tests hold them equal).
 from __future__ import annotations
 
 import datetime as dt
-from collections import namedtuple
 from collections.abc import Iterator
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -35,7 +34,11 @@ from engine.problems import Problem
 PARALLEL_FROM = 10_000_000  # bytes (about 50 000 records): below, forking costs more than it saves
 HEADER_FIRST = "l'en-tête « exercice » doit être le premier enregistrement"
 
-Opening = namedtuple("Opening", "date line")
+class Opening(msgspec.Struct, frozen=True):
+    """An offer's first mise à disposition that is not cancelled: its date and line (made in C)."""
+
+    date: dt.date
+    line: int
 
 
 @dataclass
@@ -299,12 +302,20 @@ def _put_together(index: Index, parts: list[Part], exact: bool) -> bool:
             _extend(into, more)
     _resolve_annulations(index, annulations, known, annulation_ids)
     cancelled = index.cancelled
+    first_open, queue = index.first_open, index.queue
+    get = queue.get
     for offre, opens in openings.items():
-        for rid, day, line, logement in opens:
-            if rid not in cancelled:
-                index.first_open[offre] = Opening(day, line)
-                index.queue.setdefault(logement, []).append(offre)
-                break
+        opening = opens[0]
+        if opening[0] in cancelled or len(opens) > 1:  # the first opening that is not cancelled, if any
+            opening = next((o for o in opens if o[0] not in cancelled), None)
+            if opening is None:
+                continue
+        first_open[offre] = Opening(opening[1], opening[2])
+        offers = get(opening[3])
+        if offers is None:
+            queue[opening[3]] = [offre]
+        else:
+            offers.append(offre)
     if cancelled:
         for records in (*index.liberations.values(), *index.services.values()):
             for record in records:

@@ -18,7 +18,7 @@ import sys
 from bisect import bisect_left
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, islice
 from pathlib import Path
 
 import orjson
@@ -208,32 +208,28 @@ def blocks(path: Path, size: int = 1 << 20):
             first += len(lines)
 
 
-def partition(index: Index, workers: int) -> list[dict[str, list[int]]]:
-    """The offers (and their lines) dealt among ``workers``: dwellings in turn, all the offers of a dwelling
-    to one worker; an offer never opened goes to worker 0, which rejects its records."""
-    owner: dict[str, int] = {}
-    for i, offers in enumerate(index.queue.values()):
-        k = i % workers
-        for offre in offers:
-            owner[offre] = k
-    shares: list[dict[str, list[int]]] = [{} for _ in range(workers)]
-    get = owner.get
-    for offre, lines in index.lines_of.items():
-        shares[get(offre, 0)][offre] = lines
-    return shares
+def share_of(index: Index, workers: int, k: int) -> dict[str, list[int]]:
+    """Worker ``k``'s offers (and their lines) when they are dealt among ``workers``: dwellings in turn, all
+    the offers of a dwelling to one worker; an offer never opened goes to worker 0, which rejects its
+    records. Each worker works out its own share (the workers do it at the same time)."""
+    mine = set(chain.from_iterable(islice(index.queue.values(), k, None, workers)))
+    if k:
+        return {offre: lines for offre, lines in index.lines_of.items() if offre in mine}
+    opened = index.first_open
+    return {offre: lines for offre, lines in index.lines_of.items() if offre in mine or offre not in opened}
 
 
 def _work(job: tuple, me: int, progress=None) -> Part:
-    index, ruleset, year, inventory, use_durable, shares = job
+    index, ruleset, year, inventory, use_durable, workers = job
     log = EventLog(index.name, None, [], [], 0)
     one = Pass2(index, ruleset, year, inventory, use_durable, log.reject, Registry(ruleset), keep_offers=False)
-    one.run(shares[me], progress)
+    one.run(share_of(index, workers, me), progress)
     return Part(one.ledger, log.problems, one.resolutions)
 
 
 def _in_parallel(index: Index, ruleset: RuleSet, year: int, inventory: dict | None, use_durable: bool,
                  workers: int, progress=None) -> list[Part]:
     """Shares 1…n-1 in forked processes, share 0 (and the progress bar) in this one meanwhile."""
-    job = (index, ruleset, year, inventory, use_durable, partition(index, workers))
+    job = (index, ruleset, year, inventory, use_durable, workers)
     is_holiday(dt.date(year, 1, 1))  # the holiday calendar loaded once, before the workers are forked
     return in_forks(lambda k: _work(job, k, progress if k == 0 else None), workers)
