@@ -1,0 +1,45 @@
+"""Shares run in forked processes: results in order, errors and dying children reach the caller."""
+
+import os
+from concurrent.futures.process import BrokenProcessPool
+
+import pytest
+
+from engine.cores import in_forks, workers_for
+from engine.problems import BadInput, Problem
+
+
+def test_results_come_back_in_share_order_and_share_0_runs_here():
+    here = os.getpid()
+    got = in_forks(lambda k: (k, os.getpid() == here), 3)
+    assert got == [(0, True), (1, False), (2, False)]
+
+
+def test_an_error_in_a_child_is_raised_here_as_it_was():
+    def work(k):
+        if k == 1:
+            raise BadInput([Problem("journal.jsonl", 7, "le fichier a changé pendant la lecture")])
+        return k
+
+    with pytest.raises(BadInput, match="journal.jsonl:7"):
+        in_forks(work, 2)
+
+
+def test_a_child_that_dies_breaks_the_work_rather_than_hanging():
+    def work(k):
+        if k == 1:
+            os._exit(9)
+        return k
+
+    with pytest.raises(BrokenProcessPool):
+        in_forks(work, 2)
+
+
+def test_one_share_forks_nothing_and_the_environment_sets_the_number(monkeypatch):
+    here = os.getpid()
+    assert in_forks(lambda k: os.getpid() == here, 1) == [True]
+    monkeypatch.delenv("FLUX_RULES_PROCESSUS", raising=False)
+    assert workers_for(10, 100) == 1
+    assert 1 <= workers_for(100, 100) <= 4
+    monkeypatch.setenv("FLUX_RULES_PROCESSUS", "3")
+    assert workers_for(10, 100) == 3
