@@ -86,7 +86,9 @@ class Ledger:
         if offer.bail is not None and offer.bail.date.year == year:
             account.baux += 1
             populations.append("baux")
-        account.refus += sum(1 for _, d, _ in offer.refus() if d.year == year)
+        refus = offer.refus()
+        if refus:
+            account.refus += sum(1 for _, d, _ in refus if d.year == year)
         when = ev.date_decompte
         if when is not None and when.year == year:
             self.flux_total += 1
@@ -100,9 +102,10 @@ class Ledger:
                     account.signatures[name][signature] += 1
                 except TypeError:
                     account.en_vrac.setdefault(name, []).append(signature)
-        overdue = [c.record() for c in ev.deadlines if c.depasse and c.echeance.year == year]
-        if overdue:
-            account.depasses.append((mad, offer.id, overdue))
+        if ev.deadlines:
+            overdue = [c.record() for c in ev.deadlines if c.depasse and c.echeance.year == year]
+            if overdue:
+                account.depasses.append((mad, offer.id, overdue))
 
     def merge(self, other: Ledger) -> None:
         self.flux_total += other.flux_total

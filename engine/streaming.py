@@ -153,14 +153,15 @@ class Pass2:
     def _finish(self, logement: str, lineno: int) -> None:
         queue = self.index.queue[logement]
         at = self._position.get(logement, 0)
-        complete = self._complete
+        complete, offers = self._complete, self.replayer.offers
         while at < len(queue) and queue[at] in complete:
-            complete.discard(queue[at])
-            offer: Offer = self.replayer.offers.pop(queue[at])
+            offre = queue[at]
+            complete.discard(offre)
+            offer: Offer = offers.pop(offre)
             vacancy = self._vacancies.get(logement)
             if vacancy is None:
-                libs = sorted(r.date for r in self.index.liberations.get(logement, []))
-                vacancy = self._vacancies[logement] = Vacancy(libs)
+                libs = self.index.liberations.get(logement)
+                vacancy = self._vacancies[logement] = Vacancy(sorted([r.date for r in libs]) if libs else [])
             key = (offer.mad.data["reservataire"], offer.mad.data.get("reservataire_type"))
             if key not in self._seen:
                 self._seen.add(key)

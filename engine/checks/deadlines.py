@@ -59,6 +59,7 @@ class Applicable:
         self.fields = tuple(dict.fromkeys(f for rule in rules if rule.rule.condition is not None
                                           for f in rule.rule.condition.fields()))
         self.memo: dict[tuple, tuple[bool, ...]] = {}
+        self.dues: dict[tuple, tuple] = {}  # (rule, start, subdivision) → (its values then, the deadline)
 
     def __call__(self, facts: dict) -> tuple[bool, ...]:
         key = tuple(map(facts.get, self.fields))
@@ -70,6 +71,17 @@ class Applicable:
         except TypeError:  # a value that cannot be a key
             return self._decide(facts)
 
+    def due(self, rule: EffectiveRule, start: dt.date, subdiv: str | None):
+        """The values of ``rule`` in force on ``start`` and the deadline they give (None, None when none is in
+        force), remembered: a year of offers has a few hundred distinct starts."""
+        key = (rule.id, start, subdiv)
+        found = self.dues.get(key)
+        if found is None:
+            params = rule.at(start)
+            found = self.dues[key] = (params, None if params is None else
+                                      due(start, params.nombre, params.unite, rule.rule.sens == "avant", subdiv))
+        return found
+
     def _decide(self, facts: dict) -> tuple[bool, ...]:
         return tuple(rule.rule.condition is None or evaluate(rule.rule.condition, facts) is True
                      for rule in self.rules)
@@ -80,7 +92,8 @@ def check_offer(offer: Offer, rules: list[EffectiveRule], facts: dict, life: Lif
     """The deadlines of ``rules`` for one offer (``applicable``: those rules' conditions, kept from one offer to
     the next so that their verdicts are remembered)."""
     checks: list[DeadlineCheck] = []
-    flags = (applicable or Applicable(rules))(facts)
+    applicable = applicable or Applicable(rules)
+    flags = applicable(facts)
     for rule, applies in zip(rules, flags, strict=True):
         if not applies:
             continue
@@ -89,10 +102,9 @@ def check_offer(offer: Offer, rules: list[EffectiveRule], facts: dict, life: Lif
             continue  # the réservataire declared it could not designate: the impossibility deadline applies
         starts = ((offer.mad.date, None),) if r.depart == "mise_a_disposition" else _starts(offer, r.depart, life)
         for start, menage in starts:
-            params = rule.at(start)
+            params, computed = applicable.due(rule, start, subdiv)
             if params is None:
                 continue
-            computed = due(start, params.nombre, params.unite, r.sens == "avant", subdiv)
             done = _done(offer, r.attendu, start if r.sens == "apres" else None, menage)
             if done is None and computed.echeance >= as_of:
                 continue  # still running when the log ends

@@ -245,7 +245,10 @@ def _contradiction(offer: Offer, r: Record) -> str | None:
             return f"décision CALEOL pour le ménage « {menage} » qui n'a pas été désigné pour l'offre"
         return None
     if kind == "reponse" or kind == "bail":
-        if not any(x.data["menage"] == menage for x in offer.attribuees):
+        for x in offer.attribuees:
+            if x.data["menage"] == menage:
+                break
+        else:
             return f"« {kind} » du ménage « {menage} » sans attribution CALEOL pour l'offre"
         answer = offer.reponses.get(menage)
         if kind == "reponse" and answer is not None:
