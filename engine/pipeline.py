@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -138,20 +139,23 @@ class OfferEvaluator:
         self.applicable = dl.Applicable(self.delay_rules)
         self.bases: dict[str, tuple[str, object]] = {}
         self.info_cache: dict[int, tuple[dict, dict]] = {}  # id(logement_info) → (object, its facts)
-        self.res_facts: dict[int, tuple[Reservataire, dict]] = {}  # id(réservataire) → (it, its facts)
+        self.res_facts: dict[tuple, tuple[Reservataire, dict, str]] = {}  # (name, type) → (it, its facts, basis)
 
     def evaluate(self, offer: Offer, counted_in_vacancy: bool) -> OfferEval:
         data = offer.mad.data
-        res = self.registry.resolve(data["reservataire"], data.get("reservataire_type"))
-        found = self.res_facts.get(id(res))
-        if found is None or found[0] is not res:
-            found = self.res_facts[id(res)] = (res, _reservataire_facts(res))
-        if res.id not in self.bases:
-            self.bases[res.id] = base_of(self.ruleset, found[1], self.on)
+        key = (data["reservataire"], data.get("reservataire_type"))
+        found = self.res_facts.get(key)
+        if found is None:  # the registry gives one entry per name and type, always the same
+            res = self.registry.resolve(*key)
+            facts = _reservataire_facts(res)
+            if res.id not in self.bases:
+                self.bases[res.id] = base_of(self.ruleset, facts, self.on)
+            found = self.res_facts[key] = (res, facts, self.bases[res.id][0])
+        res = found[0]
         dl.implicit_refusals(offer, self.refusal_rules, self.as_of)
         offer.complete()
-        facts = offer_facts(offer, res, self.bases[res.id][0], counted_in_vacancy, self.life, self.inventory,
-                            self.info_cache, found[1])
+        facts = offer_facts(offer, res, found[2], counted_in_vacancy, self.life, self.inventory, self.info_cache,
+                            found[1])
         decision = self.decider.decide(facts)
         when = decision_date(offer, decision) if decision.compte else None
         checks = dl.check_offer(offer, self.delay_rules, facts, self.life, self.as_of, applicable=self.applicable)
@@ -170,7 +174,8 @@ class Vacancy:
     def evaluate(self, evaluator: OfferEvaluator, offer: Offer) -> OfferEval:
         if self.previous is not None:
             opened, leased = self.previous
-            if leased or any(opened < d <= offer.mad.date for d in self.liberations):
+            libs = self.liberations  # sorted: is there one in (opened, mise à disposition]?
+            if leased or (libs and bisect_right(libs, opened) < bisect_right(libs, offer.mad.date)):
                 self.counted = False
         ev = evaluator.evaluate(offer, self.counted)
         self.counted = self.counted or ev.decision.compte
@@ -210,7 +215,7 @@ def offer_facts(offer: Offer, res: Reservataire, base: str, counted_in_vacancy: 
         "offre.impossibilite": offer.impossibilite is not None,
         "offre.nb_candidats": offer.nb_candidats(),
         "offre.refus": len(refus),
-        "offre.refus_adaptes": sum(1 for _, _, adapted in refus if adapted),
+        "offre.refus_adaptes": sum(1 for _, _, adapted in refus if adapted) if refus else 0,
         "offre.deja_compte_vacance": counted_in_vacancy,
         "offre.zone": zone,
         "offre.preavis_mois": preavis,

@@ -17,12 +17,13 @@ class FirstMatch:
         self.rules = sorted(rules, key=lambda r: (r[1], r[0]))
         used = {f for _, _, cond in self.rules for f in cond.fields()}
         self.fields = list(fields) + sorted(f for f in used if f not in fields)
+        self.read = sorted(used)  # the decision depends on these alone: the signature remembered
         self.durable = DurableDecider(self.rules, self.fields) if use_durable and self.rules else None
         self.cache: dict[tuple, str | None] = {}
         self.durable_calls = 0
 
     def match(self, facts: dict) -> str | None:
-        signature = tuple(map(facts.get, self.fields))
+        signature = tuple(map(facts.get, self.read))
         try:
             return self.cache[signature]
         except KeyError:

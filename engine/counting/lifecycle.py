@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from operator import itemgetter
 
 from engine.inputs.events import EventLog, Record
 
 ATTRIBUTION = ("attribution", "attribution_sous_condition")
+_second = itemgetter(1)
 
 
 class OfferView:
@@ -85,7 +87,7 @@ class Offer(OfferView):
         out = [(m, r.date, bool(r.data.get("adaptee"))) for m, r in self.reponses.items()
                if r.data["reponse"] == "refus"]
         out += [(m, d, False) for m, d in self.refus_implicites.items()]
-        return sorted(out, key=lambda x: x[1])
+        return sorted(out, key=_second) if len(out) > 1 else out
 
     def tous_refus(self) -> dt.date | None:
         """Date when every attributed household had refused (and no lease), else None."""
