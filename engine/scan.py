@@ -128,8 +128,10 @@ def scan(path: Path, shown: str | None = None, progress=None, exact: bool = Fals
 
 def _decoded(data: bytes) -> Part:
     part = _DECODER.decode(data)
+    days: dict[dt.date, dt.date] = {}
     for records in (*part.liberations.values(), *part.services.values()):
         for record in records:
+            record.date = days.setdefault(record.date, record.date)
             if isinstance(record.data.get("_entree"), str):  # the one date in a record's data
                 record.data["_entree"] = dt.date.fromisoformat(record.data["_entree"])
     return part
@@ -175,6 +177,7 @@ def _read_range(path: Path, name: str, start: int, end: int, exact: bool, progre
     part = Part()
     problems, years, lines_of = part.problems, part.years, part.lines_of
     rids, ids = part.rids, part.ids
+    days: dict[dt.date, dt.date] = {}  # one date object a day for the records kept: a few hundred, always at hand
     valid_seen = False
     first_date = last_date = None
     in_order = True
@@ -237,7 +240,7 @@ def _read_range(path: Path, name: str, start: int, end: int, exact: bool, progre
                     obj["_entree"] = _date(obj["entree"])
             for key in ("type", "date", "id", "_date"):  # what the Record holds (as compact(), texts unshared)
                 obj.pop(key, None)
-            record = Record(rid, kind, day, lineno, obj)
+            record = Record(rid, kind, days.setdefault(day, day), lineno, obj)
             target = part.liberations if kind == "liberation" else part.services
             target.setdefault(record.data["logement"], []).append(record)
             continue
@@ -247,7 +250,7 @@ def _read_range(path: Path, name: str, start: int, end: int, exact: bool, progre
         else:
             group.append(lineno)
         if kind == "mise_a_disposition":
-            part.openings.setdefault(offre, []).append((rid, day, lineno, logement))
+            part.openings.setdefault(offre, []).append((rid, days.setdefault(day, day), lineno, logement))
     part.lus, part.valid, part.in_order, part.first_date, part.last_date = lus, valid_seen, in_order, first_date, \
         last_date
     return part
