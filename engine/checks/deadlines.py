@@ -42,8 +42,7 @@ class DeadlineCheck(msgspec.Struct):
 
 
 def _first_on_or_after(dates, start: dt.date) -> dt.date | None:
-    later = sorted(d for d in dates if d >= start)
-    return later[0] if later else None
+    return min([d for d in dates if d >= start], default=None)
 
 
 def _candidates_dates(offer: Offer) -> list[dt.date]:

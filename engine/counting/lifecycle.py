@@ -110,8 +110,8 @@ class Offer(OfferView):
         return None
 
     def nb_candidats(self) -> int:
-        return len({m for r in self.candidats if r.data.get("source", "reservataire") == "reservataire"
-                    for m in (x["id"] for x in r.data["menages"])})
+        return len({x["id"] for r in self.candidats if r.data.get("source", "reservataire") == "reservataire"
+                    for x in r.data["menages"]})
 
 
     def slim(self) -> SlimOffer:
