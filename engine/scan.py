@@ -137,12 +137,17 @@ def _decoded(data: bytes) -> Part:
     return part
 
 
+FIRST_MORE = 0.15  # the first part is longer than the others by this share of one: the others also count the
+# lines before them, check their ids and send what they found (measured at a million records: about 0,25 s)
+
+
 def _cuts(path: Path, size: int, parts: int) -> list[int]:
-    """0, the starts of parts 2…n (each just after a line end, about ``size / parts`` apart), ``size``."""
+    """0, the starts of parts 2…n (each just after a line end), ``size``: the first part a little longer
+    than the others, which are about the same size."""
     cuts = [0]
     with path.open("rb") as handle:
         for k in range(1, parts):
-            handle.seek(max(cuts[-1], size * k // parts))
+            handle.seek(max(cuts[-1], int(size * (k + FIRST_MORE) / (parts + FIRST_MORE))))
             handle.readline()  # to the end of the line it fell in
             at = handle.tell()
             if at >= size:
