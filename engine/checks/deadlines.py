@@ -7,6 +7,7 @@ that neither answered nor signed by the due date has refused.
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple
 
 import msgspec
 
@@ -51,16 +52,19 @@ def _candidates_dates(offer: Offer) -> list[dt.date]:
 
 class Applicable:
     """Which of ``rules`` apply to an offer's facts: their conditions decided together and remembered for
-    the values of every field they read (one lookup per offer rather than one per rule)."""
+    the values of every field they read (one lookup per offer rather than one per rule); each applying rule
+    comes with what the check reads of it."""
 
     def __init__(self, rules: list[EffectiveRule]):
         self.rules = rules
         self.fields = tuple(dict.fromkeys(f for rule in rules if rule.rule.condition is not None
                                           for f in rule.rule.condition.fields()))
-        self.memo: dict[tuple, tuple[bool, ...]] = {}
+        self.memo: dict[tuple, tuple[Applying, ...]] = {}
         self.dues: dict[tuple, tuple] = {}  # (rule, start, subdivision) → (its values then, the deadline)
+        self.applying = [Applying(rule, rule.rule.depart, rule.rule.attendu, rule.rule.sens == "apres",
+                                  rule.rule.relance if rule.rule.attendu == "candidats" else None) for rule in rules]
 
-    def __call__(self, facts: dict) -> tuple[bool, ...]:
+    def __call__(self, facts: dict) -> tuple[Applying, ...]:
         key = tuple(map(facts.get, self.fields))
         try:
             return self.memo[key]
@@ -81,9 +85,19 @@ class Applicable:
                                       due(start, params.nombre, params.unite, rule.rule.sens == "avant", subdiv))
         return found
 
-    def _decide(self, facts: dict) -> tuple[bool, ...]:
-        return tuple(rule.rule.condition is None or evaluate(rule.rule.condition, facts) is True
-                     for rule in self.rules)
+    def _decide(self, facts: dict) -> tuple[Applying, ...]:
+        return tuple(a for a in self.applying
+                     if a.rule.rule.condition is None or evaluate(a.rule.rule.condition, facts) is True)
+
+
+class Applying(NamedTuple):
+    """A delay rule that applies, and what its check reads of it."""
+
+    rule: EffectiveRule
+    depart: str
+    attendu: str
+    apres: bool  # counted after its start (not « au moins … avant »)
+    relance: str | None  # the restart of a candidates' deadline
 
 
 def check_offer(offer: Offer, rules: list[EffectiveRule], facts: dict, life: Lifecycle, as_of: dt.date,
@@ -92,25 +106,21 @@ def check_offer(offer: Offer, rules: list[EffectiveRule], facts: dict, life: Lif
     the next so that their verdicts are remembered)."""
     checks: list[DeadlineCheck] = []
     applicable = applicable or Applicable(rules)
-    flags = applicable(facts)
-    for rule, applies in zip(rules, flags, strict=True):
-        if not applies:
-            continue
-        r = rule.rule
-        if r.attendu == "candidats" and offer.impossibilite is not None and r.depart == "mise_a_disposition":
+    for rule, depart, attendu, apres, relance in applicable(facts):
+        if attendu == "candidats" and offer.impossibilite is not None and depart == "mise_a_disposition":
             continue  # the réservataire declared it could not designate: the impossibility deadline applies
-        starts = ((offer.mad.date, None),) if r.depart == "mise_a_disposition" else _starts(offer, r.depart, life)
+        starts = ((offer.mad.date, None),) if depart == "mise_a_disposition" else _starts(offer, depart, life)
         for start, menage in starts:
             params, computed = applicable.due(rule, start, subdiv)
             if params is None:
                 continue
-            done = _done(offer, r.attendu, start if r.sens == "apres" else None, menage)
+            done = _done(offer, attendu, start if apres else None, menage)
             if done is None and computed.echeance >= as_of:
                 continue  # still running when the log ends
             checks.append(DeadlineCheck(rule, offer.id, start, computed.echeance, done, computed.feries,
                                         computed.prorogee, menage))
-            if r.relance and r.attendu == "candidats":
-                restart = _relance(offer, r.relance, start)
+            if relance:
+                restart = _relance(offer, relance, start)
                 if restart is not None:
                     again = due(restart, params.nombre, params.unite, subdiv=subdiv)
                     done_again = _first_on_or_after(_candidates_dates(offer), restart + dt.timedelta(days=1))
