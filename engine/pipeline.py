@@ -6,6 +6,7 @@ import datetime as dt
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 import msgspec
@@ -280,7 +281,7 @@ def tally(log: EventLog, ruleset: RuleSet, year: int, registry: Registry, bases:
             "baux": account.baux, "refus": account.refus, "decompte": len(counted), "ecart": ecart,
             "report_suivant": report_suivant,
             "obligations": obligations_of(ruleset, on, res, account, ledger.fields, flux_total),
-            "delais_depasses": [record for *_, records in sorted(account.depasses, key=lambda d: d[:2])
+            "delais_depasses": [record for *_, records in sorted(account.depasses, key=itemgetter(0, 1))
                                 for record in records],
             "offres_decomptees": counted,
         }

@@ -225,7 +225,7 @@ def _work(job: tuple, me: int, progress=None) -> Part:
     log = EventLog(index.name, None, [], [], 0)
     one = Pass2(index, ruleset, year, inventory, use_durable, log.reject, Registry(ruleset), keep_offers=False)
     one.run(share_of(index, workers, me), progress)
-    return Part(one.ledger, log.problems, one.resolutions)
+    return Part(one.ledger.in_order(), log.problems, one.resolutions)
 
 
 def _in_parallel(index: Index, ruleset: RuleSet, year: int, inventory: dict | None, use_durable: bool,
