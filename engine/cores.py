@@ -7,7 +7,7 @@ pipe each). A child that dies raises ``BrokenProcessPool`` in the caller,
 which decides what to do (the callers redo the work in one process).
 Children are forked directly rather than through a pool: a pool hands work
 over with threads of this process, which wait for it to let go of the
-interpreter, and a child could wait a tenth of a second to start.
+interpreter, and a child could wait up to two tenths of a second to start (measured).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
 T = TypeVar("T")
+
 
 def can_fork() -> bool:
     return "fork" in mp.get_all_start_methods()

@@ -19,7 +19,7 @@ from engine.inputs.values import menage_facts
 from engine.ruleset.inherit import RuleSet
 
 POPULATIONS = ("attributions", "baux", "decompte")
-_by_date_and_offer = itemgetter(0, 1)
+BY_DATE_AND_OFFER = itemgetter(0, 1)  # counted offers and overdue deadlines, as the result lists them
 
 
 def _populations() -> dict[str, Counter]:
@@ -115,7 +115,7 @@ class Ledger:
         one linear pass (two runs to merge)."""
         for account in self.accounts.values():
             account.decomptees.sort()
-            account.depasses.sort(key=_by_date_and_offer)
+            account.depasses.sort(key=BY_DATE_AND_OFFER)
         return self
 
     def merge(self, other: Ledger) -> None:

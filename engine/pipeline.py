@@ -6,7 +6,6 @@ import datetime as dt
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
-from operator import itemgetter
 from pathlib import Path
 
 import msgspec
@@ -21,7 +20,7 @@ from engine.flux.theoretical import objective_from_annexe
 from engine.gcpause import gc_paused
 from engine.inputs.events import EventLog, read_events
 from engine.inputs.values import logement_facts
-from engine.ledger import Account, Ledger, obligation_fields
+from engine.ledger import BY_DATE_AND_OFFER, Account, Ledger, obligation_fields
 from engine.problems import BadInput, Problem
 from engine.ruleset.conditions import evaluate
 from engine.ruleset.inherit import RuleSet, load_ruleset
@@ -281,7 +280,7 @@ def tally(log: EventLog, ruleset: RuleSet, year: int, registry: Registry, bases:
             "baux": account.baux, "refus": account.refus, "decompte": len(counted), "ecart": ecart,
             "report_suivant": report_suivant,
             "obligations": obligations_of(ruleset, on, res, account, ledger.fields, flux_total),
-            "delais_depasses": [record for *_, records in sorted(account.depasses, key=itemgetter(0, 1))
+            "delais_depasses": [record for *_, records in sorted(account.depasses, key=BY_DATE_AND_OFFER)
                                 for record in records],
             "offres_decomptees": counted,
         }

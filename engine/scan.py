@@ -27,12 +27,14 @@ import msgspec
 import orjson
 
 from engine import cores
+from engine.counting.lifecycle import Lifecycle
 from engine.inputs.events import Record, _date, check_record, record_lines, valid
 from engine.inputs.schema import KIND, checked
 from engine.problems import Problem
 
 PARALLEL_FROM = 10_000_000  # bytes (about 50 000 records): below, forking costs more than it saves
 HEADER_FIRST = "l'en-tête « exercice » doit être le premier enregistrement"
+
 
 class Opening(msgspec.Struct, frozen=True):
     """An offer's first mise à disposition that is not cancelled: its date and line (made in C)."""
@@ -58,6 +60,10 @@ class Index:
     liberations: dict[str, list[Record]] = field(default_factory=dict)
     services: dict[str, list[Record]] = field(default_factory=dict)
     lines_of: dict[str, list[int]] = field(default_factory=dict)  # offer → the lines of its records (pass 2 reads)
+
+    def lifecycle(self) -> Lifecycle:
+        """The dwellings' libérations and mises en service, as the evaluation of an offer reads them."""
+        return Lifecycle({}, self.liberations, self.services, {}, [])
 
 
 @dataclass
@@ -267,6 +273,31 @@ _DECODER = msgspec.msgpack.Decoder(Part)
 
 def _put_together(index: Index, parts: list[Part], exact: bool) -> bool:
     """The index from the parts in file order; False when an id is repeated (to be read the exact way)."""
+    _whole_file(index, parts)
+    annulations = [a for p in parts for a in p.annulations]
+    known = _known_ids(parts, annulations, exact)
+    if known is None:
+        return False
+    first, *others = parts
+    index.liberations, index.services, index.lines_of = first.liberations, first.services, first.lines_of
+    openings = first.openings
+    for part in others:
+        for into, more in ((openings, part.openings), (index.liberations, part.liberations),
+                           (index.services, part.services), (index.lines_of, part.lines_of)):
+            _extend(into, more)
+    _resolve_annulations(index, annulations, known, first.annulation_ids.union(*(p.annulation_ids for p in others)))
+    _first_openings(index, openings)
+    cancelled = index.cancelled
+    if cancelled:
+        for records in (*index.liberations.values(), *index.services.values()):
+            for record in records:
+                record.annule = record.id in cancelled
+    return True
+
+
+def _whole_file(index: Index, parts: list[Part]) -> None:
+    """What the parts decide together: the header (the first record), the date order, the years, the lines
+    read, the invalid lines in file order."""
     valid_seen = False
     header_lines: list[Problem] = []
     for part in parts:
@@ -286,31 +317,32 @@ def _put_together(index: Index, parts: list[Part], exact: bool) -> bool:
     index.problems = [p for part in parts for p in part.problems]
     if header_lines:
         index.problems = sorted(index.problems + header_lines, key=lambda p: p.ligne)
+
+
+def _known_ids(parts: list[Part], annulations: list[tuple[int, str]], exact: bool):
+    """The ids an annulation may name (all of them, or those of the last part that are named), or None when
+    an id is repeated. Each later part was checked by its own process; none may share an id with the parts
+    before it."""
     first, *others = parts
-    annulation_ids = first.annulation_ids.union(*(p.annulation_ids for p in others))
-    annulations = [a for p in parts for a in p.annulations]
     if exact:
-        known = set(first.ids)
-    else:  # each later part was checked by its process; none may share an id with the parts before it
-        known = first.known if first.known is not None else set(first.rids)
-        if len(known) != len(first.rids):
-            return False
-        for i, part in enumerate(others, 1):
-            if part.repeated or not known.isdisjoint(part.rids):
-                return False
-            if i < len(others):
-                known.update(part.rids)
-        if others:  # the last part's ids were only compared: the targets of the annulations among them
-            known |= {target for _, target in annulations if target not in known}.intersection(others[-1].rids)
-    index.liberations, index.services, index.lines_of = first.liberations, first.services, first.lines_of
-    openings = first.openings
-    for part in others:
-        for into, more in ((openings, part.openings), (index.liberations, part.liberations),
-                           (index.services, part.services), (index.lines_of, part.lines_of)):
-            _extend(into, more)
-    _resolve_annulations(index, annulations, known, annulation_ids)
-    cancelled = index.cancelled
-    first_open, queue = index.first_open, index.queue
+        return first.ids
+    known = first.known if first.known is not None else set(first.rids)
+    if len(known) != len(first.rids):
+        return None
+    for i, part in enumerate(others, 1):
+        if part.repeated or not known.isdisjoint(part.rids):
+            return None
+        if i < len(others):
+            known.update(part.rids)
+    if others:  # the last part's ids were only compared: the targets of the annulations among them
+        known |= {target for _, target in annulations if target not in known}.intersection(others[-1].rids)
+    return known
+
+
+def _first_openings(index: Index, openings: dict[str, list[tuple[str, dt.date, int, str]]]) -> None:
+    """Each offer's first mise à disposition that is not cancelled, and each dwelling's offers in the order
+    they first appear."""
+    cancelled, first_open, queue = index.cancelled, index.first_open, index.queue
     get = queue.get
     for offre, opens in openings.items():
         opening = opens[0]
@@ -324,11 +356,6 @@ def _put_together(index: Index, parts: list[Part], exact: bool) -> bool:
             queue[opening[3]] = [offre]
         else:
             offers.append(offre)
-    if cancelled:
-        for records in (*index.liberations.values(), *index.services.values()):
-            for record in records:
-                record.annule = record.id in cancelled
-    return True
 
 
 def _extend(into: dict[str, list], more: dict[str, list]) -> None:

@@ -25,7 +25,7 @@ import orjson
 
 from engine.checks.workdays import is_holiday
 from engine.cores import can_fork, in_forks
-from engine.counting.lifecycle import Lifecycle, Offer, Replayer
+from engine.counting.lifecycle import Offer, Replayer
 from engine.counting.registry import Registry
 from engine.inputs.events import _DATES, EventLog, Record, _date, compact, share_logement_info
 from engine.ledger import Ledger, obligation_fields
@@ -45,7 +45,6 @@ def evaluate_stream(index: Index, ruleset: RuleSet, year: int, previous: dict | 
     evaluates the offers of its dwellings; the sum of their ledgers is the ledger of a single process)."""
     log = EventLog(index.name, index.header, [], list(index.problems) + index.rejections, index.lus)
     log.rejected_lines.update((p.ligne, p.message) for p in index.rejections)
-    life = Lifecycle({}, index.liberations, index.services, {}, [])
     registry = Registry(ruleset)
     parts = None
     if workers > 1 and not keep_offers and can_fork():
@@ -71,7 +70,7 @@ def evaluate_stream(index: Index, ruleset: RuleSet, year: int, previous: dict | 
         one.run(index.lines_of, progress)
         evals, ledger, bases = one.evals, one.ledger, one.evaluator.bases
     result = tally(log, ruleset, year, registry, bases, ledger, previous, bailleur)
-    return Evaluation(year, ruleset, log, life, evals, result, ledger.logements)
+    return Evaluation(year, ruleset, log, index.lifecycle(), evals, result, ledger.logements)
 
 
 class Pass2:
@@ -86,8 +85,7 @@ class Pass2:
         self.index, self.year, self.keep_offers = index, year, keep_offers
         self.replayer = Replayer(reject, index.first_open)
         self.replayer.liberations, self.replayer.services = index.liberations, index.services
-        life = Lifecycle({}, index.liberations, index.services, {}, [])
-        self.evaluator = OfferEvaluator(ruleset, year, life, inventory, max(on, index.last_date or on), use_durable,
+        self.evaluator = OfferEvaluator(ruleset, year, index.lifecycle(), inventory, max(on, index.last_date or on), use_durable,
                                         registry)
         self.evals: dict[str, OfferEval] = {}
         self.ledger = Ledger(year, obligation_fields(ruleset))
@@ -178,7 +176,7 @@ class Pass2:
 
 
 @dataclass
-class Part:
+class WorkerResult:
     """What one worker sends back."""
 
     ledger: Ledger
@@ -220,16 +218,16 @@ def share_of(index: Index, workers: int, k: int) -> dict[str, list[int]]:
     return {offre: lines for offre, lines in index.lines_of.items() if offre in mine or offre not in opened}
 
 
-def _work(job: tuple, me: int, progress=None) -> Part:
+def _work(job: tuple, me: int, progress=None) -> WorkerResult:
     index, ruleset, year, inventory, use_durable, workers = job
     log = EventLog(index.name, None, [], [], 0)
     one = Pass2(index, ruleset, year, inventory, use_durable, log.reject, Registry(ruleset), keep_offers=False)
     one.run(share_of(index, workers, me), progress)
-    return Part(one.ledger.in_order(), log.problems, one.resolutions)
+    return WorkerResult(one.ledger.in_order(), log.problems, one.resolutions)
 
 
 def _in_parallel(index: Index, ruleset: RuleSet, year: int, inventory: dict | None, use_durable: bool,
-                 workers: int, progress=None) -> list[Part]:
+                 workers: int, progress=None) -> list[WorkerResult]:
     """Shares 1…n-1 in forked processes, share 0 (and the progress bar) in this one meanwhile."""
     job = (index, ruleset, year, inventory, use_durable, workers)
     is_holiday(dt.date(year, 1, 1))  # the holiday calendar loaded once, before the workers are forked

@@ -56,7 +56,6 @@ class Applicable:
     comes with what the check reads of it."""
 
     def __init__(self, rules: list[EffectiveRule]):
-        self.rules = rules
         self.fields = tuple(dict.fromkeys(f for rule in rules if rule.rule.condition is not None
                                           for f in rule.rule.condition.fields()))
         self.memo: dict[tuple, tuple[Applying, ...]] = {}

@@ -159,8 +159,7 @@ class Inventory:
     def _typed(self, key: str) -> dict:
         mapping = self.parsed.get(key)
         if mapping is None:  # a text column: stripped, empty = None
-            cells = set(map(itemgetter(self.index[key]), self.data))
-            mapping = self.parsed[key] = {cell: cell.strip() or None for cell in cells}
+            mapping = self.parsed[key] = text_values(set(map(itemgetter(self.index[key]), self.data)))
         return mapping
 
     def column(self, key: str) -> list:
@@ -252,6 +251,31 @@ def sniff_delimiter(first_line: str) -> str:
     return max(counts, key=lambda d: (counts[d], d == ";"))
 
 
+def is_parsed(column: str) -> bool:
+    """Whether a column's cells are read into typed values (and checked), not kept as texts."""
+    return column in PARSERS or column in DEFAULTS or column == "bailleur"
+
+
+def text_values(cells) -> dict:
+    """{cell: value} for a text column: stripped, empty = None."""
+    return {cell: cell.strip() or None for cell in cells}
+
+
+def ids_plain(distinct: set[str], rows: int) -> bool:
+    """The ids of ``rows`` rows (their distinct texts) all present and distinct, none blank (ids written with
+    surrounding spaces are told apart here, and stripped when read)."""
+    return len(distinct) == rows and "" not in distinct and not any(map(str.isspace, distinct))
+
+
+def set_constants(inv: Inventory, bailleur: str | None) -> None:
+    """The value of every row for the defaulted columns the inventory does not have."""
+    for column, default in DEFAULTS.items():
+        if f"logement.{column}" not in inv.index:
+            inv.constant[f"logement.{column}"] = default
+    if bailleur and "logement.bailleur" not in inv.index:
+        inv.constant["logement.bailleur"] = bailleur
+
+
 def parse_distinct(key: str, cells: set, default, bailleur: str | None) -> tuple[dict, dict[str, str]]:
     """{cell text: typed value} for the distinct texts of one column; {text: error} for unreadable ones."""
     parser = PARSERS.get(key)
@@ -294,9 +318,8 @@ def read_header(name: str, header: list[str], inv: Inventory) -> dict[str, str]:
 
 def _check_ids(inv: Inventory, title: str, bad_rows: dict[int, list[str]]) -> None:
     index = inv.index["logement.rpls_id"]
-    distinct = set(map(itemgetter(index), inv.data))
-    if len(distinct) == len(inv.data) and "" not in distinct and not any(map(str.isspace, distinct)):
-        return  # ids written with surrounding spaces are told apart here, and stripped when read
+    if ids_plain(set(map(itemgetter(index), inv.data)), len(inv.data)):
+        return
     first: dict[str, int] = {}
     for i, cell in enumerate(map(itemgetter(index), inv.data)):
         rid = cell.strip()
@@ -377,7 +400,7 @@ def parse(text: str, encoding: str, name: str, bailleur: str | None, skip_invali
     titles = {f"logement.{v}": k for k, v in inv.columns.items()}
     for key, index in inv.index.items():
         column = key.removeprefix("logement.")
-        if column not in PARSERS and column not in DEFAULTS and column != "bailleur":
+        if not is_parsed(column):
             continue  # text columns are stripped on first use
         parsed, bad = parse_distinct(column, set(map(itemgetter(index), inv.data)), DEFAULTS.get(column), bailleur)
         inv.parsed[key] = parsed
@@ -389,11 +412,7 @@ def parse(text: str, encoding: str, name: str, bailleur: str | None, skip_invali
     else:
         inv.warnings.append(f"{name}: pas de colonne d'identifiant (N° RPLS, Clé local…) : les logements sont "
                             "identifiés par leur numéro de ligne (L2, L3…)")
-    for column, default in DEFAULTS.items():
-        if f"logement.{column}" not in inv.index:
-            inv.constant[f"logement.{column}"] = default
-    if bailleur and "logement.bailleur" not in inv.index:
-        inv.constant["logement.bailleur"] = bailleur
+    set_constants(inv, bailleur)
     for i, messages in sorted(bad_rows.items()):
         inv.problems += [Problem(name, inv.lines[i], message) for message in messages]
     if bad_rows:

@@ -26,13 +26,16 @@ from engine import cores
 from engine.gcpause import gc_paused
 from engine.inputs.inventory import (
     DEFAULTS,
-    PARSERS,
     Inventory,
+    ids_plain,
+    is_parsed,
     load,
     parse,
     parse_distinct,
     read_header,
+    set_constants,
     sniff_delimiter,
+    text_values,
 )
 
 PARALLEL_FROM = 2_000_000  # characters (about 20 000 rows): below, forking costs more than it saves
@@ -79,13 +82,11 @@ def _counted(text: str, encoding: str, name: str, bailleur: str | None, keys_for
         return None  # rows named by their line: the usual way
     present = tuple(k for k in keys_for(inv.has) if k in inv.index)
     checked = {key: index for key, index in inv.index.items()
-               if key.removeprefix("logement.") in PARSERS or key.removeprefix("logement.") in DEFAULTS
-               or key == "logement.bailleur" or key in present}
+               if is_parsed(key.removeprefix("logement.")) or key in present}
     width, id_index = len(header), inv.index["logement.rpls_id"]
     counted_at = [inv.index[k] for k in present]
-    parts = _cut(body, workers)
-
     distinct_at = sorted(set(checked.values()) - set(counted_at))
+    parts = _cut(body, workers)
 
     def part(k: int) -> Part:
         found = _part(parts[k], end, delimiter, width, id_index, distinct_at, counted_at)
@@ -112,18 +113,14 @@ def _counted(text: str, encoding: str, name: str, bailleur: str | None, keys_for
         else:
             cells = set().union(*(p.distinct[index] for p in found))
         column = key.removeprefix("logement.")
-        if column in PARSERS or column in DEFAULTS or column == "bailleur":
+        if is_parsed(column):
             parsed, bad = parse_distinct(column, cells, DEFAULTS.get(column), bailleur)
             if bad:
                 return None  # the usual reading names each bad cell's line
-        else:  # a text column counted by: stripped, empty = None (as Inventory._typed)
-            parsed = {cell: cell.strip() or None for cell in cells}
+        else:  # a text column counted by
+            parsed = text_values(cells)
         inv.parsed[key] = parsed
-    for column, default in DEFAULTS.items():
-        if f"logement.{column}" not in inv.index:
-            inv.constant[f"logement.{column}"] = default
-    if bailleur and "logement.bailleur" not in inv.index:
-        inv.constant["logement.bailleur"] = bailleur
+    set_constants(inv, bailleur)
     rows = sum(p.rows for p in found)
     inv.lus, inv.data, inv.lines, inv.counted = rows, None, range(2, rows + 2), {present: counts}
     return inv
@@ -152,8 +149,7 @@ def _part(text: str, end: str, delimiter: str, width: int, id_index: int, distin
     del lines
     ids = set(map(itemgetter(id_index), rows))
     plain = (text.count("\n") == ends and text.count("\r") == (ends if end == "\r\n" else 0)
-             and set(map(len, rows)) == {width} and len(ids) == len(rows) and "" not in ids
-             and not any(map(str.isspace, ids)))
+             and set(map(len, rows)) == {width} and ids_plain(ids, len(rows)))
     if not plain:
         return Part(len(rows), False, {}, set(), Counter())
     distinct = {index: set(map(itemgetter(index), rows)) for index in distinct_at}
