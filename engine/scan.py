@@ -5,7 +5,7 @@
 typed decoder checks a line in C, the detailed check only reads the lines it
 refuses) but keeps only an index: the header, the cancelled records, each
 offer's first mise à disposition and lines, each dwelling's libérations and
-mises en service and offers, the latest date.
+mises en service and offers, the latest date, where each line starts.
 
 A long file is scanned in parts, one per core: each part is a range of
 bytes cut at a line end, read by a forked process that knows the number of
@@ -18,6 +18,7 @@ reading gives (tests hold them equal).
 from __future__ import annotations
 
 import datetime as dt
+from array import array
 from collections.abc import Iterator
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -60,6 +61,7 @@ class Index:
     liberations: dict[str, list[Record]] = field(default_factory=dict)
     services: dict[str, list[Record]] = field(default_factory=dict)
     lines_of: dict[str, list[int]] = field(default_factory=dict)  # offer → the lines of its records (pass 2 reads)
+    starts: array = field(default_factory=lambda: array("q"))  # line n is the bytes starts[n-1]:starts[n]
 
     def lifecycle(self) -> Lifecycle:
         """The dwellings' libérations and mises en service, as the evaluation of an offer reads them."""
@@ -88,6 +90,8 @@ class Part:
     liberations: dict[str, list[Record]] = field(default_factory=dict)
     services: dict[str, list[Record]] = field(default_factory=dict)
     lines_of: dict[str, list[int]] = field(default_factory=dict)
+    starts: bytes = b""  # where each of its lines starts in the file (int64, as ``array("q")`` holds them)
+    end: int = 0  # where the range ends: the start of the next one
 
 
 def scan(path: Path, shown: str | None = None, progress=None, exact: bool = False, parts: int | None = None) -> Index:
@@ -176,12 +180,13 @@ def _lines_before(path: Path, start: int) -> int:
     return count
 
 
-def _range_lines(path: Path, start: int, end: int, progress=None) -> Iterator[tuple[int, bytes]]:
-    """(line number, bytes) of the record lines that start in ``[start, end)``."""
+def _range_lines(path: Path, start: int, end: int, progress=None, starts=None) -> Iterator[tuple[int, bytes]]:
+    """(line number, bytes) of the record lines that start in ``[start, end)``; ``starts`` is given where
+    every line starts in the file."""
     first = 1 + _lines_before(path, start) if start else 1
     with path.open("rb") as handle:
         handle.seek(start)
-        yield from record_lines(handle, progress, first_line=first, limit=end - start)
+        yield from record_lines(handle, progress, first_line=first, limit=end - start, starts=starts, at=start)
 
 
 def _read_range(path: Path, name: str, start: int, end: int, exact: bool, progress=None) -> Part:
@@ -193,7 +198,8 @@ def _read_range(path: Path, name: str, start: int, end: int, exact: bool, progre
     first_date = last_date = None
     in_order = True
     lus = 0
-    for lineno, line in _range_lines(path, start, end, progress):
+    starts = array("q")
+    for lineno, line in _range_lines(path, start, end, progress, starts):
         lus += 1
         rec = checked(line)
         if rec is not None:
@@ -264,6 +270,7 @@ def _read_range(path: Path, name: str, start: int, end: int, exact: bool, progre
             part.openings.setdefault(offre, []).append((rid, days.setdefault(day, day), lineno, logement))
     part.lus, part.valid, part.in_order, part.first_date, part.last_date = lus, valid_seen, in_order, first_date, \
         last_date
+    part.starts, part.end = starts.tobytes(), end
     return part
 
 
@@ -280,6 +287,9 @@ def _put_together(index: Index, parts: list[Part], exact: bool) -> bool:
         return False
     first, *others = parts
     index.liberations, index.services, index.lines_of = first.liberations, first.services, first.lines_of
+    for part in parts:
+        index.starts.frombytes(part.starts)
+    index.starts.append(parts[-1].end)
     openings = first.openings
     for part in others:
         for into, more in ((openings, part.openings), (index.liberations, part.liberations),

@@ -21,7 +21,7 @@ def _index(path, parts):
     index = scan(path, parts=parts)
     return (index.header, index.problems, index.rejections, index.lus, index.years, index.in_order,
             index.last_date, index.cancelled, index.first_open, list(index.queue.items()),
-            list(index.lines_of.items()), _records(index.liberations), _records(index.services))
+            list(index.lines_of.items()), _records(index.liberations), _records(index.services), index.starts)
 
 
 def _same_in_parts(path):
@@ -48,6 +48,18 @@ def test_line_ends_blank_lines_and_comments_wherever_a_part_starts(tmp_path, end
     for i, record in enumerate(RECORDS):
         lines += [record, "", "// remarque"] if i % 7 == 0 else [record]
     _same_in_parts(_write(tmp_path, lines, end, last))
+
+
+@pytest.mark.parametrize("parts", [1, 2, 3])
+def test_the_index_says_where_each_line_is(tmp_path, parts):
+    """Pass 2 reads each line where pass 1 found it: CRLF, blank lines, comments, no newline at the end."""
+    lines = [HEADER]
+    for i, record in enumerate(RECORDS[:200]):
+        lines += [record, "", "  // remarque"] if i % 5 == 0 else [record]
+    path = _write(tmp_path, lines, "\r\n", last=False)
+    starts = scan(path, parts=parts).starts
+    text = path.read_bytes()
+    assert [text[starts[n]:starts[n + 1]] for n in range(len(starts) - 1)] == text.splitlines(keepends=True)
 
 
 def test_what_depends_on_the_whole_file_is_decided_once_the_parts_are_put_together(tmp_path):

@@ -31,7 +31,8 @@ def test_generated_logs_give_the_same_result(tmp_path, seed, dwellings, records)
 
 def test_contradictions_cancellations_and_bad_lines_give_the_same_result(tmp_path):
     """Generated year plus what real logs contain: records after a lease, an unknown cancellation target,
-    a record before its offer opens, a reopened offer, an invalid line (skipped with --skip-invalid)."""
+    a record before its offer opens, a reopened offer, an invalid line (skipped with --skip-invalid), spaces,
+    a form feed and a carriage return around records."""
     lines = generate(80, 1500, 7)[1].splitlines()
     records = [json.loads(line) for line in lines[1:]]
     bail = next(r for r in records if r["type"] == "bail")
@@ -49,6 +50,7 @@ def test_contradictions_cancellations_and_bad_lines_give_the_same_result(tmp_pat
     ordered = sorted([before, *records, *extra, late_open], key=lambda r: r["date"])
     body = [lines[0]] + [json.dumps(r, ensure_ascii=False) for r in ordered]
     body.insert(len(body) // 2, '{"type": "bail", "date": "2024-12-31"')
+    body[5], body[6], body[7] = "\f" + body[5], "   " + body[6] + " \t", body[7] + "\r"  # read stripped
     path = tmp_path / "journal.jsonl"
     path.write_text("\n".join(body) + "\n", encoding="utf-8")
     fast, slow = both(path, skip_invalid=True)
@@ -93,18 +95,26 @@ def test_evaluate_command_on_a_long_log_shares_it_and_gives_the_in_memory_result
     assert json.loads(out.stdout) == json.loads(json.dumps(slow.result, default=str))
 
 
-def test_blocks_are_cut_at_line_ends_and_number_lines_like_the_file(tmp_path):
-    from engine.streaming import blocks
+def test_a_file_changed_between_the_two_readings_is_refused(tmp_path):
+    from engine.pipeline import load_ruleset
+    from engine.problems import BadInput
+    from engine.scan import scan
+    from engine.streaming import evaluate_stream
 
-    text = b'{"a": 1}\n\n// une remarque\r\n{"b": 2}\r\n   {"c": 3}'  # CRLF, blank, comment, no final newline
     path = tmp_path / "journal.jsonl"
-    path.write_bytes(text)
-    with path.open("rb") as handle:
-        expected = [(n, raw.rstrip(b"\n")) for n, raw in enumerate(handle, 1)]
-    for size in (1, 3, 7, 10_000):
-        got = [(first + i, line) for first, lines, _ in blocks(path, size) for i, line in enumerate(lines)]
-        assert got == expected, size
-        assert sum(n for *_, n in blocks(path, size)) == len(text)
+    path.write_text(generate(20, 120, 3)[1], encoding="utf-8")
+    index = scan(path)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write('{"type": "liberation", "date": "2024-12-30", "logement": "L1"}\n')
+    with pytest.raises(BadInput, match="le fichier a changé entre les deux lectures"):
+        evaluate_stream(index, load_ruleset("haute-garonne"), 2024)
+    path.write_text(generate(20, 120, 3)[1], encoding="utf-8")
+    index = scan(path)
+    text = path.read_bytes()
+    at = text.index(b'"type": "mise_a_disposition"')
+    path.write_bytes(text[:at] + b'"typ\\"' + text[at + 6:])  # the same size, a record no longer JSON
+    with pytest.raises(BadInput, match=r"journal.jsonl:\d+: le fichier a changé entre les deux lectures"):
+        evaluate_stream(index, load_ruleset("haute-garonne"), 2024)
 
 
 def test_bad_input_found_by_a_worker_reaches_the_parent_whole():

@@ -80,23 +80,29 @@ class EventLog:
         self.rejected_lines[record.line] = reason
 
 
-def record_lines(handle, progress=None, first_line: int = 1, limit: int | None = None):
+def record_lines(handle, progress=None, first_line: int = 1, limit: int | None = None, starts=None,
+                 at: int = 0):
     """(line number, bytes) of every record line: blank lines and ``//`` comments left out;
     ``progress(bytes_read)`` every 20 000 lines. A line that starts with ``{`` is given as read (the JSON
     parser ignores the end of line): only other lines are stripped and looked at. ``first_line``: the number
-    of the handle's next line; ``limit``: the lines that start in the next ``limit`` bytes, no more."""
+    of the handle's next line; ``limit``: the lines that start in the next ``limit`` bytes, no more;
+    ``starts`` (with ``limit``): a list or array given the position in the file of every line read (blank and
+    comment lines too); ``at``: the handle's position in the file."""
     counting = progress is not None or limit is not None
-    end = limit if limit is not None else float("inf")
-    done = 0
+    end = at + limit if limit is not None else float("inf")
+    here = starts.append if starts is not None else None
+    done = at
     lineno = first_line - 1
     for raw in handle:
         lineno += 1
         if counting:
             if done >= end:
                 return
+            if here is not None:
+                here(done)
             done += len(raw)
             if progress is not None and lineno % 20000 == 0:
-                progress(done)
+                progress(done - at)
         if raw[:1] == b"{":
             yield lineno, raw
             continue
