@@ -68,7 +68,6 @@ class Ledger:
         self.year, self.fields = year, fields
         self.accounts: dict[str, Account] = {}
         self.flux_total = 0  # offers counted in the year, every réservataire
-        self.logements: set[str] = set()  # the dwellings of the evaluated offers
 
     def add(self, ev) -> None:
         """Enter one evaluated offer (an :class:`~engine.pipeline.OfferEval`)."""
@@ -76,7 +75,6 @@ class Ledger:
         account = self.accounts.get(ev.reservataire.id)
         if account is None:
             account = self.accounts[ev.reservataire.id] = Account()
-        self.logements.add(offer.logement)
         mad = offer.mad.date
         if mad.year == year:
             account.mises_a_disposition += 1
@@ -120,7 +118,6 @@ class Ledger:
 
     def merge(self, other: Ledger) -> None:
         self.flux_total += other.flux_total
-        self.logements |= other.logements
         for rid, account in other.accounts.items():
             if rid in self.accounts:
                 self.accounts[rid].merge(account)

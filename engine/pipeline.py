@@ -122,7 +122,7 @@ def evaluate_log(log: EventLog, ruleset: RuleSet, year: int, previous: dict | No
     for ev in evals.values():
         ledger.add(ev)
     result = tally(log, ruleset, year, evaluator.registry, evaluator.bases, ledger, previous, bailleur)
-    return Evaluation(year, ruleset, log, life, evals, result, ledger.logements)
+    return Evaluation(year, ruleset, log, life, evals, result, {offer.logement for offer in life.offers.values()})
 
 
 class OfferEvaluator:

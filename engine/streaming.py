@@ -71,7 +71,7 @@ def evaluate_stream(index: Index, ruleset: RuleSet, year: int, previous: dict | 
         one.run(index.lines_of, progress)
         evals, ledger, bases = one.evals, one.ledger, one.evaluator.bases
     result = tally(log, ruleset, year, registry, bases, ledger, previous, bailleur)
-    return Evaluation(year, ruleset, log, index.lifecycle(), evals, result, ledger.logements)
+    return Evaluation(year, ruleset, log, index.lifecycle(), evals, result, set(index.queue))  # each offer evaluated
 
 
 DROP_EVERY = 16 << 20  # bytes: the pages of the mapped file let go as often (measured at a million records:
