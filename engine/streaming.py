@@ -122,7 +122,7 @@ class Pass2:
                 let_go = DROP_EVERY
                 for offre in order:
                     lines = share[offre]
-                    self._replay(offre, [(lineno, mm[starts[lineno - 1]:starts[lineno]]) for lineno in lines])
+                    self._replay(offre, lines, mm, starts)
                     if starts[lines[-1]] > let_go:
                         if DONTNEED is not None:
                             mm.madvise(DONTNEED)
@@ -132,10 +132,12 @@ class Pass2:
         if progress is not None:
             progress(2 * size)
 
-    def _replay(self, offre: str, lines: list) -> None:
+    def _replay(self, offre: str, lines: list[int], text, starts) -> None:
+        """The records of one offer, line ``n`` being ``text[starts[n - 1]:starts[n]]``."""
         index, replayer, infos = self.index, self.replayer, self._infos
         cancelled, name, dates = index.cancelled, index.name, _DATES
-        for lineno, line in lines:
+        for lineno in lines:
+            line = text[starts[lineno - 1]:starts[lineno]]
             try:
                 obj = orjson.loads(line)
             except orjson.JSONDecodeError:  # the first pass read it stripped (a form feed before it?)
@@ -154,7 +156,7 @@ class Pass2:
         self._complete.add(offre)
         offer = replayer.offers.get(offre)
         if offer is not None:
-            self._finish(offer.logement, lines[-1][0])
+            self._finish(offer.logement, lines[-1])
 
     def _finish(self, logement: str, lineno: int) -> None:
         queue = self.index.queue[logement]
