@@ -268,7 +268,7 @@ def tally(log: EventLog, ruleset: RuleSet, year: int, registry: Registry, bases:
         account = ledger.accounts.get(rid) or Account()
         if rid not in bases:
             bases[rid] = base_of(ruleset, _reservataire_facts(res), on)
-        counted = [offre for _, offre in sorted(account.decomptees)]  # by mise à disposition, then offer
+        counted = account.counted()
         objectif, objectif_note = objective(objectives.get(rid), on, bailleur, ruleset)
         anterieur = int(previous_reports.get(rid, 0) or 0)
         ecart, report_suivant = _gap(len(counted), objectif, anterieur, report_params)
