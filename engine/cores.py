@@ -5,6 +5,8 @@ process, the others in forked children (they inherit ``work`` and
 everything it reads; only the results cross between processes, through a
 pipe each). A child that dies raises ``BrokenProcessPool`` in the caller,
 which decides what to do (the callers redo the work in one process).
+A :class:`Team` keeps its children for several steps of one job, talking
+with each through a two-way pipe.
 Children are forked directly rather than through a pool: a pool hands work
 over with threads of this process, which wait for it to let go of the
 interpreter, and a child could wait up to two tenths of a second to start (measured).
@@ -77,3 +79,63 @@ def _child(work: Callable[[int], T], k: int, send) -> None:
         result = (False, exc)
     send.send(result)
     send.close()
+
+
+class Team:
+    """Children forked once that stay for the steps of one job: child k runs ``life(k, channel)``, its end of a
+    two-way pipe, while this process does share 0 and talks with it (:meth:`send`, :meth:`receive`). A child
+    sends ``(True, value)``, or ``(False, exception)`` when its life raised; one that dies without a word
+    raises ``BrokenProcessPool`` here. :meth:`close` lets them go (a child waiting for a message then ends)."""
+
+    def __init__(self, life: Callable, n: int):
+        ctx = mp.get_context("fork")
+        self.children: list[tuple] = []
+        try:
+            for k in range(1, n):
+                mine, theirs = ctx.Pipe(duplex=True)
+                child = ctx.Process(target=_stay, args=(life, k, theirs), daemon=True)
+                child.start()
+                theirs.close()
+                self.children.append((child, mine))
+        except BaseException:
+            self.close()
+            raise
+
+    def __len__(self) -> int:
+        return len(self.children) + 1
+
+    def send(self, k: int, value) -> None:
+        try:
+            self.children[k - 1][1].send(value)
+        except (BrokenPipeError, ConnectionResetError):
+            raise BrokenProcessPool(f"le processus de la part {k} s'est arrêté") from None
+
+    def receive(self, k: int):
+        try:
+            done, value = self.children[k - 1][1].recv()
+        except (EOFError, ConnectionResetError):
+            raise BrokenProcessPool(f"le processus de la part {k} s'est arrêté sans résultat") from None
+        if not done:
+            raise value
+        return value
+
+    def close(self) -> None:
+        for child, channel in self.children:
+            channel.close()
+            if child.is_alive():
+                child.kill()
+            child.join()
+        self.children = []
+
+
+def _stay(life: Callable, k: int, channel) -> None:
+    try:
+        life(k, channel)
+    except (EOFError, BrokenPipeError):  # this process let the team go: nothing more to do
+        pass
+    except BaseException as exc:  # sent as it is (BadInput can be pickled) and raised by the parent
+        try:
+            channel.send((False, exc))
+        except OSError:
+            pass
+    channel.close()

@@ -24,6 +24,7 @@ from engine.ledger import BY_DATE_AND_OFFER, Account, Ledger, obligation_fields
 from engine.problems import BadInput, Problem
 from engine.ruleset.conditions import evaluate
 from engine.ruleset.inherit import RuleSet, load_ruleset
+from engine.scan import PARALLEL_FROM, scan, scan_in_team
 
 
 class OfferEval(msgspec.Struct):
@@ -46,12 +47,10 @@ class Evaluation:
     logements: set[str] = field(default_factory=set)  # the dwellings of the evaluated offers
 
 
-PARALLEL_FROM = 50_000  # records: below, forking workers costs more than it saves
-
-
-def workers_for(records: int) -> int:
-    """Worker processes for a log of ``records`` records (:func:`engine.cores.workers_for`)."""
-    return cores.workers_for(records, PARALLEL_FROM)
+def workers_for(size: int) -> int:
+    """Processes for a log of ``size`` bytes (:func:`engine.cores.workers_for`): a long log is read in parts
+    and its offers evaluated in shares, by the same processes."""
+    return cores.workers_for(size, PARALLEL_FROM)
 
 
 def evaluate_file(path: Path, rules: str | None = None, year: int | None = None, skip_invalid: bool = False,
@@ -71,35 +70,52 @@ def _evaluate_file(path: Path, rules: str | None, year: int | None, skip_invalid
                    inventory: dict | None, bailleur: str | None, use_durable: bool, shown: str | None,
                    progress=None, stream: bool = True, keep_offers: bool = True,
                    workers: int | None = None) -> Evaluation:
+    team = None
     if stream:
-        from engine.scan import scan
-        from engine.streaming import evaluate_stream
+        from engine.streaming import evaluate_stream, pass2_in_team
 
-        index = scan(path, shown, progress)
+        n = 1 if keep_offers or not cores.can_fork() else workers or _workers_for_file(path)
+        if n > 1:  # the processes that read the parts of the file stay to evaluate their shares
+            index, team = scan_in_team(path, shown, progress, n, pass2_in_team(inventory, use_durable))
+        else:
+            index = scan(path, shown, progress)
         header, problems, years = index.header or {}, index.problems, index.years
     else:
         log = read_events(path, shown, progress)
         header, problems, years = log.header or {}, log.problems, {r.date.year for r in log.records}
-    if problems and not skip_invalid:
-        raise BadInput(list(problems))
-    rules = rules or header.get("regles")
-    year = year or header.get("annee") or (next(iter(years)) if len(years) == 1 else None)
-    if not rules:
-        raise BadInput([Problem(str(shown or path), 1, "règles inconnues : ajoutez un en-tête {\"type\": "
-                                                       "\"exercice\", \"annee\": 2024, \"regles\": \"haute-garonne\"} "
-                                                       "ou l'option --rules")])
-    if not year:
-        raise BadInput([Problem(str(shown or path), 1, "exercice inconnu : les événements couvrent plusieurs "
-                                                       "années ; ajoutez un en-tête « exercice » ou l'option --year")])
-    ruleset = load_ruleset(rules)
-    bailleur = bailleur or header.get("bailleur")
-    if stream and index.in_order:
-        workers = workers or (1 if keep_offers else workers_for(index.lus))
-        return evaluate_stream(index, ruleset, int(year), previous, inventory, bailleur, use_durable, progress,
-                               keep_offers, workers)
+    try:
+        if problems and not skip_invalid:
+            raise BadInput(list(problems))
+        rules = rules or header.get("regles")
+        year = year or header.get("annee") or (next(iter(years)) if len(years) == 1 else None)
+        if not rules:
+            raise BadInput([Problem(str(shown or path), 1, "règles inconnues : ajoutez un en-tête {\"type\": "
+                                                           "\"exercice\", \"annee\": 2024, \"regles\": "
+                                                           "\"haute-garonne\"} ou l'option --rules")])
+        if not year:
+            raise BadInput([Problem(str(shown or path), 1, "exercice inconnu : les événements couvrent plusieurs "
+                                                           "années ; ajoutez un en-tête « exercice » ou l'option "
+                                                           "--year")])
+        ruleset = load_ruleset(rules)
+        bailleur = bailleur or header.get("bailleur")
+        if stream and index.in_order:
+            evaluation = evaluate_stream(index, ruleset, int(year), previous, inventory, bailleur, use_durable,
+                                         progress, keep_offers, team, rules)
+            team = None  # let go by the evaluation
+            return evaluation
+    finally:
+        if team is not None:  # no pass 2 to share: the team's processes end
+            team.close()
     if stream:  # not in date order: everything in memory, sorted
         log = read_events(path, shown)
     return evaluate_log(log, ruleset, int(year), previous, inventory, bailleur, use_durable)
+
+
+def _workers_for_file(path: Path) -> int:
+    try:
+        return workers_for(path.stat().st_size)
+    except OSError:
+        return 1
 
 
 def evaluate_log(log: EventLog, ruleset: RuleSet, year: int, previous: dict | None = None,

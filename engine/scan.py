@@ -136,6 +136,53 @@ def scan(path: Path, shown: str | None = None, progress=None, exact: bool = Fals
     return index
 
 
+def scan_in_team(path: Path, shown: str | None, progress, n: int, then) -> tuple[Index, cores.Team | None]:
+    """Pass 1 in ``n`` parts whose processes stay: each part goes to every process, each process puts the
+    index together (the same one), and child k then runs ``then(index, k, channel)`` (pass 2 of its share,
+    when this process asks for it). An index put together by each process for itself is its own memory: a
+    process forked once the index is made would copy each page of it that it visits. Returns the index and
+    the team (None when the file is read in one part: too short, a process stopped, an id repeated)."""
+    name = shown or str(path)
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return scan(path, shown, progress), None
+    cuts = _cuts(path, size, n)
+    if len(cuts) < 3:
+        return scan(path, shown, progress, parts=1), None
+
+    def life(k: int, channel) -> None:
+        part = _read_range(path, name, cuts[k], cuts[k + 1], False)
+        part.repeated = len(set(part.rids)) != len(part.rids)
+        channel.send((True, _ENCODER.encode(part)))
+        others = channel.recv()  # every part in file order, this one's place empty
+        mine = Index(path, name)
+        if _put_together(mine, [part if data is None else _decoded(data) for data in others], False):
+            then(mine, k, channel)
+
+    team = cores.Team(life, len(cuts) - 1)
+    try:
+        shown_progress = None
+        if progress is not None:  # the bar follows the first part, as a share of the whole file
+            ratio = size / max(1, cuts[1])
+            shown_progress = lambda done: progress(int(done * ratio))  # noqa: E731
+        first = _read_range(path, name, 0, cuts[1], False, shown_progress)
+        sent = [_ENCODER.encode(first)]  # while the other processes finish and send theirs
+        first.known = set(first.rids)
+        sent += [team.receive(k) for k in range(1, len(team))]
+        for k in range(1, len(team)):
+            team.send(k, [None if j == k else data for j, data in enumerate(sent)])
+        parts = [first, *map(_decoded, sent[1:])]
+    except BrokenProcessPool:  # a process stopped (out of memory?): the same reading in this one
+        team.close()
+        return scan(path, shown, progress, parts=1), None
+    index = Index(path, name)
+    if not _put_together(index, parts, False):
+        team.close()
+        return scan(path, shown, progress, exact=True), None
+    return index, team
+
+
 def _decoded(data: bytes) -> Part:
     part = _DECODER.decode(data)
     days: dict[dt.date, dt.date] = {}

@@ -24,36 +24,39 @@ from itertools import chain, islice
 
 import orjson
 
-from engine.checks.workdays import is_holiday
-from engine.cores import can_fork, in_forks
+from engine.cores import Team
 from engine.counting.lifecycle import Offer, Replayer
 from engine.counting.registry import Registry
 from engine.inputs.events import _DATES, EventLog, Record, _date, compact, share_logement_info
 from engine.ledger import Ledger, obligation_fields
 from engine.pipeline import Evaluation, OfferEval, OfferEvaluator, Vacancy, tally
 from engine.problems import BadInput, Problem
-from engine.ruleset.inherit import RuleSet
+from engine.ruleset.inherit import RuleSet, load_ruleset
 from engine.scan import Index
 
 
 def evaluate_stream(index: Index, ruleset: RuleSet, year: int, previous: dict | None = None,
                     inventory: dict | None = None, bailleur: str | None = None,
                     use_durable: bool = True, progress=None, keep_offers: bool = True,
-                    workers: int = 1) -> Evaluation:
+                    team: Team | None = None, rules: str | None = None) -> Evaluation:
     """Pass 2 (the file must be in date order: ``index.in_order``); ``progress(bytes)`` counts on from the
-    size of the file (the bar covers both passes). Without ``keep_offers`` only the result is wanted: with
-    ``workers`` > 1 the dwellings are shared among that many forked processes (each reads the file and
-    evaluates the offers of its dwellings; the sum of their ledgers is the ledger of a single process)."""
+    size of the file (the bar covers both passes). ``team``: the processes that read the parts of pass 1
+    (:func:`~engine.scan.scan_in_team`), each with the index, waiting (:func:`pass2_in_team`): the dwellings
+    are shared among them and this process, each evaluates the offers of its dwellings with the rule set
+    ``rules`` gives, and the sum of their ledgers is the ledger of a single process (only the result is
+    kept: ``keep_offers`` is then false)."""
     log = EventLog(index.name, index.header, [], list(index.problems) + index.rejections, index.lus)
     log.rejected_lines.update((p.ligne, p.message) for p in index.rejections)
     registry = Registry(ruleset)
     parts = None
-    if workers > 1 and not keep_offers and can_fork():
+    if team is not None:
         try:
-            parts = _in_parallel(index, ruleset, year, inventory, use_durable, workers, progress)
+            parts = _in_team(team, index, ruleset, rules, year, inventory, use_durable, progress)
         except BrokenProcessPool:  # a worker was stopped (out of memory?): the same work in this process
             print("flux-rules : un processus de travail s'est arrêté ; l'évaluation reprend dans un seul "
                   "processus (FLUX_RULES_PROCESSUS=1 pour ne pas en lancer)", file=sys.stderr)
+        finally:
+            team.close()
     if parts is not None:
         evals: dict[str, OfferEval] = {}
         ledger = parts[0].ledger
@@ -220,9 +223,24 @@ def _work(job: tuple, me: int, progress=None) -> WorkerResult:
     return WorkerResult(one.ledger.in_order(), log.problems, one.resolutions)
 
 
-def _in_parallel(index: Index, ruleset: RuleSet, year: int, inventory: dict | None, use_durable: bool,
-                 workers: int, progress=None) -> list[WorkerResult]:
-    """Shares 1…n-1 in forked processes, share 0 (and the progress bar) in this one meanwhile."""
-    job = (index, ruleset, year, inventory, use_durable, workers)
-    is_holiday(dt.date(year, 1, 1))  # the holiday calendar loaded once, before the workers are forked
-    return in_forks(lambda k: _work(job, k, progress if k == 0 else None), workers)
+def pass2_in_team(inventory: dict | None, use_durable: bool):
+    """What a process of the team does once its index is put together: wait for the rule set and the year
+    (nothing comes when there is no pass 2 to share), evaluate its share, send its ledger."""
+
+    def then(index: Index, me: int, channel) -> None:
+        job = channel.recv()
+        if job is not None:
+            rules, year, workers = job
+            ruleset = load_ruleset(rules)
+            channel.send((True, _work((index, ruleset, year, inventory, use_durable, workers), me)))
+
+    return then
+
+
+def _in_team(team: Team, index: Index, ruleset: RuleSet, rules: str, year: int, inventory: dict | None,
+             use_durable: bool, progress=None) -> list[WorkerResult]:
+    """Shares 1…n-1 in the team's processes, share 0 (and the progress bar) in this one meanwhile."""
+    for k in range(1, len(team)):
+        team.send(k, (rules, year, len(team)))
+    mine = _work((index, ruleset, year, inventory, use_durable, len(team)), 0, progress)
+    return [mine, *(team.receive(k) for k in range(1, len(team)))]

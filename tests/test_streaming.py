@@ -81,7 +81,7 @@ def test_worker_count_follows_the_log_size_and_the_environment(monkeypatch):
 
 
 def test_evaluate_command_on_a_long_log_shares_it_and_gives_the_in_memory_result(tmp_path, monkeypatch):
-    """The CLI's evaluate keeps only the result: past PARALLEL_FROM records it forks workers."""
+    """The CLI's evaluate keeps only the result: past PARALLEL_FROM bytes it forks workers."""
     from typer.testing import CliRunner
 
     from engine.cli import app
@@ -147,3 +147,55 @@ def test_a_worker_that_dies_leaves_the_work_to_one_process(tmp_path, monkeypatch
     shared = evaluate_file(path, keep_offers=False, workers=2)
     assert "un processus de travail s'est arrêté" in capsys.readouterr().err
     assert shared.result == evaluate_file(path, stream=False).result
+
+
+def _dying_reader(path, name, start, end, exact, progress=None):
+    """A process that reads a later part of the file stops before sending it."""
+    import os
+
+    import engine.scan as scan
+
+    if start > 0:
+        os._exit(9)
+    return scan._original_read_range(path, name, start, end, exact, progress)
+
+
+def test_a_reader_that_dies_leaves_both_passes_to_one_process(tmp_path, monkeypatch):
+    import engine.scan as scan
+
+    path = tmp_path / "annee.jsonl"
+    path.write_text(generate(300, 4000, 13)[1], encoding="utf-8")
+    monkeypatch.setattr(scan, "_original_read_range", scan._read_range, raising=False)
+    monkeypatch.setattr(scan, "_read_range", _dying_reader)
+    shared = evaluate_file(path, keep_offers=False, workers=3)
+    assert shared.result == evaluate_file(path, stream=False).result
+
+
+def test_the_team_ends_with_the_evaluation_whatever_stops_it(tmp_path):
+    """Bad lines, a repeated id, a log out of date order: the processes that read the parts do not stay, and
+    the answer is the one of a single process."""
+    import multiprocessing as mp
+
+    from engine.problems import BadInput
+
+    lines = generate(200, 3000, 14)[1].splitlines()
+    cases = {
+        "invalide": lines[:1500] + ['{"type": "bail", "date": "2024-07-01"'] + lines[1500:],
+        "double": lines + [lines[-1]],
+        "desordre": lines + [json.dumps({**json.loads(lines[5]), "id": "tardif"})],
+    }
+    outcomes = {}
+    for name, body in cases.items():
+        path = tmp_path / f"{name}.jsonl"
+        path.write_text("\n".join(body) + "\n", encoding="utf-8")
+        answers = []
+        for workers in (2, 1):
+            try:
+                answers.append(evaluate_file(path, keep_offers=False, workers=workers).result)
+            except BadInput as exc:
+                answers.append(str(exc))
+        assert answers[0] == answers[1], name
+        assert not any(child.is_alive() for child in mp.active_children()), name
+        outcomes[name] = answers[0]
+    assert "JSON invalide" in outcomes["invalide"] and "en double" in outcomes["double"]
+    assert outcomes["desordre"] == evaluate_file(tmp_path / "desordre.jsonl", stream=False).result

@@ -1,11 +1,13 @@
-"""Shares run in forked processes: results in order, errors and dying children reach the caller."""
+"""Shares run in forked processes: results in order, errors and dying children reach the caller; a team stays
+for several steps."""
 
+import multiprocessing as mp
 import os
 from concurrent.futures.process import BrokenProcessPool
 
 import pytest
 
-from engine.cores import in_forks, workers_for
+from engine.cores import Team, in_forks, workers_for
 from engine.problems import BadInput, Problem
 
 
@@ -43,3 +45,47 @@ def test_one_share_forks_nothing_and_the_environment_sets_the_number(monkeypatch
     assert 1 <= workers_for(100, 100) <= 4
     monkeypatch.setenv("FLUX_RULES_PROCESSUS", "3")
     assert workers_for(10, 100) == 3
+
+
+def _echo_twice(k, channel):
+    """A team member: answers each message with (k, message), twice, then ends."""
+    for _ in range(2):
+        channel.send((True, (k, channel.recv())))
+
+
+def test_a_team_stays_for_several_steps_and_answers_each_in_turn():
+    team = Team(_echo_twice, 3)
+    try:
+        assert len(team) == 3
+        for step in ("lire", "évaluer"):
+            for k in (1, 2):
+                team.send(k, step)
+            assert [team.receive(k) for k in (1, 2)] == [(1, step), (2, step)]
+    finally:
+        team.close()
+    assert not any(child.is_alive() for child in mp.active_children())
+
+
+def test_a_team_member_that_raises_or_dies_reaches_the_parent():
+    def life(k, channel):
+        channel.recv()
+        if k == 1:
+            raise BadInput([Problem("journal.jsonl", 7, "le fichier a changé entre les deux lectures")])
+        os._exit(9)
+
+    team = Team(life, 3)
+    try:
+        team.send(1, "go")
+        team.send(2, "go")
+        with pytest.raises(BadInput, match="journal.jsonl:7"):
+            team.receive(1)
+        with pytest.raises(BrokenProcessPool):
+            team.receive(2)
+    finally:
+        team.close()
+
+
+def test_a_team_let_go_early_leaves_no_process_behind():
+    team = Team(_echo_twice, 3)  # its members wait for a message that never comes
+    team.close()
+    assert not any(child.is_alive() for child in mp.active_children())
