@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import threading
 from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
@@ -118,6 +119,28 @@ class Team:
         if not done:
             raise value
         return value
+
+    def exchange(self, value) -> list:
+        """Send ``value`` to every child while receiving what each sends (a thread sends: the two ways at
+        once, so that neither side waits for the other to finish); the children's messages, in order."""
+        failed: list[BaseException] = []
+
+        def send_all() -> None:
+            try:
+                for k in range(1, len(self)):
+                    self.send(k, value)
+            except BaseException as exc:  # raised below, once the messages are in
+                failed.append(exc)
+
+        sender = threading.Thread(target=send_all, daemon=True)
+        sender.start()
+        try:
+            received = [self.receive(k) for k in range(1, len(self))]
+        finally:
+            sender.join()
+        if failed:
+            raise failed[0]
+        return received
 
     def close(self) -> None:
         for child, channel in self.children:

@@ -155,9 +155,10 @@ def scan_in_team(path: Path, shown: str | None, progress, n: int, then) -> tuple
         part = _read_range(path, name, cuts[k], cuts[k + 1], False)
         part.repeated = len(set(part.rids)) != len(part.rids)
         channel.send((True, _ENCODER.encode(part)))
-        others = channel.recv()  # every part in file order, this one's place empty
+        first = _decoded(channel.recv())
+        others = channel.recv() if len(cuts) > 3 else [None]  # parts 1…n-1, this one's place empty
         mine = Index(path, name)
-        if _put_together(mine, [part if data is None else _decoded(data) for data in others], False):
+        if _put_together(mine, [first, *(part if data is None else _decoded(data) for data in others)], False):
             then(mine, k, channel)
 
     team = cores.Team(life, len(cuts) - 1)
@@ -167,12 +168,11 @@ def scan_in_team(path: Path, shown: str | None, progress, n: int, then) -> tuple
             ratio = size / max(1, cuts[1])
             shown_progress = lambda done: progress(int(done * ratio))  # noqa: E731
         first = _read_range(path, name, 0, cuts[1], False, shown_progress)
-        sent = [_ENCODER.encode(first)]  # while the other processes finish and send theirs
-        first.known = set(first.rids)
-        sent += [team.receive(k) for k in range(1, len(team))]
-        for k in range(1, len(team)):
-            team.send(k, [None if j == k else data for j, data in enumerate(sent)])
-        parts = [first, *map(_decoded, sent[1:])]
+        received = team.exchange(_ENCODER.encode(first))  # this part to each process, theirs to this one
+        if len(team) > 2:  # and to each, the parts of the others
+            for k in range(1, len(team)):
+                team.send(k, [None if j == k else data for j, data in enumerate(received, 1)])
+        parts = [first, *map(_decoded, received)]
     except BrokenProcessPool:  # a process stopped (out of memory?): the same reading in this one
         team.close()
         return scan(path, shown, progress, parts=1), None

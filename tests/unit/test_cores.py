@@ -89,3 +89,18 @@ def test_a_team_let_go_early_leaves_no_process_behind():
     team = Team(_echo_twice, 3)  # its members wait for a message that never comes
     team.close()
     assert not any(child.is_alive() for child in mp.active_children())
+
+
+def _swap(k, channel):
+    channel.send((True, ("de", k, "x" * 300_000)))  # larger than a pipe holds: both ways must flow at once
+    channel.send((True, ("reçu", channel.recv()[:3])))
+
+
+def test_an_exchange_sends_to_each_while_receiving_from_each():
+    team = Team(_swap, 3)
+    try:
+        got = team.exchange("abc" * 200_000)
+        assert [g[:2] for g in got] == [("de", 1), ("de", 2)]
+        assert [team.receive(k) for k in (1, 2)] == [("reçu", "abc"), ("reçu", "abc")]
+    finally:
+        team.close()
