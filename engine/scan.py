@@ -151,7 +151,7 @@ def scan_in_team(path: Path, shown: str | None, progress, n: int, then) -> tuple
     if len(cuts) < 3:
         return scan(path, shown, progress, parts=1), None
 
-    def life(k: int, channel) -> None:
+    def index_of(k: int, channel) -> Index | None:
         part = _read_range(path, name, cuts[k], cuts[k + 1], False)
         part.repeated = len(set(part.rids)) != len(part.rids)
         channel.send((True, _ENCODER.encode(part)))
@@ -159,6 +159,12 @@ def scan_in_team(path: Path, shown: str | None, progress, n: int, then) -> tuple
         others = channel.recv() if len(cuts) > 3 else [None]  # parts 1…n-1, this one's place empty
         mine = Index(path, name)
         if _put_together(mine, [first, *(part if data is None else _decoded(data) for data in others)], False):
+            return mine
+        return None
+
+    def life(k: int, channel) -> None:
+        mine = index_of(k, channel)  # what only the reading needed (ids, openings) is let go
+        if mine is not None:
             then(mine, k, channel)
 
     team = cores.Team(life, len(cuts) - 1)
