@@ -12,7 +12,9 @@ bytes cut at a line end, read by a forked process that knows the number of
 its first line; what the parts found is put together in file order, and
 what depends on the whole file (the header must come first, the date order,
 repeated ids, cancellations) is decided then. The index is the one a single
-reading gives (tests hold them equal).
+reading gives (tests hold them equal). For ``evaluate``, the processes that
+read the parts stay (:func:`scan_in_team`): each receives the others' parts
+and puts the same index together in its own memory, for its share of pass 2.
 """
 
 from __future__ import annotations
@@ -114,14 +116,8 @@ def scan(path: Path, shown: str | None = None, progress=None, exact: bool = Fals
 
     def read(k: int) -> Part | bytes:
         if k:  # from a forked process: sent as MessagePack (several times faster than pickle both ways)
-            part = _read_range(path, index.name, cuts[k], cuts[k + 1], exact)
-            part.repeated = len(set(part.rids)) != len(part.rids)
-            return _ENCODER.encode(part)
-        shown_progress = None
-        if progress is not None:  # the bar follows the first part, as a share of the whole file
-            ratio = size / max(1, cuts[1])
-            shown_progress = lambda done: progress(int(done * ratio))  # noqa: E731
-        part = _read_range(path, index.name, cuts[k], cuts[k + 1], exact, shown_progress)
+            return _ENCODER.encode(_later_part(path, index.name, cuts[k], cuts[k + 1], exact))
+        part = _read_range(path, index.name, cuts[k], cuts[k + 1], exact, _first_progress(progress, size, cuts))
         if not exact:
             part.known = set(part.rids)
         return part
@@ -152,8 +148,7 @@ def scan_in_team(path: Path, shown: str | None, progress, n: int, then) -> tuple
         return scan(path, shown, progress, parts=1), None
 
     def index_of(k: int, channel) -> Index | None:
-        part = _read_range(path, name, cuts[k], cuts[k + 1], False)
-        part.repeated = len(set(part.rids)) != len(part.rids)
+        part = _later_part(path, name, cuts[k], cuts[k + 1], False)
         channel.send((True, _ENCODER.encode(part)))
         first = _decoded(channel.recv())
         others = channel.recv() if len(cuts) > 3 else [None]  # parts 1…n-1, this one's place empty
@@ -169,11 +164,7 @@ def scan_in_team(path: Path, shown: str | None, progress, n: int, then) -> tuple
 
     team = cores.Team(life, len(cuts) - 1)
     try:
-        shown_progress = None
-        if progress is not None:  # the bar follows the first part, as a share of the whole file
-            ratio = size / max(1, cuts[1])
-            shown_progress = lambda done: progress(int(done * ratio))  # noqa: E731
-        first = _read_range(path, name, 0, cuts[1], False, shown_progress)
+        first = _read_range(path, name, 0, cuts[1], False, _first_progress(progress, size, cuts))
         received = team.exchange(_ENCODER.encode(first))  # this part to each process, theirs to this one
         if len(team) > 2:  # and to each, the parts of the others
             for k in range(1, len(team)):
@@ -182,11 +173,29 @@ def scan_in_team(path: Path, shown: str | None, progress, n: int, then) -> tuple
     except BrokenProcessPool:  # a process stopped (out of memory?): the same reading in this one
         team.close()
         return scan(path, shown, progress, parts=1), None
+    except BaseException:
+        team.close()
+        raise
     index = Index(path, name)
     if not _put_together(index, parts, False):
         team.close()
         return scan(path, shown, progress, exact=True), None
     return index, team
+
+
+def _later_part(path: Path, name: str, start: int, end: int, exact: bool) -> Part:
+    """A part after the first, read by its own process, which also checks that its ids are not repeated."""
+    part = _read_range(path, name, start, end, exact)
+    part.repeated = len(set(part.rids)) != len(part.rids)
+    return part
+
+
+def _first_progress(progress, size: int, cuts: list[int]):
+    """The bar follows the first part, as a share of the whole file."""
+    if progress is None:
+        return None
+    ratio = size / max(1, cuts[1])
+    return lambda done: progress(int(done * ratio))
 
 
 def _decoded(data: bytes) -> Part:

@@ -7,7 +7,8 @@ in memory), replayed by the same
 :class:`~engine.counting.lifecycle.Replayer`, evaluated (with the offers
 before it on the same dwelling, for the one-count-per-vacancy rule) and
 entered in the :class:`~engine.ledger.Ledger`. When only the result is wanted,
-the dwellings can be shared among forked workers whose ledgers add up. The
+the dwellings are shared among the processes that read the parts of pass 1
+(each has put the index together for itself), whose ledgers add up. The
 result is the one of the in-memory path (tests hold them equal); a file that
 is not in date order goes the in-memory way.
 """
