@@ -33,7 +33,7 @@ def run_case(doc: dict, case: dict, tmp_path: Path, use_durable: bool = True) ->
     return evaluate_file(log, skip_invalid=True, use_durable=use_durable).result
 
 
-@pytest.mark.parametrize("stem,doc,case", _cases())
+@pytest.mark.parametrize("stem,doc,case", list(_cases()))
 def test_scenario(stem, doc, case, tmp_path):
     result = run_case(doc, case, tmp_path)
     by_id = {r["id"]: r for r in result["reservataires"]}
