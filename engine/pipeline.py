@@ -71,6 +71,8 @@ def _evaluate_file(path: Path, rules: str | None, year: int | None, skip_invalid
                    progress=None, stream: bool = True, keep_offers: bool = True,
                    workers: int | None = None) -> Evaluation:
     team = None
+    if stream and not path.is_file() and path.exists():  # a pipe (``<(zcat …)``) is read once, in memory
+        stream = False
     if stream:
         from engine.streaming import evaluate_stream, pass2_in_team
 

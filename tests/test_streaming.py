@@ -199,3 +199,22 @@ def test_the_team_ends_with_the_evaluation_whatever_stops_it(tmp_path):
         outcomes[name] = answers[0]
     assert "JSON invalide" in outcomes["invalide"] and "en double" in outcomes["double"]
     assert outcomes["desordre"] == evaluate_file(tmp_path / "desordre.jsonl", stream=False).result
+
+
+def test_a_pipe_is_read_once_in_memory(tmp_path):
+    """``flux-rules evaluate <(zcat annee.jsonl.gz)``: a pipe cannot be read twice nor in parts."""
+    import os
+    import threading
+
+    text = generate(60, 800, 15)[1]
+    plain = tmp_path / "annee.jsonl"
+    plain.write_text(text, encoding="utf-8")
+    pipe = tmp_path / "tube.jsonl"
+    os.mkfifo(pipe)
+    writer = threading.Thread(target=pipe.write_text, args=(text,), kwargs={"encoding": "utf-8"})
+    writer.start()
+    try:
+        piped = evaluate_file(pipe, keep_offers=False)
+    finally:
+        writer.join()
+    assert piped.result == evaluate_file(plain, keep_offers=False).result
