@@ -169,18 +169,17 @@ def scan_in_team(path: Path, shown: str | None, progress, n: int, then) -> tuple
         if len(team) > 2:  # and to each, the parts of the others
             for k in range(1, len(team)):
                 team.send(k, [None if j == k else data for j, data in enumerate(received, 1)])
-        parts = [first, *map(_decoded, received)]
+        index = Index(path, name)
+        if _put_together(index, [first, *map(_decoded, received)], False):
+            return index, team
     except BrokenProcessPool:  # a process stopped (out of memory?): the same reading in this one
         team.close()
         return scan(path, shown, progress, parts=1), None
     except BaseException:
         team.close()
         raise
-    index = Index(path, name)
-    if not _put_together(index, parts, False):
-        team.close()
-        return scan(path, shown, progress, exact=True), None
-    return index, team
+    team.close()  # an id repeated: read again in one process, for the message
+    return scan(path, shown, progress, exact=True), None
 
 
 def _later_part(path: Path, name: str, start: int, end: int, exact: bool) -> Part:

@@ -184,9 +184,11 @@ class Pass2:
                 ev.offer = offer.slim()
                 self.evals[offer.id] = ev
             at += 1
-        self._position[logement] = at
-        if at == len(queue):
+        if at == len(queue):  # the dwelling's offers are all evaluated
             self._vacancies.pop(logement, None)
+            self._position.pop(logement, None)
+        else:
+            self._position[logement] = at
 
 
 def _changed_or_stripped(name: str, lineno: int, line: bytes) -> dict:
