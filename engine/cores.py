@@ -6,7 +6,7 @@ everything it reads; only the results cross between processes, through a
 pipe each). A child that dies raises ``BrokenProcessPool`` in the caller,
 which decides what to do (the callers redo the work in one process).
 A :class:`Team` keeps its children for several steps of one job, talking
-with each through a two-way pipe.
+with each through a two-way pipe; :func:`in_forks` is a team of one step.
 Children are forked directly rather than through a pool: a pool hands work
 over with threads of this process, which wait for it to let go of the
 interpreter, and a child could wait up to two tenths of a second to start (measured).
@@ -41,45 +41,17 @@ def workers_for(size: int, smallest: int) -> int:
 
 
 def in_forks(work: Callable[[int], T], n: int) -> list[T]:
-    """``[work(0), …, work(n-1)]``: shares 1…n-1 in forked processes, share 0 in this one meanwhile. Each
-    child starts on its share at once (it inherits ``work``: nothing but ``k`` is handed over) and sends its
-    result back through a pipe; a child that dies without sending raises ``BrokenProcessPool`` here."""
+    """``[work(0), …, work(n-1)]``: shares 1…n-1 in forked processes (a :class:`Team` of one step), share 0 in
+    this one meanwhile. Each child starts on its share at once (it inherits ``work``: nothing but ``k`` is
+    handed over) and sends its result back; a child that dies without sending raises ``BrokenProcessPool``."""
     if n <= 1:
         return [work(0)]
-    ctx = mp.get_context("fork")
-    children = []
+    team = Team(lambda k, channel: channel.send((True, work(k))), n)
     try:
-        for k in range(1, n):
-            receive, send = ctx.Pipe(duplex=False)
-            child = ctx.Process(target=_child, args=(work, k, send), daemon=True)
-            child.start()
-            send.close()  # this end is the child's: once it exits, reading finds the end of the pipe
-            children.append((child, receive))
-        results = [work(0)]
-        for k, (_, receive) in enumerate(children, 1):
-            try:
-                done, value = receive.recv()
-            except EOFError:
-                raise BrokenProcessPool(f"le processus de la part {k} s'est arrêté sans résultat") from None
-            if not done:
-                raise value
-            results.append(value)
-        return results
+        mine = work(0)
+        return [mine, *(team.receive(k) for k in range(1, n))]
     finally:
-        for child, receive in children:
-            receive.close()
-            if child.is_alive():
-                child.kill()
-            child.join()
-
-
-def _child(work: Callable[[int], T], k: int, send) -> None:
-    try:
-        result = (True, work(k))
-    except BaseException as exc:  # sent as it is (BadInput can be pickled) and raised by the parent
-        result = (False, exc)
-    send.send(result)
-    send.close()
+        team.close()
 
 
 class Team:

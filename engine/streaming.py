@@ -68,8 +68,6 @@ def evaluate_stream(index: Index, ruleset: RuleSet, year: int, previous: dict | 
         for *_, name, hint in sorted(r for part in parts for r in part.resolutions):
             registry.resolve(name, hint)  # first seen in the order one process would have seen them
         bases: dict = {}
-        if progress is not None:
-            progress(2 * index.path.stat().st_size)
     else:
         one = Pass2(index, ruleset, year, inventory, use_durable, log.reject, registry, keep_offers)
         one.run(index.lines_of, progress)
@@ -114,14 +112,18 @@ class Pass2:
         first pass found it, in the file mapped in memory (no other line is visited); the pages read are let
         go every ``DROP_EVERY`` bytes, so that memory does not follow the size of the file.
         ``progress(bytes)`` counts on from the size of the file."""
-        if not share:
-            return
         index = self.index
         starts, size = index.starts, index.starts[-1]
+        if share:
+            self._replay_all(share, starts, size, progress)
+        if progress is not None:
+            progress(2 * size)
+
+    def _replay_all(self, share: dict[str, list[int]], starts, size: int, progress) -> None:
         order = sorted(share, key=lambda offre: share[offre][-1])  # by last line: the order they are complete
-        with index.path.open("rb") as handle:
+        with self.index.path.open("rb") as handle:
             if os.fstat(handle.fileno()).st_size != size:
-                raise BadInput([Problem(index.name, 0, CHANGED)])
+                raise BadInput([Problem(self.index.name, 0, CHANGED)])
             with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mm:
                 let_go = DROP_EVERY
                 for offre in order:
@@ -133,8 +135,6 @@ class Pass2:
                         if progress is not None:
                             progress(size + starts[lines[-1]])
                         let_go += DROP_EVERY
-        if progress is not None:
-            progress(2 * size)
 
     def _replay(self, offre: str, lines: list[int], text, starts) -> None:
         """The records of one offer, line ``n`` being ``text[starts[n - 1]:starts[n]]``."""
@@ -228,14 +228,12 @@ def _work(job: tuple, me: int, progress=None) -> WorkerResult:
 
 def pass2_in_team(inventory: dict | None, use_durable: bool):
     """What a process of the team does once its index is put together: wait for the rule set and the year
-    (nothing comes when there is no pass 2 to share), evaluate its share, send its ledger."""
+    (the team is let go instead when there is no pass 2 to share), evaluate its share, send its ledger."""
 
     def then(index: Index, me: int, channel) -> None:
-        job = channel.recv()
-        if job is not None:
-            rules, year, workers = job
-            ruleset = load_ruleset(rules)
-            channel.send((True, _work((index, ruleset, year, inventory, use_durable, workers), me)))
+        rules, year, workers = channel.recv()
+        job = (index, load_ruleset(rules), year, inventory, use_durable, workers)
+        channel.send((True, _work(job, me)))
 
     return then
 
