@@ -360,10 +360,14 @@ def _put_together(index: Index, parts: list[Part], exact: bool) -> bool:
     _resolve_annulations(index, annulations, known, first.annulation_ids.union(*(p.annulation_ids for p in others)))
     _first_openings(index, openings)
     cancelled = index.cancelled
-    if cancelled:
-        for records in (*index.liberations.values(), *index.services.values()):
-            for record in records:
-                record.annule = record.id in cancelled
+    if cancelled:  # a cancelled libération or mise en service opens no vacancy and is not freed or delivered
+        for table in (index.liberations, index.services):
+            for logement, records in list(table.items()):
+                kept = [record for record in records if record.id not in cancelled]
+                if kept:
+                    table[logement] = kept
+                else:
+                    del table[logement]
     return True
 
 

@@ -189,6 +189,8 @@ class Replayer:
         self.services: dict[str, list[Record]] = {}
 
     def feed(self, r: Record) -> None:
+        if r.annule and (r.type == "liberation" or r.type == "mise_en_service"):
+            return  # cancelled: no vacancy opened, nothing freed or delivered
         if r.type == "liberation":
             self.liberations.setdefault(r.data["logement"], []).append(r)
             return
