@@ -38,6 +38,7 @@ class Account:
     depasses: list[tuple[dt.date, str, list[dict]]] = field(default_factory=list)
     signatures: dict[str, Counter] = field(default_factory=_populations)  # population → signature → offers
     en_vrac: dict[str, list[tuple]] = field(default_factory=dict)  # signatures that cannot be keys (a list)
+    regles: set[str] = field(default_factory=set)  # the rules that decided its offers or timed their deadlines
 
     def merge(self, other: Account) -> None:
         self.mises_a_disposition += other.mises_a_disposition
@@ -55,6 +56,7 @@ class Account:
             self.signatures[name].update(counter)
         for name, loose in other.en_vrac.items():
             self.en_vrac.setdefault(name, []).extend(loose)
+        self.regles |= other.regles
 
     def counted(self) -> list[str]:
         """The counted offers as the result lists them: by mise à disposition, then offer."""
@@ -98,6 +100,8 @@ class Ledger:
         refus = offer.refus()
         if refus:
             account.refus += sum(1 for _, d, _ in refus if d.year == year)
+        if ev.decision.regle is not None:
+            account.regles.add(ev.decision.regle.id)
         when = ev.date_decompte
         if when is not None and when.year == year:
             self.flux_total += 1
@@ -116,6 +120,10 @@ class Ledger:
                 except TypeError:
                     account.en_vrac.setdefault(name, []).append(signature)
         if ev.deadlines:
+            for c in ev.deadlines:
+                account.regles.add(c.regle.id)
+                if c.prorogee:
+                    account.regles.add("prorogation")
             overdue = [c.record() for c in ev.deadlines if c.depasse and c.echeance.year == year]
             if overdue:
                 account.depasses.append((mad, offer.id, overdue))

@@ -154,7 +154,8 @@ class OfferEvaluator:
         self.decider = Decider(ruleset, self.on, use_durable)
         self.delay_rules = dl.delay_rules(ruleset)
         self.refusal_rules = [r for r in self.delay_rules if r.rule.consequence == "refus_implicite"]
-        self.applicable = dl.Applicable(self.delay_rules)
+        self.proroger, _ = dl.prorogation(ruleset, self.on)
+        self.applicable = dl.Applicable(self.delay_rules, self.proroger)
         self.bases: dict[str, tuple[str, object]] = {}
         self.info_cache: dict[int, tuple[dict, dict]] = {}  # id(logement_info) → (object, its facts)
         self.res_facts: dict[tuple, tuple[Reservataire, dict, str]] = {}  # (name, type) → (it, its facts, basis)
@@ -170,7 +171,7 @@ class OfferEvaluator:
                 self.bases[res.id] = base_of(self.ruleset, facts, self.on)
             found = self.res_facts[key] = (res, facts, self.bases[res.id][0])
         res = found[0]
-        dl.implicit_refusals(offer, self.refusal_rules, self.as_of)
+        dl.implicit_refusals(offer, self.refusal_rules, self.as_of, proroger=self.proroger)
         offer.complete()
         facts = offer_facts(offer, res, found[2], counted_in_vacancy, self.life, self.inventory, self.info_cache,
                             found[1])
@@ -216,6 +217,13 @@ def _zone(offer: Offer, life: Lifecycle):
     return zone, preavis
 
 
+def _relogement(offer: Offer) -> str | None:
+    """The relogement of the household that counts for the offer (the lessee, else the first-ranked attributee),
+    None when unknown or none."""
+    menage = offer.menage_retenu()
+    return (menage or {}).get("relogement") or None
+
+
 def offer_facts(offer: Offer, res: Reservataire, base: str, counted_in_vacancy: bool, life: Lifecycle,
                 inventory: dict | None, info_cache: dict | None = None, res_facts: dict | None = None) -> dict:
     zone, preavis = _zone(offer, life)
@@ -237,6 +245,7 @@ def offer_facts(offer: Offer, res: Reservataire, base: str, counted_in_vacancy: 
         "offre.deja_compte_vacance": counted_in_vacancy,
         "offre.zone": zone,
         "offre.preavis_mois": preavis,
+        "offre.relogement": _relogement(offer),
         **(res_facts or _reservataire_facts(res)),
     }
     row = (inventory or {}).get(offer.logement)
@@ -287,16 +296,15 @@ def tally(log: EventLog, ruleset: RuleSet, year: int, registry: Registry, bases:
         if rid not in bases:
             bases[rid] = base_of(ruleset, _reservataire_facts(res), on)
         counted = account.counted()
-        objectif, objectif_note = objective(objectives.get(rid), on, bailleur, ruleset)
+        objectif, objectif_statut, objectif_note = objective(objectives.get(rid), on, bailleur, ruleset)
         anterieur = int(previous_reports.get(rid, 0) or 0)
-        ecart, report_suivant = _gap(len(counted), objectif, anterieur, report_params)
         entry = {
             "id": rid, "libelle": res.libelle, "type": res.type, "mode_gestion": res.mode_gestion,
             "base_decompte": bases[rid][0],
-            "objectif": objectif, "report_anterieur": anterieur,
+            "objectif": objectif, "objectif_statut": objectif_statut, "report_anterieur": anterieur,
             "mises_a_disposition": account.mises_a_disposition, "attributions": account.attributions,
-            "baux": account.baux, "refus": account.refus, "decompte": len(counted), "ecart": ecart,
-            "report_suivant": report_suivant,
+            "baux": account.baux, "refus": account.refus, "decompte": len(counted),
+            **_gap(len(counted), objectif, anterieur, report_params),
             "obligations": obligations_of(ruleset, on, res, account, ledger.fields, flux_total),
             "delais_depasses": [record for *_, records in sorted(account.depasses, key=BY_DATE_AND_OFFER)
                                 for record in records],
@@ -304,6 +312,11 @@ def tally(log: EventLog, ruleset: RuleSet, year: int, registry: Registry, bases:
         }
         if objectif_note:
             entry["objectif_note"] = objectif_note
+        entry["interpretations"] = _interpretations_used(
+            ruleset, on, account.regles | {o["id"] for o in entry["obligations"]}
+            | {r.id for r in (bases[rid][1], objectives.get(rid), report_rule) if r is not None}
+            | (_flux_rules(ruleset) if objectif is not None and objectives[rid].at(on).methode == "flux_theorique"
+               else set()))
         if res.delegue_a:
             entry["delegue_a"] = res.delegue_a
         if not res.connu:
@@ -322,14 +335,38 @@ def tally(log: EventLog, ruleset: RuleSet, year: int, registry: Registry, bases:
     }
 
 
-def _gap(decompte: int, objectif: int, anterieur: int, report_params) -> tuple[int, int]:
-    """``ecart`` = décompte − (objectif + report antérieur); the carry-over the territory's rule asks for."""
-    ecart = decompte - (objectif + anterieur)
-    report_suivant = 0
-    if report_params and (report_params.mode == "obligatoire" or
-                          (report_params.mode == "facultatif" and report_params.appliquer_si_facultatif)):
-        report_suivant = max(0, -ecart)
-    return ecart, report_suivant
+def _flux_rules(ruleset: RuleSet) -> set[str]:
+    """The rules a theoretical flux reads: annexe 1, the flux and rotation settings, the deductions."""
+    return {r.id for nature in ("annexe1", "flux", "rotation", "deduction") for r in ruleset.of(nature)}
+
+
+def _interpretations_used(ruleset: RuleSet, on: dt.date, ids: set[str]) -> list[dict]:
+    """The interpretations the réservataire's figures rest on: those of the rules that decided or timed its
+    offers, of its basis, objective, carry-over and obligations, in force on ``on``."""
+    return [item for rid in sorted(ids) if rid in ruleset.rules
+            for item in ruleset.rules[rid].interpretation_records(on)]
+
+
+def _gap(decompte: int, objectif: int | None, anterieur: int, report_params) -> dict:
+    """``ecart`` = décompte − (objectif + report antérieur), and the carry-over the territory's text asks for:
+    ``report_suivant`` is what next year's objective takes (« seront reportés »; « pourront être reportés »
+    only when the parties chose it), ``report_facultatif`` what an optional carry-over would be. An objective
+    that no text determines has neither gap nor carry-over."""
+    mode = report_params.mode if report_params else "aucun"
+    out = {"ecart": None, "report_mode": mode, "report_suivant": 0 if mode == "aucun" else None}
+    if objectif is None:
+        if mode == "facultatif":
+            out["report_facultatif"] = None
+        return out
+    out["ecart"] = ecart = decompte - (objectif + anterieur)
+    due = max(0, -ecart)
+    if mode == "facultatif":
+        out["report_facultatif"] = due
+        out["report_choisi"] = report_params.choisi_par_les_parties
+        out["report_suivant"] = due if report_params.choisi_par_les_parties else 0
+    else:
+        out["report_suivant"] = due if mode == "obligatoire" else 0
+    return out
 
 
 def _roll_up_delegations(entries: list[dict], registry: Registry, report_params) -> None:
@@ -346,28 +383,37 @@ def _roll_up_delegations(entries: list[dict], registry: Registry, report_params)
         entry["decompte"] += sum(d["decompte"] for d in delegates)
         entry["offres_decomptees"] = entry["offres_decomptees"] + [o for d in delegates
                                                                    for o in d["offres_decomptees"]]
-        entry["ecart"], entry["report_suivant"] = _gap(entry["decompte"], entry["objectif"],
-                                                       entry["report_anterieur"], report_params)
+        entry.update(_gap(entry["decompte"], entry["objectif"], entry["report_anterieur"], report_params))
         for d in delegates:
             d["gere_pour"] = entry["id"]
 
 
-def objective(rule, on: dt.date, bailleur: str | None, ruleset: RuleSet) -> tuple[int, str | None]:
+def objective(rule, on: dt.date, bailleur: str | None, ruleset: RuleSet) -> tuple[int | None, str, str | None]:
+    """(objectif, objectif_statut, note): a number only where a text states it or the rules compute it
+    (``fixe``); ``absent`` when no rule names one; ``indetermine`` when the text leaves it open."""
     if rule is None:
-        return 0, "aucun objectif dans les règles"
+        return None, "absent", "aucun objectif dans les règles"
     params = rule.at(on)
     if params is None:
-        return 0, f"objectif « {rule.id} » pas en vigueur en {on.year}"
+        return None, "absent", f"objectif « {rule.id} » pas en vigueur en {on.year}"
+    if params.methode == "indetermine":
+        note = f"objectif non déterminé : {params.motif.strip()}"
+        if bailleur in params.par_bailleur:
+            note += (f" ; pour information, chiffre du bailleur « {bailleur} » sur "
+                     f"{params.perimetre or 'le périmètre du texte'} : {params.par_bailleur[bailleur]}")
+        return None, "indetermine", note
     if params.methode == "valeur":
-        return params.valeur or 0, None
+        if params.valeur is None:
+            return None, "indetermine", f"objectif « {rule.id} » sans valeur"
+        return params.valeur, "fixe", None
     if params.methode == "droits_negocies":
         if bailleur in params.par_bailleur:
-            return params.par_bailleur[bailleur], None
-        return 0, f"droits négociés inconnus pour le bailleur « {bailleur} » ({rule.source})"
+            return params.par_bailleur[bailleur], "fixe", None
+        return None, "indetermine", f"droits négociés inconnus pour le bailleur « {bailleur} » ({rule.rule.source})"
     value = objective_from_annexe(ruleset, rule.rule.reservataire, on)
     if value is None:
-        return 0, "flux théorique non calculable sans annexe 1 ni inventaire (commande flux)"
-    return value, None
+        return None, "indetermine", "flux théorique non calculable sans annexe 1 ni inventaire (commande flux)"
+    return value, "fixe", None
 
 
 def obligations_of(ruleset: RuleSet, on: dt.date, res: Reservataire, account: Account, fields: tuple[str, ...],

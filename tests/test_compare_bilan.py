@@ -45,10 +45,11 @@ def test_counting_at_entree_dans_les_lieux():
 def test_rhone_method_on_the_escalquens_sample():
     """12 jours ouvrés → 1 mois: O-2 (mis à disposition le 30/04, candidats le 23/05) is late under
     Haute-Garonne (due 22/05: 1er, 8, 9 and 20 May skipped) but on time under the Rhône month (due 30/05);
-    O-6 stays late (no candidate; due 28/11). 4 missed deadlines → 3 for the commune."""
+    O-6 stays late (no candidate; due 28/11); O-8's lease signed on 01/10 without a written answer is an answer,
+    not a late one (CCH R441-10: ten days at least). 3 missed deadlines → 2 for the commune."""
     d = compare(EVENTS, "--rules", "escalquens-patrimoine", "--rules", "scenario-methode-rhone")
     commune = by_id(d)["mairie-escalquens"]
-    assert commune["valeurs"]["delais_depasses"] == [4, 3]
+    assert commune["valeurs"]["delais_depasses"] == [3, 2]
     assert [x["chiffre"] for x in commune["differences"]] == ["delais_depasses"]
     rules = {r["id"]: r["par_scenario"] for r in d["regles_differentes"]}
     assert rules["candidats-12-jours-ouvres"][1] is None and rules["candidats-1-mois"][0] is None

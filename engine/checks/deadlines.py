@@ -26,10 +26,15 @@ class DeadlineCheck(msgspec.Struct):
     feries: tuple[dt.date, ...]
     prorogee: bool
     menage: str | None = None
+    avant_prorogation: dt.date | None = None
+    motif_prorogation: str | None = None
+    minimum: bool = False  # a time the household is given (``portee: minimum``): only silence misses it
 
     @property
     def depasse(self) -> bool:
-        return self.realise is None or self.realise > self.echeance
+        if self.realise is None:
+            return True
+        return not self.minimum and self.realise > self.echeance
 
     def record(self) -> dict:
         rule = self.regle.rule
@@ -55,7 +60,8 @@ class Applicable:
     the values of every field they read (one lookup per offer rather than one per rule); each applying rule
     comes with what the check reads of it."""
 
-    def __init__(self, rules: list[EffectiveRule]):
+    def __init__(self, rules: list[EffectiveRule], proroger: bool = True):
+        self.proroger = proroger
         self.fields = tuple(dict.fromkeys(f for rule in rules if rule.rule.condition is not None
                                           for f in rule.rule.condition.fields()))
         self.memo: dict[tuple, tuple[Applying, ...]] = {}
@@ -81,7 +87,8 @@ class Applicable:
         if found is None:
             params = rule.at(start)
             found = self.dues[key] = (params, None if params is None else
-                                      due(start, params.nombre, params.unite, rule.rule.sens == "avant", subdiv))
+                                      due(start, params.nombre, params.unite, rule.rule.sens == "avant", subdiv,
+                                          self.proroger))
         return found
 
     def _decide(self, facts: dict) -> tuple[Applying, ...]:
@@ -117,15 +124,17 @@ def check_offer(offer: Offer, rules: list[EffectiveRule], facts: dict, life: Lif
             if done is None and computed.echeance >= as_of:
                 continue  # still running when the log ends
             checks.append(DeadlineCheck(rule, offer.id, start, computed.echeance, done, computed.feries,
-                                        computed.prorogee, menage))
+                                        computed.prorogee, menage, computed.avant_prorogation,
+                                        computed.motif_prorogation, rule.rule.portee == "minimum"))
             if relance:
                 restart = _relance(offer, relance, start)
                 if restart is not None:
-                    again = due(restart, params.nombre, params.unite, subdiv=subdiv)
+                    again = due(restart, params.nombre, params.unite, subdiv=subdiv, proroger=applicable.proroger)
                     done_again = _first_on_or_after(_candidates_dates(offer), restart + dt.timedelta(days=1))
                     if done_again is not None or again.echeance < as_of:
                         checks.append(DeadlineCheck(rule, offer.id, restart, again.echeance, done_again,
-                                                    again.feries, again.prorogee, None))
+                                                    again.feries, again.prorogee, None, again.avant_prorogation,
+                                                    again.motif_prorogation))
     return checks
 
 
@@ -183,7 +192,8 @@ def _relance(offer: Offer, kind: str, start: dt.date) -> dt.date | None:
     return None
 
 
-def implicit_refusals(offer: Offer, rules: list[EffectiveRule], as_of: dt.date, subdiv: str | None = None) -> None:
+def implicit_refusals(offer: Offer, rules: list[EffectiveRule], as_of: dt.date, subdiv: str | None = None,
+                      proroger: bool = True) -> None:
     """Silence past the answer delay is a refusal (CCH R441-10): fills ``offer.refus_implicites``."""
     for rule in rules:
         if rule.rule.consequence != "refus_implicite":
@@ -195,10 +205,17 @@ def implicit_refusals(offer: Offer, rules: list[EffectiveRule], as_of: dt.date, 
                 continue
             if offer.bail is not None and offer.bail.data["menage"] == menage:
                 continue
-            limit = due(record.date, params.nombre, params.unite, subdiv=subdiv).echeance
+            limit = due(record.date, params.nombre, params.unite, subdiv=subdiv, proroger=proroger).echeance
             if limit < as_of:
                 offer.refus_implicites[menage] = limit
 
 
 def delay_rules(ruleset: RuleSet) -> list[EffectiveRule]:
     return ruleset.of("delai")
+
+
+def prorogation(ruleset: RuleSet, on: dt.date) -> tuple[bool, EffectiveRule | None]:
+    """The rule set's ``prorogation`` setting in force on ``on`` (CPC art. 642; on when no rule says it)."""
+    rule = ruleset.rules.get("prorogation")
+    params = rule.at(on) if rule is not None else None
+    return (True, None) if params is None else (bool(params.valeur), rule)

@@ -2,8 +2,15 @@
 
 Semantics (rules.md, CPC art. 640-642): the starting day does not count; a
 delay in jours calendaires or months that would end on a Saturday, a Sunday
-or a public holiday is extended to the next working day; a delay counted
-backwards (« au moins 4 mois avant ») is never extended.
+or a public holiday is extended to the next working day (the rule set's
+``prorogation`` setting, on by default); a delay counted backwards (« au
+moins 4 mois avant ») is never extended.
+
+>>> d = due(dt.date(2024, 3, 6), 10, "jours_calendaires")   # Saturday 16 March 2024 → Monday 18 March
+>>> d.echeance, d.avant_prorogation, d.motif_prorogation
+(datetime.date(2024, 3, 18), datetime.date(2024, 3, 16), 'samedi')
+>>> due(dt.date(2024, 3, 6), 10, "jours_calendaires", proroger=False).echeance
+datetime.date(2024, 3, 16)
 
 >>> d = due(dt.date(2024, 1, 31), 1, "mois")      # leap year: 29 February 2024 is a Thursday
 >>> d.echeance
@@ -50,6 +57,20 @@ class Due:
     echeance: dt.date
     feries: tuple[dt.date, ...] = field(default=())
     prorogee: bool = False
+    avant_prorogation: dt.date | None = None  # the day the delay ended on before it was extended
+    motif_prorogation: str | None = None  # why: « samedi », « dimanche » or the public holiday's name
+
+
+def day_off(day: dt.date, subdiv: str | None = None) -> str | None:
+    """Why ``day`` is not a jour ouvré: « samedi », « dimanche » or the public holiday (« jour férié : … »).
+
+    >>> day_off(dt.date(2024, 4, 1))
+    'jour férié : Lundi de Pâques'
+    """
+    name = _calendar(subdiv).get(day)
+    if name:
+        return f"jour férié : {name}"
+    return {5: "samedi", 6: "dimanche"}.get(day.weekday())
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -67,9 +88,11 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 @lru_cache(maxsize=65536)
-def due(start: dt.date, number: int, unit: str, backwards: bool = False, subdiv: str | None = None) -> Due:
+def due(start: dt.date, number: int, unit: str, backwards: bool = False, subdiv: str | None = None,
+        proroger: bool = True) -> Due:
     """Deadline ``number`` ``unit`` after (or before) ``start`` (a pure function: cached, a year of offers
-    has a few hundred distinct start dates)."""
+    has a few hundred distinct start dates). ``proroger``: a delay in jours calendaires or months ending on a
+    day that is not a jour ouvré is extended to the next one (CPC art. 642)."""
     step = -ONE if backwards else ONE
     skipped: list[dt.date] = []
     if unit in ("jours_ouvres", "jours_ouvrables"):
@@ -88,12 +111,11 @@ def due(start: dt.date, number: int, unit: str, backwards: bool = False, subdiv:
         day = add_months(start, -number if backwards else number)
     else:
         raise ValueError(f"unité de délai inconnue : {unit}")
-    if backwards:
+    if backwards or not proroger or is_jour_ouvre(day, subdiv):
         return Due(day)
-    extended = False
+    initial, why = day, day_off(day, subdiv)
     while not is_jour_ouvre(day, subdiv):
         if is_holiday(day, subdiv):
             skipped.append(day)
         day += ONE
-        extended = True
-    return Due(day, tuple(skipped), extended)
+    return Due(day, tuple(skipped), True, initial, why)

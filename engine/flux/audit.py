@@ -76,22 +76,51 @@ def _show(key: str, value) -> str:
     return str(value)
 
 
+SCOPES = {"epci": "sur l'EPCI", "commune": "sur la commune", "departement": "sur le département"}
+
+
+def canonical(key: str) -> tuple[str, str | None]:
+    """``logements_eligibles_epci`` → (``logements_eligibles``, ``epci``): a printed figure may name the territory
+    it was counted on when an annex prints two (Chalets: 1083 on the EPCI, 4 on the commune)."""
+    if key in KEYS:
+        return KEYS[key], None
+    base, _, scope = key.rpartition("_")
+    if base in KEYS and scope in SCOPES:
+        return KEYS[base], scope
+    return key, None
+
+
 def audit(fig: Figures, checks: dict[str, str], other_rates: list[tuple[str, Decimal]]) -> list[dict]:
-    """One item per printed figure, plus one per rotation source that disagrees with the printed rate."""
+    """One item per printed figure, plus one per rotation source that disagrees with the printed rate. A blank
+    printed cell is a disagreement: the text gives no figure, the rules compute one."""
     items = []
-    for key, text in checks.items():
-        value, unit = printed(text, rate=key in RATES)
+    scoped_counts = {canonical(k)[1]: t for k, t in checks.items()
+                     if canonical(k)[0] == "logements_eligibles" and canonical(k)[1]}
+    for raw_key, text in checks.items():
+        key, scope = canonical(raw_key)
+        label = LABELS[key] + (f" ({SCOPES[scope]})" if scope else "")
         ours = getattr(fig, key)
+        if not str(text).strip():
+            items.append({"chiffre": raw_key, "libelle": label, "imprime": "", "valeur_imprimee": None,
+                          "calcule": float(ours), "tolerance": 0, "statut": "ecart", "note": None,
+                          "cause": f"case vide dans l'annexe imprimée : aucun chiffre ; les règles calculent "
+                                   f"{_show(key, ours)}"})
+            continue
+        value, unit = printed(text, rate=key in RATES)
         if key in INTEGERS:
             ok = value == Decimal(ours)
             note = None
         else:
             ok = abs(value - ours) <= unit
             note = _rounding_note(value, ours, unit) if ok and value != ours else None
-        item = {"chiffre": key, "libelle": LABELS[key], "imprime": text, "valeur_imprimee": float(value),
+        cause = None
+        if not ok:
+            cause = _cause(key, value, unit, fig, other_rates)
+            if key == "logements_eligibles" and len(scoped_counts) > 1:
+                cause = _other_base(value, fig, scoped_counts)
+        item = {"chiffre": raw_key, "libelle": label, "imprime": text, "valeur_imprimee": float(value),
                 "calcule": float(ours), "tolerance": float(unit) if key not in INTEGERS else 0,
-                "statut": "conforme" if ok else "ecart",
-                "cause": None if ok else _cause(key, value, unit, fig, other_rates), "note": note}
+                "statut": "conforme" if ok else "ecart", "cause": cause, "note": note}
         items.append(item)
         if key == "taux_rotation":
             for source, rate in other_rates:
@@ -102,6 +131,15 @@ def audit(fig: Figures, checks: dict[str, str], other_rates: list[tuple[str, Dec
                                   "cause": f"taux de rotation imprimé ({_show(key, value)}) différent de la "
                                            f"{source} ({_show(key, rate)})"})
     return items
+
+
+def _other_base(value: Decimal, fig: Figures, scoped: dict) -> str:
+    """An annex that prints two eligible counts: what the flux would be on the other one."""
+    shown = " ; ".join(f"{SCOPES[s].removeprefix('sur ')} : {t}" for s, t in scoped.items())
+    flux = value * fig.part * fig.taux_rotation
+    return (f"deux assiettes imprimées ({shown}) ; les règles retiennent {fig.logements_eligibles} ; sur "
+            f"{int(value)} logements avec la part retenue ({_show('part', fig.part)}), le flux avant arrondi "
+            f"serait {_show('flux_brut', flux)}")
 
 
 def _rounding_note(value: Decimal, ours: Decimal, unit: Decimal) -> str:

@@ -90,10 +90,10 @@ def run(opts: FluxOptions) -> tuple[dict, bool]:
             for key in ("logements_eligibles", "logements_reservataire"):
                 if getattr(annexe, key) is not None:
                     printed.setdefault(key, str(getattr(annexe, key)))
-            checks = {**{aud.KEYS.get(k, k): v for k, v in printed.items()}, **checks}
+            checks = {**{k if aud.canonical(k)[1] else aud.KEYS.get(k, k): v for k, v in printed.items()}, **checks}
         controle = aud.audit(fig, checks, [(s, r) for s, r in others if r != rate]) if checks else []
         exit_unmet |= any(c["statut"] == "ecart" for c in controle)
-        results.append(_record(fig, registry, origins, controle))
+        results.append(_record(fig, registry, origins, controle, ruleset, on))
     out = {
         "exercice": year,
         "regles": ruleset.name,
@@ -249,8 +249,16 @@ def _figures(rid: str, opts: FluxOptions, ruleset: RuleSet, registry: Registry, 
     return compute(rid, methode, eligibles, units, rate, deductions, params, programmes), origins
 
 
-def _record(fig: Figures, registry: Registry, origins: dict, controle: list[dict]) -> dict:
+def _record(fig: Figures, registry: Registry, origins: dict, controle: list[dict], ruleset: RuleSet,
+            on: dt.date) -> dict:
     entry = registry.by_id.get(fig.reservataire)
+
+    def chosen(rid: str) -> list[dict]:
+        rule = ruleset.rules.get(rid)
+        return rule.interpretation_records(on) if rule is not None else []
+
+    flux_rules = sorted({r.id for nature in ("annexe1", "flux", "rotation", "deduction") for r in ruleset.of(nature)
+                         if nature != "annexe1" or (r.at(on) is not None and r.at(on).reservataire == fig.reservataire)})
     return {
         "id": fig.reservataire,
         "libelle": entry.libelle if entry else fig.reservataire,
@@ -263,7 +271,8 @@ def _record(fig: Figures, registry: Registry, origins: dict, controle: list[dict
         "taux_rotation": _f(fig.taux_rotation),
         "flux_total": _f(fig.flux_total),
         "deductions": [{"id": d.id, "objet": d.objet, "libelle": d.libelle, "deduite": d.deduite,
-                        "volume": _f(d.volume), "origine": d.origine, "source": d.source} for d in fig.deductions],
+                        "volume": _f(d.volume), "origine": d.origine, "source": d.source,
+                        "interpretations": chosen(d.id)} for d in fig.deductions],
         "flux_a_repartir": _f(fig.flux_a_repartir),
         "flux_brut": _f(fig.flux_brut),
         "flux": _f(fig.flux),
@@ -274,6 +283,7 @@ def _record(fig: Figures, registry: Registry, origins: dict, controle: list[dict
         "programmes": fig.programmes,
         "origines": origins,
         "controle": controle,
+        "interpretations": [item for rid in flux_rules for item in chosen(rid)],
     }
 
 

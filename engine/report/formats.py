@@ -17,6 +17,16 @@ HEADERS = ["Réservataire", "Type", "Base de décompte", "Objectif", "Report ant
            "Attributions", "Baux", "Refus", "Décompte", "Écart", "Report suivant"]
 
 
+def _cell(r: dict, column: str) -> str:
+    """A figure of the table: an objective no text determines (and its gap and carry-over) says so."""
+    value = r[column]
+    if value is None:
+        return "indéterminé" if column in ("objectif", "ecart", "report_suivant") else "—"
+    if column == "report_suivant" and r.get("report_mode") == "facultatif" and not r.get("report_choisi"):
+        return f"0 (facultatif : {r.get('report_facultatif')})"
+    return str(value)
+
+
 def _share(o: dict) -> str:
     if o.get("bornes"):
         low, high = o["bornes"]
@@ -35,7 +45,7 @@ def to_table(result: dict, console: Console) -> None:
     for h in HEADERS:
         table.add_column(h, justify="left" if h in ("Réservataire", "Type", "Base de décompte") else "right")
     for r in result["reservataires"]:
-        table.add_row(*[str(r[c]) for c in COLUMNS])
+        table.add_row(*[_cell(r, c) for c in COLUMNS])
     console.print(table)
     for r in result["reservataires"]:
         if r.get("obligations"):
@@ -61,6 +71,9 @@ def to_table(result: dict, console: Console) -> None:
         for key in ("objectif_note", "avertissement"):
             if r.get(key):
                 console.print(f"[dim]{r['libelle']} : {r[key]}[/dim]")
+        for item in r.get("interpretations", []):
+            console.print(f"[yellow]{r['libelle']} — interprétation du projet ({item['regle']}, "
+                          f"{item['fichier_ligne']}) :[/yellow] {item['texte']}")
 
 
 def to_csv(result: dict, tableur: bool = False) -> str:
@@ -78,7 +91,7 @@ def to_markdown(result: dict) -> str:
              f"Lus : {ev['lus']} — évalués : {ev['evalues']} — rejetés : {ev['rejetes']}", "",
              "| " + " | ".join(HEADERS) + " |", "|" + "---|" * len(HEADERS)]
     for r in result["reservataires"]:
-        lines.append("| " + " | ".join(str(r[c]) for c in COLUMNS) + " |")
+        lines.append("| " + " | ".join(_cell(r, c) for c in COLUMNS) + " |")
     for r in result["reservataires"]:
         if r["obligations"]:
             lines += ["", f"## Obligations — {r['libelle']}", "", "| obligation | part | cible | statut | source |",

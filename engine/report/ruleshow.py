@@ -24,6 +24,8 @@ def rule_record(r: EffectiveRule, on: dt.date | None = None) -> dict:
     }
     if rule.description:
         out["description"] = rule.description
+    if r.interpretations_at(on) if on is not None else r.interpretations:
+        out["interpretations"] = r.interpretation_records(on)
     for key in FIXED_KEYS:
         if key in type(rule).model_fields and getattr(rule, key) not in (None, []):
             out[key] = getattr(rule, key)
@@ -46,6 +48,11 @@ def rule_record(r: EffectiveRule, on: dt.date | None = None) -> dict:
     if r.dated:
         out["valeurs"] = values
     return out
+
+
+def interpretations_of(rs: RuleSet, on: dt.date | None = None) -> list[dict]:
+    """Every interpretation of a rule set (in force on ``on`` when given), rule by rule."""
+    return [item for r in rs.rules.values() for item in r.interpretation_records(on)]
 
 
 def _where(r: EffectiveRule, key: str) -> str:
@@ -73,6 +80,7 @@ def ruleset_record(rs: RuleSet, on: dt.date | None = None) -> dict:
         "suppressions": [{"id": rid, "couche": layer, "fichier": w[0], "ligne": w[1], "motif": motif}
                          for rid, layer, w, motif in rs.removed],
         "regles_effectives": [rule_record(r, on) for r in rs.rules.values()],
+        "interpretations": interpretations_of(rs, on),
     }
 
 
@@ -106,6 +114,24 @@ def render_table(rs: RuleSet, console: Console, on: dt.date | None = None) -> No
     for item in ruleset_record(rs, on)["suppressions"]:
         console.print(f"[red]Supprimée[/red] {item['id']} par « {item['couche']} » ({item['fichier']}:"
                       f"{item['ligne']}) : {item['motif']}")
+    chosen = interpretations_of(rs, on)
+    table = Table(title=f"Interprétations du projet ({len(chosen)}) — là où les textes sont muets ou ambigus",
+                  show_lines=True, expand=True, title_justify="left")
+    table.add_column("Règle", style="cyan", no_wrap=True)
+    table.add_column("Valeur")
+    table.add_column("Ce que dit le texte, ce que le projet a choisi et pourquoi")
+    table.add_column("Fichier:ligne", no_wrap=True)
+    for item in chosen:
+        table.add_row(item["regle"], _since(item), item["texte"], item["fichier_ligne"])
+    if not chosen:
+        table.add_row("—", "—", "aucune : chaque valeur vient d'un texte cité", "—")
+    console.print(table)
+
+
+def _since(item: dict) -> str:
+    if item["depuis"] is None:
+        return "toute la règle"
+    return "depuis le " + dt.date.fromisoformat(item["depuis"]).strftime("%d/%m/%Y")
 
 
 def _typed(r: EffectiveRule, value_record: dict, key: str):
@@ -131,4 +157,12 @@ def render_markdown(rs: RuleSet, on: dt.date | None = None) -> str:
             lines.append(f"| {r.id} | {rec['libelle']} | {vals} | {rec['source']} | "
                          f"{rec['fichier']}:{rec['ligne']} |")
         lines.append("")
+    chosen = interpretations_of(rs, on)
+    lines += ["## Interprétations du projet", "",
+              "Là où les textes sont muets ou ambigus : ce que dit le texte, ce que le projet a choisi et pourquoi.",
+              "", "| règle | valeur | interprétation | fichier:ligne |", "|---|---|---|---|"]
+    lines += [f"| {i['regle']} | {_since(i)} | {i['texte']} | {i['fichier_ligne']} |" for i in chosen]
+    if not chosen:
+        lines.append("| — | — | aucune : chaque valeur vient d'un texte cité | — |")
+    lines.append("")
     return "\n".join(lines)

@@ -50,6 +50,7 @@ OFFRE = {
     "offre.deja_compte_vacance": "une offre antérieure de la même vacance a déjà été décomptée",
     "offre.zone": "tendue ou detendue",
     "offre.preavis_mois": "préavis du locataire sortant (1 ou 3 mois)",
+    "offre.relogement": "relogement (anru, orcod, lhi) du ménage retenu : le locataire, sinon le premier attributaire",
 }
 
 MENAGE = {

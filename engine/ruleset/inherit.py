@@ -52,6 +52,8 @@ class EffectiveRule:
     provenance: dict[str, Where]
     history: list[str]
     dated: list[tuple[dt.date, object]]
+    # "*" (the rule as a whole) or "valeurs.<date>" → (the sentence, file and line): where the project chose
+    interpretations: dict[str, tuple[str, Where]] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
@@ -70,6 +72,29 @@ class EffectiveRule:
             else:
                 break
         return current
+
+    def interpretations_at(self, on: dt.date | None = None) -> list[tuple[str, Where]]:
+        """The interpretations the value in force on ``on`` rests on (every one when ``on`` is None): the
+        rule's own and its dated value's."""
+        out = [self.interpretations["*"]] if "*" in self.interpretations else []
+        if on is None:
+            return out + [v for k, v in sorted(self.interpretations.items()) if k != "*"]
+        key = None
+        for start, _ in self.dated:
+            if start <= on:
+                key = start
+        if key is not None and f"valeurs.{key}" in self.interpretations:
+            out.append(self.interpretations[f"valeurs.{key}"])
+        return out
+
+    def interpretation_records(self, on: dt.date | None = None) -> list[dict]:
+        """The interpretations as the outputs list them: the rule, the value covered (``depuis``: None for the
+        whole rule), the sentence and its file:line."""
+        wanted = None if on is None else set(self.interpretations_at(on))
+        return [{"regle": self.id, "depuis": None if key == "*" else key.removeprefix("valeurs."), "texte": text,
+                 "fichier_ligne": f"{spot[0]}:{spot[1]}"}
+                for key, (text, spot) in sorted(self.interpretations.items())
+                if wanted is None or (text, spot) in wanted]
 
     def since(self, on: dt.date) -> Where:
         """File:line that set the value in force on ``on``."""
@@ -198,6 +223,7 @@ def merge(name: str, chain: list[str], layers: dict[str, Layer]) -> tuple[RuleSe
     prov: dict[str, dict[str, Where]] = {}
     origin: dict[str, tuple[str, Where]] = {}
     history: dict[str, list[str]] = {}
+    chosen: dict[str, dict[str, tuple[str, Where]]] = {}  # interpretations, as EffectiveRule keeps them
     removed = []
     problems: list[Problem] = []
     for layer_name in chain:
@@ -213,7 +239,7 @@ def merge(name: str, chain: list[str], layers: dict[str, Layer]) -> tuple[RuleSe
                                                     f"les couches parentes ({', '.join(chain[:chain.index(layer_name)])})"))
                     continue
                 removed.append((rid, layer_name, where, entry["motif"]))
-                for table in (raw, prov, origin, history):
+                for table in (raw, prov, origin, history, chosen):
                     table.pop(rid, None)
             for i, entry in enumerate(data.get("regles") or []):
                 rid = entry["id"]
@@ -230,7 +256,7 @@ def merge(name: str, chain: list[str], layers: dict[str, Layer]) -> tuple[RuleSe
                                                 f"« remplace: {target} » : aucune règle parente n'a cet identifiant"))
                         continue
                     note = f"remplace « {target} » de {origin[target][0]}"
-                    for table in (raw, prov, origin, history):
+                    for table in (raw, prov, origin, history, chosen):
                         table.pop(target, None)
                 elif rid in raw:
                     first = origin[rid][1]
@@ -244,6 +270,8 @@ def merge(name: str, chain: list[str], layers: dict[str, Layer]) -> tuple[RuleSe
                 prov[rid] = _provenance(entry, f, ("regles", i))
                 origin[rid] = (layer_name, where)
                 history[rid] = [f"{note} dans « {layer_name} » ({where[0]}:{where[1]})"]
+                chosen[rid] = {}
+                _note_interpretations(chosen[rid], entry, f, ("regles", i))
             for i, entry in enumerate(data.get("surcharges") or []):
                 rid = entry["id"]
                 where = (f.name, f.line("surcharges", i))
@@ -252,6 +280,7 @@ def merge(name: str, chain: list[str], layers: dict[str, Layer]) -> tuple[RuleSe
                                                     f"couches parentes"))
                     continue
                 _apply_overlay(raw[rid], prov[rid], entry, f, ("surcharges", i))
+                _note_interpretations(chosen[rid], entry, f, ("surcharges", i))
                 history[rid].append(f"surchargé dans « {layer_name} » ({where[0]}:{where[1]})")
     rules: dict[str, EffectiveRule] = {}
     for rid, data in raw.items():
@@ -263,7 +292,7 @@ def merge(name: str, chain: list[str], layers: dict[str, Layer]) -> tuple[RuleSe
             continue
         dated, dated_problems = _dated_values(model, data, prov[rid], where)
         problems.extend(dated_problems)
-        rules[rid] = EffectiveRule(model, layer_name, where, prov[rid], history[rid], dated)
+        rules[rid] = EffectiveRule(model, layer_name, where, prov[rid], history[rid], dated, chosen[rid])
     problems.extend(_semantic_checks(rules))
     return RuleSet(name, chain, rules, {n: layers[n] for n in chain}, removed), problems
 
@@ -308,7 +337,7 @@ def _provenance(entry: dict, f: ParsedFile, base: tuple) -> dict[str, Where]:
 
 def _apply_overlay(target: dict, prov: dict, entry: dict, f: ParsedFile, base: tuple):
     for key, value in entry.items():
-        if key == "id":
+        if key in ("id", "interpretation") or value is None:  # interpretations: see _note_interpretations
             continue
         if key == "valeurs":
             dated = target.setdefault("valeurs", {})
@@ -318,6 +347,26 @@ def _apply_overlay(target: dict, prov: dict, entry: dict, f: ParsedFile, base: t
             continue
         target[key] = copy.deepcopy(value)
         prov[key] = (f.name, f.line(*base, key))
+
+
+def _note_interpretations(table: dict[str, tuple[str, Where]], entry: dict, f: ParsedFile, base: tuple) -> None:
+    """What an entry (a rule or a surcharge) says of where its values come from. The dated values it sets
+    lose the interpretation they had, unless it gives one again: a value set from the text is the text's.
+    A sentence alone covers the values the entry sets (the rule as a whole when it sets none); a mapping
+    ``{date: sentence}`` covers the value of each date."""
+    dates = list(entry.get("valeurs") or {}) if isinstance(entry.get("valeurs"), dict) else []
+    for date in dates:
+        table.pop(f"valeurs.{date}", None)
+    said = entry.get("interpretation")
+    if not said:
+        return
+    if isinstance(said, dict):
+        for date, text in said.items():
+            table[f"valeurs.{date}"] = (str(text), (f.name, f.line(*base, "interpretation", date)))
+        return
+    where = (f.name, f.line(*base, "interpretation"))
+    for key in [f"valeurs.{date}" for date in dates] or ["*"]:
+        table[key] = (str(said), where)
 
 
 def _merged_problems(exc: ValidationError, prov: dict[str, Where], where: Where) -> list[Problem]:

@@ -91,15 +91,27 @@ class ObligationParams(Params):
 
 
 class ReportParams(Params):
-    mode: Literal["obligatoire", "facultatif", "aucun"]
-    appliquer_si_facultatif: bool = Field(
-        True, description="Calculer le report quand le texte dit « pourront être reportés »")
+    mode: Literal["obligatoire", "facultatif", "aucun"] = Field(description=(
+        "obligatoire : « seront reportés » ; facultatif : « pourront être reportés » (calculé et montré comme "
+        "report facultatif, ajouté à l'objectif suivant seulement si les parties l'ont choisi) ; aucun : le texte "
+        "ne prévoit pas de report"))
+    choisi_par_les_parties: bool = Field(False, description=(
+        "Report facultatif : les parties ont choisi de l'appliquer (réglage daté de la convention ou du scénario)"))
 
 
 class ObjectifParams(Params):
-    methode: Literal["flux_theorique", "valeur", "droits_negocies"] = "valeur"
+    methode: Literal["flux_theorique", "valeur", "droits_negocies", "indetermine"] = Field("valeur", description=(
+        "indetermine : aucun texte ne fixe l'objectif (dire pourquoi dans « motif ») ; jamais un chiffre inventé"))
     valeur: Optional[int] = Field(None, ge=0)
     par_bailleur: dict[str, int] = Field(default_factory=dict)
+    perimetre: Optional[Text] = Field(None, description="Territoire que couvrent les chiffres par bailleur")
+    motif: Optional[Text] = Field(None, description="Pourquoi l'objectif n'est pas déterminé (méthode indetermine)")
+
+    @model_validator(mode="after")
+    def _motif(self):
+        if self.methode == "indetermine" and not self.motif:
+            raise ValueError("un objectif « indetermine » dit pourquoi : « motif »")
+        return self
 
 
 class ParametreParams(Params):
@@ -108,12 +120,21 @@ class ParametreParams(Params):
 
 # ---- rules -----------------------------------------------------------------------------------
 
+INTERPRETATION = (
+    "Là où le texte est muet ou ambigu : ce que dit le texte, ce que le projet a choisi et pourquoi "
+    "(ex. « texte muet ; règle nationale par défaut »). Un texte seul vaut pour les valeurs que l'entrée "
+    "fixe (ou pour toute la règle si elle n'en fixe pas) ; {date: texte} vaut pour la valeur de cette date.")
+
+Interpretation = Annotated[Union[Text, dict[dt.date, Text]], Field(description=INTERPRETATION)]
+
+
 class RuleBase(BaseModel):
     model_config = STRICT
 
     id: RuleId
     libelle: Text = Field(description="Libellé en français")
     source: Text = Field(description="Texte cité : article du CCH, de la convention ou du cadre")
+    interpretation: Optional[Interpretation] = None
     description: Optional[str] = None
     exemples: Optional[list[str]] = None
     remplace: Optional[RuleId] = Field(None, description="Identifiant de la règle parente remplacée")
@@ -190,6 +211,10 @@ class RegleDelai(RuleBase):
     condition: Optional[Condition] = None
     consequence: Literal["reprise_possible", "refus_implicite", "restitution", "information"] = "reprise_possible"
     relance: Optional[Evenement] = Field(None, description="Événement qui rouvre le délai une fois (« pour un tour »)")
+    portee: Literal["echeance", "minimum"] = Field("echeance", description=(
+        "echeance : l'événement attendu est dû au plus tard à l'échéance ; minimum : le délai est un temps laissé "
+        "(ex. les 10 jours de réflexion du ménage, CCH R441-10) : seul le silence jusqu'à l'échéance compte, "
+        "une réponse plus tardive n'est pas un retard"))
     valeurs: _dated(DelaiParams)
 
 
@@ -239,7 +264,8 @@ class Surcharge(BaseModel):
     model_config = STRICT
 
     id: RuleId
-    source: Text
+    source: Optional[Text] = Field(None, description="Texte cité pour la valeur modifiée (ou « interpretation »)")
+    interpretation: Optional[Interpretation] = None
     libelle: Optional[Text] = None
     description: Optional[str] = None
     exemples: Optional[list[str]] = None
@@ -250,9 +276,17 @@ class Surcharge(BaseModel):
     mode_gestion: Optional[Literal["directe", "deleguee"]] = None
     delegue_a: Optional[str] = None
     priorite: Optional[int] = None
+    consequence: Optional[Literal["reprise_possible", "refus_implicite", "restitution", "information"]] = None
     applicable_a: Optional[Condition] = None
     numerateur: Optional[Condition] = None
     denominateur: Optional[Condition] = None
+
+    @model_validator(mode="after")
+    def _said_where_from(self):
+        if self.source is None and self.interpretation is None:
+            raise ValueError("une surcharge dit d'où vient la valeur qu'elle change : « source » (le texte qui "
+                             "la fixe) ou « interpretation » (ce que le projet a choisi là où le texte est muet)")
+        return self
 
 
 class Suppression(BaseModel):

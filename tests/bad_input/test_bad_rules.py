@@ -21,6 +21,7 @@ CASES = [
     ("champ-inconnu.yaml", 9, "champ inconnu « logement.quartier »"),
     ("sans-libelle.yaml", 5, "clé obligatoire « libelle » absente"),
     ("sans-source.yaml", 5, "clé obligatoire « source » absente"),
+    ("surcharge-sans-source.yaml", 5, "« source » (le texte qui la fixe) ou « interpretation »"),
     ("cle-en-double.yaml", 9, "clé « libelle » en double"),
     ("nature-inconnue.yaml", 6, "« nature » inconnue « plafond »"),
     ("surcharge-valeur-invalide.yaml", 8, "valeur « semaines » non reconnue"),

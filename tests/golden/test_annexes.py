@@ -103,11 +103,18 @@ def test_tmh_part_in_the_wrong_unit_and_0_078_printed_1():
 
 
 def test_chalets_commune_basis_matches_the_printed_25_percent():
+    """Two eligible counts are printed (EPCI 1083, commune 4) and the flux cell is blank: both are disagreements
+    (exit 1), the commune's count is the one the printed 25 % agrees with."""
     d = flux_json("--inventory", ANNEXES / "escalquens-chalets.csv", "--rules", "escalquens-chalets",
-                  "--reservataire", "commune", "--annexe", code=0)
+                  "--reservataire", "commune", "--annexe", code=1)
     assert (d["logements_eligibles"], d["logements_reservataire"], d["part"]) == (4, 1, 0.25)
     assert d["flux_brut"] == pytest.approx(0.0801)  # 4 × 25 % × 8,01 %; the flux cell is blank in the annex
     assert d["flux_prioritaires"] == pytest.approx(0.020025)  # printed « 0 »: agrees once rounded
+    status = {c["chiffre"]: c["statut"] for c in d["reservataires"][0]["controle"]}
+    assert status["logements_eligibles_epci"] == status["flux"] == "ecart"
+    assert status["logements_eligibles_commune"] == status["part"] == "conforme"
+    epci = next(c for c in d["reservataires"][0]["controle"] if c["chiffre"] == "logements_eligibles_epci")
+    assert "21,6871" in epci["cause"]  # 1083 × 25 % × 8,01 %
 
 
 def test_inventory_count_below_the_annexe_figure_is_reported():

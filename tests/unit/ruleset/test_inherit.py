@@ -66,7 +66,9 @@ def test_value_not_in_force_before_its_first_date(catalog):
 def test_delegation_of_toulouse_metropole(catalog):
     tm = catalog.resolve("toulouse-metropole-flourens")
     rule = tm.rules["toulouse-metropole"].rule
-    assert rule.delegue_a == "commune-flourens" and rule.mode_gestion == "deleguee"
+    # a hand-over of the contingent to the commune, which manages it directly (art. 2): not the USH's
+    # « gestion déléguée » to the bailleur
+    assert rule.delegue_a == "commune-flourens" and rule.mode_gestion == "directe"
 
 
 def test_load_by_path_resolves_parents():
