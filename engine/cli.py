@@ -115,16 +115,22 @@ def _render(result: dict, format: ReportFormat, output: Optional[Path], module, 
         _console_output(output, 180, lambda console: module.to_table(result, console))
 
 
-def _previous(path: Optional[Path]) -> Optional[dict]:
+def _previous(path: Optional[Path]):
+    """Last year's ``evaluate`` result, validated (engine/inputs/previous.py); checked against the year later."""
     if path is None:
         return None
-    from engine.problems import Problem
+    from engine.inputs.previous import read_previous
 
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise BadInput([Problem(str(path), 0, f"résultat de l'an dernier illisible : attendu la sortie JSON "
-                                              f"de « flux-rules evaluate » ({exc})")]) from None
+    return read_previous(path)
+
+
+def _say_carried(previous) -> None:
+    """On stderr: what was carried from last year, per réservataire, and any doubt about it."""
+    if previous is None:
+        return
+    for note in previous.notes:
+        print(note, file=sys.stderr)
+    print(previous.carried(), file=sys.stderr)
 
 
 def _inventory_rows(path: Optional[Path], skip_invalid: bool, bailleur: Optional[str] = None):
@@ -161,10 +167,12 @@ def _run(events: Path, rules, year, skip_invalid, previous, inventory: Optional[
          keep_offers: bool = True):
     from engine.pipeline import evaluate_file
 
+    last_year = _previous(previous)
     rows, inv = _inventory_rows(inventory, skip_invalid)
     with _progress(events) as progress:
-        evaluation = evaluate_file(events, rules, year, skip_invalid, _previous(previous), rows, progress=progress,
+        evaluation = evaluate_file(events, rules, year, skip_invalid, last_year, rows, progress=progress,
                                    stream=stream, keep_offers=keep_offers)
+    _say_carried(last_year)
     if inv is not None:
         known = set(rows)
         absent = sorted(evaluation.logements - known)
@@ -371,8 +379,10 @@ def bilan(events: Path = typer.Argument(..., help="Journal d'événements JSONL 
     from engine.report import bilanreport
 
     _check_output(output)
+    last_year = _previous(previous)
     rows, inv = _inventory_rows(inventory, skip_invalid)
-    evaluation = evaluate_file(events, rules, year, skip_invalid, _previous(previous), rows)
+    evaluation = evaluate_file(events, rules, year, skip_invalid, last_year, rows)
+    _say_carried(last_year)
     _render(build_bilan(evaluation, inv), format, output, bilanreport, tableur)
 
 
