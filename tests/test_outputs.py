@@ -4,6 +4,7 @@ import csv
 import errno
 import io
 import json
+import re
 
 import pytest
 
@@ -133,3 +134,116 @@ def test_output_into_a_missing_folder_is_refused_before_evaluating(verb, tmp_pat
     out = tmp_path / "absent" / "sortie.json"
     result = invoke([*verb, "--output", out], 2)
     assert f"{out}: " in result.output and "absent" in result.output and "n'existe pas" in result.output
+
+
+def test_evaluate_html_is_a_self_contained_page(tmp_path):
+    """cli.md lists --format html for evaluate: the bilan's HTML machinery, no network resource."""
+    page = tmp_path / "decompte.html"
+    invoke(["evaluate", EVENTS, "--format", "html", "--output", page], 1)
+    text = page.read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>") and 'class="barre"' in text and "Commune d&#x27;Escalquens" in text
+    assert "http://" not in text.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert "respecté" in text and "non atteint" in text and "non_atteint<" not in text
+
+
+def test_bilan_share_of_freed_dwellings_never_exceeds_100_percent():
+    """9 mises à disposition for 7 dwellings freed: the share is the freed dwellings offered at least once
+    (7 of 7, O-3 and O-3b on one dwelling count once), not 9 / 7 = 128,57 %; the report says what it is."""
+    d = json.loads(invoke(["bilan", EVENTS, "--format", "json"], 0).output)
+    assert d["ensemble"]["logements_liberes_proposes"] == 7 and d["ensemble"]["part_des_liberations"] == 1
+    assert all(0 <= r["part_des_liberations"] <= 1 for r in d["reservataires"])
+    commune = next(r for r in d["reservataires"] if r["id"] == "mairie-escalquens")
+    assert commune["logements_liberes_proposes"] == 3  # O-1, O-2, O-6 (O-8 is a first letting, outside)
+    table = invoke(["bilan", EVENTS], 0).output
+    assert "128,57" not in table and "100 %" in table and "proposés au moins une fois" in table
+    assert "proposés au moins une fois" in invoke(["bilan", EVENTS, "--format", "markdown"], 0).output
+
+
+CODES = ("non_atteint", "indetermine", "mise_a_disposition", "non_applicable", "action_logement", "collectivite",
+         "est faux", "False", "True", "jours_ouvres", " depasse", " respecte")
+
+
+@pytest.mark.parametrize("args", [["evaluate", EVENTS], ["evaluate", EVENTS, "--format", "markdown"],
+                                  ["evaluate", EVENTS, "--format", "html"], ["bilan", EVENTS],
+                                  ["bilan", EVENTS, "--format", "markdown"], ["bilan", EVENTS, "--format", "html"],
+                                  ["explain", EVENTS, "--offre", "O-6"], ["explain", EVENTS, "--offre", "O-2"],
+                                  ["compare", EVENTS, "--rules", "escalquens-patrimoine", "--rules",
+                                   "scenario-methode-rhone"],
+                                  ["compare", EVENTS, "--rules", "escalquens-patrimoine", "--rules",
+                                   "scenario-decompte-au-bail", "--format", "markdown"],
+                                  ["compare", EVENTS, "--rules", "escalquens-patrimoine", "--rules",
+                                   "scenario-decompte-au-bail", "--format", "html"]])
+def test_human_formats_say_codes_in_french(args):
+    text = invoke(args, None).output
+    if "html" in args:  # what a reader sees, not the CSS classes
+        text = re.sub(r"<[^>]*>", " ", re.sub(r"<style>.*?</style>", "", text, flags=re.S))
+    assert [c for c in CODES if c in text] == []
+
+
+def test_json_keeps_the_codes():
+    d = json.loads(invoke(["evaluate", EVENTS, "--format", "json"], 1).output)
+    statuts = {o["statut"] for r in d["reservataires"] for o in r["obligations"]}
+    assert {"non_atteint", "indetermine"} <= statuts
+    assert "mise_a_disposition" in {r["base_decompte"] for r in d["reservataires"]}
+
+
+def test_a_ceiling_is_respected_or_exceeded_not_reached():
+    """État ≤ 30 % of the flux (sens: maximum): 1 of 7 is « respecté »."""
+    for args in (["evaluate", EVENTS], ["evaluate", EVENTS, "--format", "markdown"]):
+        text = invoke(args, 1).output
+        line = next(x for x in text.splitlines() if "au plus 30 %" in x)
+        assert "respecté" in line and "atteint" not in line
+
+
+def test_thousands_are_separated_in_the_french_way():
+    from engine.report.spreadsheet import csv_text, fr_cell
+
+    assert fr_cell("logements_eligibles", 12128) == "12\u202f128" and fr_cell("flux_brut", 12128.5) == "12\u202f128,5"
+    assert csv_text([[12128, 12128.5]], tableur=True) == "\ufeff12128;12128,5\r\n"  # a spreadsheet's number
+
+
+def test_html_text_columns_on_the_left_figures_on_the_right():
+    from engine.report import html
+
+    page = html.table(["Obligation", "Part", "Statut"], [["Au moins 25 %", "14,29 %", "non atteint"]])
+    assert '<td>Au moins 25 %</td><td class="n">14,29 %</td><td>non atteint</td>' in page
+    assert "text-align:left" in html.CSS
+
+
+def test_compare_table_never_cuts_a_file_line(tmp_path):
+    from rich.console import Console
+
+    from engine.report import comparereport
+
+    d = json.loads(invoke(["compare", EVENTS, "--rules", "escalquens-patrimoine", "--rules",
+                           "scenario-decompte-au-bail", "--rules", "scenario-methode-rhone", "--format", "json"],
+                          0).output)
+    places = {s["fichier"] for rule in d["regles_differentes"] for s in rule["par_scenario"] if s}
+    assert "scenarios/exemple-2024/decompte-au-bail.yaml:12" in places
+    for width in (80, 180):
+        buf = io.StringIO()
+        comparereport.to_table(d, Console(file=buf, width=width))
+        text = buf.getvalue()
+        assert [p for p in places if p not in text] == [] and "yaml…" not in text
+
+
+@pytest.mark.parametrize("rules,cited,foreign", [
+    ("escalquens-patrimoine", "Convention Escalquens / Patrimoine SA Languedocienne", "Ornex"),
+    ("scenario-methode-rhone", "convention type de réservation en flux (DDETS 31)", "Ornex"),
+])
+def test_bilan_cites_its_own_rule_set_and_names_the_bailleur(rules, cited, foreign):
+    d = json.loads(invoke(["bilan", EVENTS, "--rules", rules, "--format", "json"], 0).output)
+    assert d["sources"][0] == "CCH R441-5-1" and foreign not in d["source"]
+    assert any(cited in s for s in d["sources"])
+    for args in ([], ["--format", "markdown"], ["--format", "html"]):
+        text = invoke(["bilan", EVENTS, "--rules", rules, *args], 0).output
+        assert "Bilan annuel 2024 — bailleur « patrimoine-sa-languedocienne »" in text
+
+
+def test_bilan_of_an_ain_log_cites_the_ain_rules(tmp_path):
+    log = tmp_path / "ain.jsonl"
+    log.write_text(json.dumps({"type": "exercice", "annee": 2025, "regles": "ornex-alliade-habitat",
+                               "bailleur": "alliade-habitat"}) + "\n", encoding="utf-8")
+    d = json.loads(invoke(["bilan", log, "--format", "json"], None).output)
+    assert "Haute-Garonne" not in d["source"] and any("Ornex" in s for s in d["sources"])
+    assert d["bailleur"] == "alliade-habitat"

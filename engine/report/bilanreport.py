@@ -9,7 +9,7 @@ from rich.table import Table
 from engine.bilan import DIMENSIONS, INDICATEURS, LABELS
 from engine.report import html
 from engine.report.comparereport import LABELS as FIGURE_LABELS
-from engine.report.comparereport import STATUTS
+from engine.report.comparereport import rule_values
 from engine.report.jsontext import to_json  # noqa: F401 (each report module answers to_json)
 from engine.report.labels import statut, word
 from engine.report.spreadsheet import csv_text, fr_cell
@@ -196,14 +196,13 @@ def compare_html(result: dict) -> str:
             if o["change"]:
                 marks.add(len(rows))
                 rows.append([("Bascule : " if o["bascule"] else "") + o["libelle"],
-                             *[STATUTS[s] for s in o["statuts"]], ", ".join(o["regles"])])
+                             *[statut(s, o.get("sens")) for s in o["statuts"]], ", ".join(o["regles"])])
         body.append(f"<h2>{html.escape(r['libelle'])}</h2>")
         body.append(html.table(["Chiffre", *names, "Règles qui diffèrent"], rows, highlight=marks))
     if result["regles_differentes"]:
         body.append("<h2>Règles qui diffèrent</h2>")
-        rows = [[rule["id"], *[("absente" if s is None else ", ".join(f"{k} = {v}" for k, v in
-                                                                      (s["valeurs"] or {}).items())
-                                + f" — {s['source']} ({s['fichier']})") for s in rule["par_scenario"]]]
+        rows = [[rule["id"], *[("absente" if s is None else rule_values(s) + f" — {s['source']} ({s['fichier']})")
+                               for s in rule["par_scenario"]]]
                 for rule in result["regles_differentes"]]
         body.append(html.table(["Règle", *names], rows))
     if result["decisions_modifiees"]:
