@@ -8,7 +8,8 @@ typologie, financement, commune, QPV, construction period and accessibility;
 the assiette recap (eligible stock at 31/12/N-1, dwellings freed — a
 libération notice or a vacancy offered in N — and delivered in N); the new programmes; the obligations and carry-over of
 ``evaluate``; and each réservataire's share of the dwellings freed in the
-year (Convention Ornex, art. 6).
+year: the freed dwellings offered to it at least once (:data:`PART_DES_LIBERATIONS`), at most 100 %.
+The bilan cites the rule set's own sources (each layer of its chain), not those of another territory.
 """
 
 from __future__ import annotations
@@ -28,6 +29,23 @@ LABELS = {"mises_a_disposition": "Mises à disposition", "attributions": "Attrib
           "entrees_dans_les_lieux": "Entrées dans les lieux", "public": "Public", "typologie": "Typologie",
           "financement": "Financement", "commune": "Commune", "qpv": "Quartier prioritaire",
           "periode_construction": "Période de construction", "accessibilite": "Accessibilité"}
+
+
+PART_DES_LIBERATIONS = ("part des logements libérés dans l'année qui ont été proposés au moins une fois "
+                        "(mis à disposition hors première location d'un programme neuf) : un logement proposé "
+                        "plusieurs fois ne compte qu'une fois, la part ne dépasse pas 100 % ; la somme des "
+                        "réservataires peut dépasser 100 % quand un logement est proposé à plusieurs d'entre eux")
+BILAN_SOURCE = "CCH R441-5-1"
+
+
+def sources(ruleset) -> list[str]:
+    """The bilan's text, then the source of each layer of the rule set, the most specific first."""
+    out = [BILAN_SOURCE]
+    for name in reversed(ruleset.chain):
+        source = ruleset.layers[name].meta("source")
+        if source and source not in out:
+            out.append(source)
+    return out
 
 
 def periode(year) -> str:
@@ -66,7 +84,8 @@ def dimensions(facts: dict, menage: dict | None) -> dict[str, str]:
 def _empty() -> dict:
     return {"indicateurs": {k: 0 for k in INDICATEURS} | {"dont_sans_candidat": 0, "dont_reprises": 0,
                                                           "dont_propositions_refusees": 0},
-            "ventilations": {d: defaultdict(lambda: dict.fromkeys(INDICATEURS, 0)) for d in DIMENSIONS}}
+            "ventilations": {d: defaultdict(lambda: dict.fromkeys(INDICATEURS, 0)) for d in DIMENSIONS},
+            "proposes": set()}  # the dwellings freed in N offered at least once
 
 
 def _add(block: dict, indicator: str, dims: dict[str, str]) -> None:
@@ -90,6 +109,8 @@ def bilan(evaluation: Evaluation, inventory: Inventory | None = None) -> dict:
                 _add(block, "mises_a_disposition", dimensions(ev.facts, None))
                 block["indicateurs"]["dont_sans_candidat"] += not offer.candidats
                 block["indicateurs"]["dont_reprises"] += offer.reprise is not None
+                if not offer.neuf:
+                    block["proposes"].add(offer.logement)
         if in_year(offer.attribution_date):
             for block in targets:
                 _add(block, "attributions", dimensions(ev.facts, retained))
@@ -118,9 +139,11 @@ def bilan(evaluation: Evaluation, inventory: Inventory | None = None) -> dict:
             **_render(block, len(freed)),
             "obligations": entry.get("obligations", []), "delais_depasses": entry.get("delais_depasses", []),
         })
+    cited = sources(evaluation.ruleset)
     return {
         "exercice": year, "regles": evaluation.ruleset.name, "bailleur": evaluation.result.get("bailleur"),
-        "source": "CCH R441-5-1 ; Convention type Haute-Garonne, art. 7 ; Convention Ornex, art. 6",
+        "source": " ; ".join(cited), "sources": cited,
+        "definitions": {"part_des_liberations": PART_DES_LIBERATIONS},
         "evenements": evaluation.result["evenements"],
         "assiette": _assiette(evaluation, inventory, len(freed), len(delivered)),
         "ensemble": _render(total, len(freed)),
@@ -133,7 +156,8 @@ def _render(block: dict, freed: int) -> dict:
     ind = block["indicateurs"]
     return {
         "indicateurs": dict(ind),
-        "part_des_liberations": {k: (ind[k] / freed if freed else None) for k in INDICATEURS},
+        "logements_liberes_proposes": len(block["proposes"]),
+        "part_des_liberations": len(block["proposes"]) / freed if freed else None,
         "ventilations": {dim: {value: dict(counts) for value, counts in sorted(values.items())}
                          for dim, values in block["ventilations"].items()},
     }

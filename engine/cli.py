@@ -52,10 +52,31 @@ def guarded(func):
 
 
 def write_output(text: str, output: Optional[Path]) -> None:
+    from engine.report.output import write_file
+
     if output:
-        output.write_text(text, encoding="utf-8")
+        write_file(output, text)  # a temporary file beside it, fsync, rename: never a truncated file
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def _console_output(output: Optional[Path], width: int, draw) -> None:
+    """A rich table to stdout, or rendered whole and written atomically to ``--output``."""
+    if output is None:
+        draw(Console(width=width))
+        return
+    import io
+
+    buf = io.StringIO()
+    draw(Console(file=buf, width=width))
+    write_output(buf.getvalue(), output)
+
+
+def _check_output(output: Optional[Path]) -> None:
+    """A path that cannot be written is refused before anything is evaluated (exit 2)."""
+    from engine.report.output import check_output
+
+    check_output(output)
 
 
 class OutFormat(str, Enum):
@@ -81,7 +102,9 @@ def _render(result: dict, format: ReportFormat, output: Optional[Path], module, 
     elif kind == "csv":
         text = module.to_csv(result, tableur)
         if output:
-            output.write_text(text, encoding="utf-8", newline="")
+            from engine.report.output import write_file
+
+            write_file(output, text, newline="")
         else:
             sys.stdout.write(text)
     elif kind == "markdown":
@@ -89,20 +112,25 @@ def _render(result: dict, format: ReportFormat, output: Optional[Path], module, 
     elif kind == "html":
         write_output((html_render or module.to_html)(result), output)
     else:
-        console = Console(file=output.open("w", encoding="utf-8") if output else None, width=180)
-        module.to_table(result, console)
+        _console_output(output, 180, lambda console: module.to_table(result, console))
 
 
-def _previous(path: Optional[Path]) -> Optional[dict]:
+def _previous(path: Optional[Path]):
+    """Last year's ``evaluate`` result, validated (engine/inputs/previous.py); checked against the year later."""
     if path is None:
         return None
-    from engine.problems import Problem
+    from engine.inputs.previous import read_previous
 
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise BadInput([Problem(str(path), 0, f"résultat de l'an dernier illisible : attendu la sortie JSON "
-                                              f"de « flux-rules evaluate » ({exc})")]) from None
+    return read_previous(path)
+
+
+def _say_carried(previous) -> None:
+    """On stderr: what was carried from last year, per réservataire, and any doubt about it."""
+    if previous is None:
+        return
+    for note in previous.notes:
+        print(note, file=sys.stderr)
+    print(previous.carried(), file=sys.stderr)
 
 
 def _inventory_rows(path: Optional[Path], skip_invalid: bool, bailleur: Optional[str] = None):
@@ -139,10 +167,12 @@ def _run(events: Path, rules, year, skip_invalid, previous, inventory: Optional[
          keep_offers: bool = True):
     from engine.pipeline import evaluate_file
 
+    last_year = _previous(previous)
     rows, inv = _inventory_rows(inventory, skip_invalid)
     with _progress(events) as progress:
-        evaluation = evaluate_file(events, rules, year, skip_invalid, _previous(previous), rows, progress=progress,
+        evaluation = evaluate_file(events, rules, year, skip_invalid, last_year, rows, progress=progress,
                                    stream=stream, keep_offers=keep_offers)
+    _say_carried(last_year)
     if inv is not None:
         known = set(rows)
         absent = sorted(evaluation.logements - known)
@@ -158,7 +188,7 @@ def _run(events: Path, rules, year, skip_invalid, previous, inventory: Optional[
 def evaluate(events: Path = typer.Argument(..., help="Journal d'événements JSONL (events.md)"),
              rules: Optional[str] = typer.Option(None, "--rules", help="Règles : haute-garonne, rhone, ain, une convention ou un YAML"),
              year: Optional[int] = typer.Option(None, "--year", help="Exercice évalué"),
-             format: OutFormat = typer.Option(OutFormat.table, "--format"),
+             format: ReportFormat = typer.Option(ReportFormat.table, "--format"),
              output: Optional[Path] = typer.Option(None, "--output"),
              skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Évaluer le reste et lister les lignes invalides"),
              previous: Optional[Path] = typer.Option(None, "--previous", help="Résultat JSON de l'an dernier (report)"),
@@ -168,6 +198,7 @@ def evaluate(events: Path = typer.Argument(..., help="Journal d'événements JSO
     from engine.exitcodes import EXIT_UNMET
     from engine.report import formats
 
+    _check_output(output)
     evaluation = _run(events, rules, year, skip_invalid, previous, inventory, keep_offers=False)  # the result only
     result = evaluation.result
     _render(result, format, output, formats, tableur)
@@ -230,6 +261,7 @@ def flux(inventory: Optional[Path] = typer.Option(None, "--inventory", help="Inv
     from engine.flux.run import FluxOptions, run
     from engine.report import fluxreport
 
+    _check_output(output)
     opts = FluxOptions(inventory=inventory, rules=rules, year=year, reservataires=list(reservataire),
                        rotation=_rate_option("--rotation", rotation), history=history, perimetre=perimetre,
                        eligibles=eligibles, logements_reservataire=logements_reservataire,
@@ -316,6 +348,7 @@ def compare(events: Optional[Path] = typer.Argument(None, help="Journal d'évén
 
     if len(rules) < 2:
         raise BadInput([Problem("--rules", 0, "au moins deux jeux de règles à comparer (--rules A --rules B)")])
+    _check_output(output)
     if events is not None:
         rows, _ = _inventory_rows(inventory, skip_invalid)
         result = compare_events(events, list(rules), year, rows, skip_invalid)
@@ -345,8 +378,11 @@ def bilan(events: Path = typer.Argument(..., help="Journal d'événements JSONL 
     from engine.pipeline import evaluate_file
     from engine.report import bilanreport
 
+    _check_output(output)
+    last_year = _previous(previous)
     rows, inv = _inventory_rows(inventory, skip_invalid)
-    evaluation = evaluate_file(events, rules, year, skip_invalid, _previous(previous), rows)
+    evaluation = evaluate_file(events, rules, year, skip_invalid, last_year, rows)
+    _say_carried(last_year)
     _render(build_bilan(evaluation, inv), format, output, bilanreport, tableur)
 
 
@@ -372,6 +408,7 @@ def rules_show(name: str = typer.Argument(..., help="Couche : haute-garonne, rho
     from engine.report import ruleshow
     from engine.ruleset.inherit import load_ruleset
 
+    _check_output(output)
     rs = load_ruleset(name)
     on = dt.date(year, 12, 31) if year else None
     if format == ShowFormat.json:
@@ -379,15 +416,16 @@ def rules_show(name: str = typer.Argument(..., help="Couche : haute-garonne, rho
     elif format == ShowFormat.markdown:
         write_output(ruleshow.render_markdown(rs, on), output)
     else:
-        console = Console(file=output.open("w", encoding="utf-8") if output else None, width=160)
-        ruleshow.render_table(rs, console, on)
+        _console_output(output, 160, lambda console: ruleshow.render_table(rs, console, on))
 
 
 @rules_app.command("schema")
+@guarded
 def rules_schema(output: Optional[Path] = typer.Option(None, "--output")):
     """Schéma JSON des fichiers de règles (complétion dans l'éditeur)."""
     from engine.ruleset.model import RuleFile
 
+    _check_output(output)
     schema = RuleFile.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "Fichier de règles flux-rules"

@@ -68,7 +68,8 @@ def _obligations(records: list[dict | None], rules: list[dict]) -> list[dict]:
     for oid, label in ids.items():
         found = [next((o for o in (r or {}).get("obligations", []) if o["id"] == oid), None) for r in records]
         statuts = [o["statut"] if o else None for o in found]
-        out.append({"id": oid, "libelle": label, "statuts": statuts,
+        sens = next((o.get("sens") for o in found if o), "minimum")
+        out.append({"id": oid, "libelle": label, "sens": sens, "statuts": statuts,
                     "valeurs": [o.get("valeur") if o else None for o in found],
                     "change": len(set(statuts)) > 1,
                     "bascule": {"atteint", "non_atteint"} <= set(statuts),

@@ -23,6 +23,8 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
+from engine.report.output import write_file
+
 TERRITORIES = {
     "haute-garonne": {
         "departement": "31",
@@ -238,6 +240,6 @@ def write(dwellings: int, events: int, seed: int, out_dir: Path, territory: str 
     inventory_text, events_text = generate(dwellings, events, seed, territory, year)
     out_dir.mkdir(parents=True, exist_ok=True)
     inv_path, ev_path = out_dir / "inventaire.csv", out_dir / "evenements.jsonl"
-    inv_path.write_bytes(inventory_text.encode("utf-8-sig"))
-    ev_path.write_text(events_text, encoding="utf-8", newline="\n")
+    write_file(inv_path, inventory_text.encode("utf-8-sig"))  # whole or not at all (engine/report/output.py)
+    write_file(ev_path, events_text, newline="\n")
     return inv_path, ev_path

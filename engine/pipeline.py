@@ -19,6 +19,7 @@ from engine.counting.registry import Registry, Reservataire
 from engine.flux.theoretical import objective_from_annexe
 from engine.gcpause import gc_paused
 from engine.inputs.events import EventLog, read_events
+from engine.inputs.previous import Previous
 from engine.inputs.values import logement_facts
 from engine.ledger import BY_DATE_AND_OFFER, Account, Ledger, obligation_fields
 from engine.problems import BadInput, Problem
@@ -54,7 +55,7 @@ def workers_for(size: int) -> int:
 
 
 def evaluate_file(path: Path, rules: str | None = None, year: int | None = None, skip_invalid: bool = False,
-                  previous: dict | None = None, inventory: dict | None = None, bailleur: str | None = None,
+                  previous: dict | Previous | None = None, inventory: dict | None = None, bailleur: str | None = None,
                   use_durable: bool = True, shown: str | None = None, progress=None,
                   stream: bool = True, keep_offers: bool = True, workers: int | None = None) -> Evaluation:
     """``stream``: a file in date order is read twice and memory follows the open offers (``explain``, which
@@ -99,6 +100,8 @@ def _evaluate_file(path: Path, rules: str | None, year: int | None, skip_invalid
                                                            "années ; ajoutez un en-tête « exercice » ou l'option "
                                                            "--year")])
         ruleset = load_ruleset(rules)
+        if isinstance(previous, Previous):  # last year's result: its year and rule set checked against this one
+            previous = previous.for_year(int(year), ruleset.name)
         bailleur = bailleur or header.get("bailleur")
         if stream and index.in_order:
             evaluation = evaluate_stream(index, ruleset, int(year), previous, inventory, bailleur, use_durable,

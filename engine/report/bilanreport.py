@@ -3,92 +3,154 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape as rich_escape
 from rich.table import Table
 
 from engine.bilan import DIMENSIONS, INDICATEURS, LABELS
 from engine.report import html
 from engine.report.comparereport import LABELS as FIGURE_LABELS
-from engine.report.comparereport import STATUTS
+from engine.report.comparereport import rule_values
 from engine.report.jsontext import to_json  # noqa: F401 (each report module answers to_json)
+from engine.report.labels import statut, word
 from engine.report.spreadsheet import csv_text, fr_cell
+from engine.report.text import fr_int, md, md_row
 
 EXTRA = {"dont_sans_candidat": "dont sans candidat", "dont_reprises": "dont reprises",
          "dont_propositions_refusees": "propositions refusées"}
+HEADERS = ["Réservataire", "Mises à disposition", "dont sans candidat", "dont reprises", "Attributions",
+           "Propositions refusées", "Entrées dans les lieux", "Logements libérés proposés", "Part des libérations"]
+OBJECTIVE_HEADERS = ["Réservataire", "Base", "Objectif", "Report antérieur", "Décompte", "Écart", "Report suivant",
+                     "Obligations non atteintes ou dépassées"]
+OBLIGATION_HEADERS = ["Réservataire", "Obligation", "Part", "Cible", "Statut", "Source"]
+STATUT_CLASSES = {"atteint": "atteint", "respecté": "atteint", "non atteint": "non_atteint",
+                  "dépassé": "non_atteint", "indéterminé": "indetermine"}
+
+
+def _everyone(result: dict) -> list[dict]:
+    return result["reservataires"] + [{"id": "ensemble", "libelle": "Ensemble du bailleur", **result["ensemble"]}]
 
 
 def _indicator_rows(result: dict) -> list[list]:
     rows = []
-    for r in result["reservataires"] + [{"id": "ensemble", "libelle": "Ensemble du bailleur", **result["ensemble"]}]:
+    for r in _everyone(result):
         ind = r["indicateurs"]
-        share = r["part_des_liberations"]["mises_a_disposition"]
-        rows.append([r["libelle"], ind["mises_a_disposition"], ind["dont_sans_candidat"], ind["dont_reprises"],
-                     ind["attributions"], ind["dont_propositions_refusees"], ind["entrees_dans_les_lieux"],
-                     fr_cell("part", share)])
+        rows.append([r["libelle"], *[fr_int(ind[k]) for k in ("mises_a_disposition", "dont_sans_candidat",
+                                                             "dont_reprises", "attributions",
+                                                             "dont_propositions_refusees", "entrees_dans_les_lieux")],
+                     fr_int(r["logements_liberes_proposes"]), fr_cell("part", r["part_des_liberations"])])
     return rows
 
 
-HEADERS = ["Réservataire", "Mises à disposition", "dont sans candidat", "dont reprises", "Attributions",
-           "Propositions refusées", "Entrées dans les lieux", "Part des libérations"]
+def _objective_rows(result: dict) -> list[list]:
+    return [[r["libelle"], word(r["base_decompte"]), *[fr_cell(k, r[k]) for k in ("objectif", "report_anterieur",
+                                                                                  "decompte", "ecart",
+                                                                                  "report_suivant")],
+             ", ".join(o["id"] for o in r["obligations"] if o["statut"] == "non_atteint") or "—"]
+            for r in result["reservataires"]]
+
+
+def _obligation_rows(result: dict) -> list[list]:
+    return [[r["libelle"], o["libelle"], fr_cell("part", o.get("valeur")),
+             ("≤ " if o.get("sens") == "maximum" else "≥ ") + fr_cell("part", o["cible"]),
+             statut(o["statut"], o.get("sens")), o["source"]]
+            for r in result["reservataires"] for o in r["obligations"]]
+
+
+def _ventilation_rows(result: dict, dim: str) -> list[list]:
+    return [[value, *[fr_int(counts[k]) for k in INDICATEURS]]
+            for value, counts in result["ensemble"]["ventilations"][dim].items()]
+
+
+def title(result: dict) -> str:
+    bailleur = f"bailleur « {result['bailleur']} »" if result.get("bailleur") else "bailleur non renseigné"
+    return f"Bilan annuel {result['exercice']} — {bailleur}"
+
+
+def subtitle(result: dict) -> str:
+    return f"Règles « {result['regles']} » — sources : {result['source']}"
 
 
 def _assiette_line(result: dict) -> str:
     a = result["assiette"]
     eligible = a["parc_eligible_31_12_precedent"]
-    return (f"Parc éligible au 31/12/{result['exercice'] - 1} : {eligible if eligible is not None else '—'} ; "
-            f"logements libérés en {result['exercice']} : {a['logements_liberes']} ; "
-            f"logements livrés : {a['logements_livres']}")
+    return (f"Parc éligible au 31/12/{result['exercice'] - 1} : {fr_cell('n', eligible)} ; "
+            f"logements libérés en {result['exercice']} : {fr_int(a['logements_liberes'])} ; "
+            f"logements livrés : {fr_int(a['logements_livres'])}")
+
+
+def _definition(result: dict) -> str:
+    return "Part des libérations : " + result["definitions"]["part_des_liberations"] + "."
 
 
 def to_table(result: dict, console: Console) -> None:
-    console.print(f"[bold]Bilan annuel {result['exercice']}[/bold] — règles « {result['regles']} » "
-                  f"({result['source']})")
+    console.print(f"[bold]{rich_escape(title(result))}[/bold]")
+    console.print(rich_escape(subtitle(result)))
     console.print(_assiette_line(result))
     t = Table(title="Les trois indicateurs (art. 7)")
     for h in HEADERS:
-        t.add_column(h, justify="left" if h == "Réservataire" else "right")
+        t.add_column(h, justify="left", min_width=22) if h == "Réservataire" else t.add_column(h, justify="right")
     for row in _indicator_rows(result):
-        t.add_row(*[str(c) for c in row])
+        t.add_row(*[rich_escape(str(c)) for c in row])
     console.print(t)
+    console.print(f"[dim]{rich_escape(_definition(result))}[/dim]")
     for dim in DIMENSIONS:
         t = Table(title=f"Ensemble — par {LABELS[dim].lower()}")
         t.add_column(LABELS[dim])
         for k in INDICATEURS:
             t.add_column(LABELS[k], justify="right")
-        for value, counts in result["ensemble"]["ventilations"][dim].items():
-            t.add_row(value, *[str(counts[k]) for k in INDICATEURS])
+        for row in _ventilation_rows(result, dim):
+            t.add_row(*[rich_escape(c) for c in row])
         console.print(t)
     if result["programmes_neufs"]:
-        console.print("Programmes neufs mis en service : " + ", ".join(
-            f"{p['programme'] or '—'} ({p['logement']}, {p['date']})" for p in result["programmes_neufs"]))
+        console.print("Programmes neufs mis en service : " + rich_escape(", ".join(
+            f"{p['programme'] or '—'} ({p['logement']}, {p['date']})" for p in result["programmes_neufs"])))
     t = Table(title="Objectifs, obligations et report")
-    for h in ("Réservataire", "Base", "Objectif", "Décompte", "Écart", "Report suivant", "Obligations non atteintes"):
-        t.add_column(h)
-    for r in result["reservataires"]:
-        unmet = ", ".join(o["id"] for o in r["obligations"] if o["statut"] == "non_atteint")
-        t.add_row(r["libelle"], str(r["base_decompte"]), str(r["objectif"]), str(r["decompte"]), str(r["ecart"]),
-                  str(r["report_suivant"]), unmet or "—")
+    for i, h in enumerate(OBJECTIVE_HEADERS):
+        t.add_column(h, justify="right" if 2 <= i <= 6 else "left")
+    for row in _objective_rows(result):
+        t.add_row(*[rich_escape(c) for c in row])
     console.print(t)
 
 
 def to_csv(result: dict, tableur: bool = False) -> str:
-    rows = [["exercice", "reservataire", "dimension", "valeur", *INDICATEURS]]
-    for r in result["reservataires"] + [{"id": "ensemble", **result["ensemble"]}]:
-        rows.append([result["exercice"], r["id"], "total", "", *[r["indicateurs"][k] for k in INDICATEURS]])
+    """Plain CSV: the codes; ``tableur`` (people, in a spreadsheet): French headers and dimension names."""
+    if tableur:
+        rows = [["Exercice", "Réservataire", "Ventilation", "Valeur", *[LABELS[k] for k in INDICATEURS]]]
+    else:
+        rows = [["exercice", "reservataire", "dimension", "valeur", *INDICATEURS]]
+    for r in _everyone(result):
+        who = r["libelle"] if tableur else r["id"]
+        rows.append([result["exercice"], who, "total" if not tableur else "Total", "",
+                     *[r["indicateurs"][k] for k in INDICATEURS]])
         for dim in DIMENSIONS:
             for value, counts in r["ventilations"][dim].items():
-                rows.append([result["exercice"], r["id"], dim, value, *[counts[k] for k in INDICATEURS]])
+                rows.append([result["exercice"], who, LABELS[dim] if tableur else dim, value,
+                             *[counts[k] for k in INDICATEURS]])
     return csv_text(rows, tableur)
 
 
+def _md_table(headers: list[str], rows: list[list], first_text: int = 1) -> list[str]:
+    return [md_row(headers), "|" + "---|" * first_text + "---:|" * (len(headers) - first_text)] + [
+        md_row(row) for row in rows]
+
+
 def to_markdown(result: dict) -> str:
-    lines = [f"# Bilan annuel {result['exercice']} — règles « {result['regles']} »", "", result["source"], "",
-             _assiette_line(result), "", "| " + " | ".join(HEADERS) + " |", "|" + "---|" * len(HEADERS)]
-    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in _indicator_rows(result)]
+    lines = [f"# {md(title(result))}", "", md(subtitle(result)), "", md(_assiette_line(result)), ""]
+    lines += _md_table(HEADERS, _indicator_rows(result))
+    lines += ["", f"*{md(_definition(result))}*"]
     for dim in DIMENSIONS:
-        lines += ["", f"## Par {LABELS[dim].lower()}", "", f"| {LABELS[dim]} | " + " | ".join(
-            LABELS[k] for k in INDICATEURS) + " |", "|---|---|---|---|"]
-        for value, counts in result["ensemble"]["ventilations"][dim].items():
-            lines.append(f"| {value} | " + " | ".join(str(counts[k]) for k in INDICATEURS) + " |")
+        lines += ["", f"## Par {LABELS[dim].lower()}", ""]
+        lines += _md_table([LABELS[dim], *[LABELS[k] for k in INDICATEURS]], _ventilation_rows(result, dim))
+    if result["programmes_neufs"]:
+        lines += ["", "## Programmes neufs mis en service", ""]
+        lines += _md_table(["Programme", "Logement", "Date"], [[p["programme"] or "—", p["logement"], p["date"]]
+                                                               for p in result["programmes_neufs"]], 3)
+    lines += ["", "## Objectifs, obligations et report", ""]
+    lines += [md_row(OBJECTIVE_HEADERS), "|---|---|" + "---:|" * 5 + "---|"]
+    lines += [md_row(row) for row in _objective_rows(result)]
+    rows = _obligation_rows(result)
+    if rows:
+        lines += [""] + _md_table(OBLIGATION_HEADERS, rows, 6)
     return "\n".join(lines) + "\n"
 
 
@@ -99,6 +161,7 @@ def to_html(result: dict) -> str:
                                [(LABELS[k], [r["indicateurs"][k] for r in result["reservataires"]])
                                 for k in INDICATEURS]))
     body.append(html.table(HEADERS, _indicator_rows(result), highlight={len(result["reservataires"])}))
+    body.append(f'<p class="meta">{html.escape(_definition(result))}</p>')
     body.append("<h2>Ventilations (ensemble du bailleur)</h2>")
     for dim in ("public", "typologie", "qpv", "financement", "commune", "periode_construction", "accessibilite"):
         values = result["ensemble"]["ventilations"][dim]
@@ -109,19 +172,9 @@ def to_html(result: dict) -> str:
         body.append(html.table(["Programme", "Logement", "Date"],
                                [[p["programme"] or "—", p["logement"], p["date"]] for p in result["programmes_neufs"]]))
     body.append("<h2>Objectifs, obligations et report</h2>")
-    rows = []
-    for r in result["reservataires"]:
-        for o in r["obligations"]:
-            rows.append([r["libelle"], o["libelle"], fr_cell("part", o.get("valeur")), fr_cell("part", o["cible"]),
-                         o["statut"], o["source"]])
-    body.append(html.table(["Réservataire", "Obligation", "Part", "Cible", "Statut", "Source"], rows,
-                           classes={"atteint": "atteint", "non_atteint": "non_atteint",
-                                    "indetermine": "indetermine"}))
-    body.append(html.table(["Réservataire", "Base", "Objectif", "Décompte", "Écart", "Report suivant"],
-                           [[r["libelle"], r["base_decompte"], r["objectif"], r["decompte"], r["ecart"],
-                             r["report_suivant"]] for r in result["reservataires"]]))
-    return html.document(f"Bilan annuel {result['exercice']}",
-                         f"Règles « {result['regles']} » — {result['source']}", "".join(body))
+    body.append(html.table(OBLIGATION_HEADERS, _obligation_rows(result), classes=STATUT_CLASSES))
+    body.append(html.table(OBJECTIVE_HEADERS, _objective_rows(result)))
+    return html.document(title(result), subtitle(result), "".join(body))
 
 
 def compare_html(result: dict) -> str:
@@ -143,14 +196,13 @@ def compare_html(result: dict) -> str:
             if o["change"]:
                 marks.add(len(rows))
                 rows.append([("Bascule : " if o["bascule"] else "") + o["libelle"],
-                             *[STATUTS[s] for s in o["statuts"]], ", ".join(o["regles"])])
+                             *[statut(s, o.get("sens")) for s in o["statuts"]], ", ".join(o["regles"])])
         body.append(f"<h2>{html.escape(r['libelle'])}</h2>")
         body.append(html.table(["Chiffre", *names, "Règles qui diffèrent"], rows, highlight=marks))
     if result["regles_differentes"]:
         body.append("<h2>Règles qui diffèrent</h2>")
-        rows = [[rule["id"], *[("absente" if s is None else ", ".join(f"{k} = {v}" for k, v in
-                                                                      (s["valeurs"] or {}).items())
-                                + f" — {s['source']} ({s['fichier']})") for s in rule["par_scenario"]]]
+        rows = [[rule["id"], *[("absente" if s is None else rule_values(s) + f" — {s['source']} ({s['fichier']})")
+                               for s in rule["par_scenario"]]]
                 for rule in result["regles_differentes"]]
         body.append(html.table(["Règle", *names], rows))
     if result["decisions_modifiees"]:

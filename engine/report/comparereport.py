@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape as rich_escape
 from rich.table import Table
 
 from engine.report.jsontext import to_json  # noqa: F401 (each report module answers to_json)
+from engine.report.labels import statut
 from engine.report.spreadsheet import csv_text, fr_cell
+from engine.report.text import fr_value, md
 
 LABELS = {
     "base_decompte": "Base de décompte", "objectif": "Objectif", "report_anterieur": "Report antérieur",
@@ -17,8 +20,9 @@ LABELS = {
     "flux_total": "Flux total (éligibles × taux)", "flux_a_repartir": "Flux à répartir (après déductions)",
     "flux_brut": "Flux avant arrondi", "flux": "Flux arrondi", "flux_prioritaires": "Part prioritaire",
 }
-STATUTS = {"atteint": "atteint", "non_atteint": "non atteint", "non_applicable": "non applicable",
-           "indetermine": "indéterminé", None: "—"}
+def _statuts(o: dict) -> list[str]:
+    """An obligation's statut in each scenario, in French (a ceiling is respected or exceeded)."""
+    return [statut(s, o.get("sens")) for s in o["statuts"]]
 
 
 def _names(result: dict) -> list[str]:
@@ -29,7 +33,7 @@ def to_table(result: dict, console: Console) -> None:
     names = _names(result)
     console.print(f"[bold]Comparaison {result['exercice']}[/bold] — " + " / ".join(f"« {n} »" for n in names))
     for r in result["reservataires"]:
-        t = Table(title=f"{r['libelle']} ({r['id']})")
+        t = Table(title=rich_escape(f"{r['libelle']} ({r['id']})"))
         t.add_column("Chiffre")
         for n in names:
             t.add_column(n, justify="right")
@@ -37,22 +41,30 @@ def to_table(result: dict, console: Console) -> None:
         changed = {d["chiffre"]: d for d in r["differences"]}
         for fig, values in r["valeurs"].items():
             style = "bold yellow" if fig in changed else None
-            t.add_row(LABELS.get(fig, fig), *[fr_cell(fig, v) for v in values],
+            t.add_row(LABELS.get(fig, fig), *[rich_escape(fr_cell(fig, v)) for v in values],
                       ", ".join(changed[fig]["regles"]) if fig in changed else "", style=style)
         for o in r["obligations"]:
             if o["change"]:
                 mark = "[red]bascule[/red] " if o["bascule"] else ""
-                t.add_row(f"{mark}{o['libelle']}", *[STATUTS[s] for s in o["statuts"]], ", ".join(o["regles"]),
+                t.add_row(f"{mark}{rich_escape(o['libelle'])}", *_statuts(o), ", ".join(o["regles"]),
                           style="bold yellow")
         console.print(t)
     if result["regles_differentes"]:
+        # a file:line is never cut: each scenario's column is at least as wide as its longest one, and the
+        # table is printed wider than the console if it must be (the terminal wraps it, nothing is lost)
         t = Table(title="Règles qui diffèrent (valeurs en vigueur, source, fichier:ligne)")
-        t.add_column("Règle")
-        for n in names:
-            t.add_column(n)
+        t.add_column("Règle", no_wrap=True)
+        widths = []
+        for i, n in enumerate(names):
+            where = [len(rule["par_scenario"][i]["fichier"]) for rule in result["regles_differentes"]
+                     if rule["par_scenario"][i]]
+            widths.append(max([len(n), 12, *where]))
+            t.add_column(n, min_width=widths[-1], overflow="fold")
         for rule in result["regles_differentes"]:
-            t.add_row(rule["id"], *[_rule_cell(s) for s in rule["par_scenario"]])
-        console.print(t)
+            t.add_row(rich_escape(rule["id"]), *[rich_escape(_rule_cell(s)) for s in rule["par_scenario"]])
+        rule_width = max(len(rule["id"]) for rule in result["regles_differentes"])
+        needed = rule_width + sum(widths) + 3 * (len(names) + 1) + 1
+        console.print(t, width=max(console.width, needed), crop=False)
     if result["decisions_modifiees"]:
         t = Table(title="Offres dont la décision de décompte change")
         t.add_column("Offre")
@@ -60,16 +72,22 @@ def to_table(result: dict, console: Console) -> None:
         for n in names:
             t.add_column(n)
         for d in result["decisions_modifiees"]:
-            t.add_row(d["offre"], d["reservataire"], *[_decision_cell(x) for x in d["par_scenario"]])
+            t.add_row(rich_escape(d["offre"]), rich_escape(d["reservataire"]),
+                      *[_decision_cell(x) for x in d["par_scenario"]])
         console.print(t)
     console.print("[bold]Des différences[/bold]" if result["difference"] else "Aucune différence.")
+
+
+def rule_values(state: dict) -> str:
+    """A rule's values in force, in French (``unite = jours ouvrés``, ``appliquer_si_facultatif = oui``)."""
+    return ", ".join(f"{k} = {fr_cell(k, v) if isinstance(v, str) else fr_value(v)}"
+                     for k, v in (state["valeurs"] or {}).items()) or "pas en vigueur"
 
 
 def _rule_cell(state: dict | None) -> str:
     if state is None:
         return "absente"
-    values = ", ".join(f"{k} = {v}" for k, v in (state["valeurs"] or {}).items()) or "pas en vigueur"
-    return f"{values}\n{state['source']}\n{state['fichier']}"
+    return f"{rule_values(state)}\n{state['source']}\n{state['fichier']}"
 
 
 def _decision_cell(d: dict | None) -> str:
@@ -97,29 +115,30 @@ def to_markdown(result: dict) -> str:
     lines = [f"# Comparaison {result['exercice']}", "", "Scénarios : " + ", ".join(f"`{n}`" for n in names), ""]
     for r in result["reservataires"]:
         changed = {d["chiffre"]: d for d in r["differences"]}
-        lines += [f"## {r['libelle']} (`{r['id']}`)", "", "| chiffre | " + " | ".join(names) + " | règles |",
-                  "|---|" + "---|" * (len(names) + 1)]
+        lines += [f"## {md(r['libelle'])} (`{md(r['id'])}`)", "",
+                  "| chiffre | " + " | ".join(md(n) for n in names) + " | règles |",
+                  "|---|" + "---:|" * len(names) + "---|"]
         for fig, values in r["valeurs"].items():
-            cells = [fr_cell(fig, v) for v in values]
+            cells = [md(fr_cell(fig, v)) for v in values]
             if fig in changed:
                 cells = [f"**{c}**" for c in cells]
             lines.append(f"| {LABELS.get(fig, fig)} | " + " | ".join(cells) + " | "
-                         + (", ".join(changed[fig]["regles"]) if fig in changed else "") + " |")
+                         + (md(", ".join(changed[fig]["regles"])) if fig in changed else "") + " |")
         for o in r["obligations"]:
             if o["change"]:
-                lines.append(f"| {'**bascule** ' if o['bascule'] else ''}{o['libelle']} | "
-                             + " | ".join(STATUTS[s] for s in o["statuts"]) + " | " + ", ".join(o["regles"]) + " |")
+                lines.append(f"| {'**bascule** ' if o['bascule'] else ''}{md(o['libelle'])} | "
+                             + " | ".join(_statuts(o)) + " | " + md(", ".join(o["regles"])) + " |")
         lines.append("")
     if result["regles_differentes"]:
         lines += ["## Règles qui diffèrent", ""]
         for rule in result["regles_differentes"]:
-            lines.append(f"- `{rule['id']}` : " + " ; ".join(
-                f"{n} → {_rule_cell(s).replace(chr(10), ' — ')}" for n, s in zip(names, rule["par_scenario"],
-                                                                                   strict=True)))
+            lines.append(f"- `{md(rule['id'])}` : " + " ; ".join(
+                f"{md(n)} → {md(_rule_cell(s).replace(chr(10), ' — '))}" for n, s in zip(names, rule["par_scenario"],
+                                                                                           strict=True)))
         lines.append("")
     if result["decisions_modifiees"]:
         lines += ["## Offres dont la décision change", ""]
         for d in result["decisions_modifiees"]:
-            lines.append(f"- {d['offre']} ({d['reservataire']}) : " + " ; ".join(
-                f"{n} → {_decision_cell(x)}" for n, x in zip(names, d["par_scenario"], strict=True)))
+            lines.append(f"- {md(d['offre'])} ({md(d['reservataire'])}) : " + " ; ".join(
+                f"{md(n)} → {md(_decision_cell(x))}" for n, x in zip(names, d["par_scenario"], strict=True)))
     return "\n".join(lines) + "\n"

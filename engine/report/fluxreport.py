@@ -6,7 +6,9 @@ from rich.console import Console
 from rich.table import Table
 
 from engine.report.jsontext import to_json  # noqa: F401 (each report module answers to_json)
+from engine.report.labels import word
 from engine.report.spreadsheet import csv_text, fr_cell
+from engine.report.text import fr_int, md, md_row
 
 COLUMNS = ["id", "methode", "logements_eligibles", "logements_reservataire", "part", "taux_rotation", "flux_brut",
            "flux", "flux_prioritaires"]
@@ -20,7 +22,8 @@ def to_table(result: dict, console: Console) -> None:
     inv = result.get("inventaire")
     if inv:
         console.print(f"Inventaire {inv['fichier']} ({inv['encodage']}, séparateur « {inv['separateur']} ») : "
-                      f"{inv['lus']} logement(s) lu(s), {inv['retenus']} retenu(s), {inv['rejetes']} rejeté(s)")
+                      f"{fr_int(inv['lus'])} logement(s) lu(s), {fr_int(inv['retenus'])} retenu(s), "
+                      f"{fr_int(inv['rejetes'])} rejeté(s)")
         for r in inv["rejets"]:
             console.print(f"  [red]rejeté[/red] {r['fichier']}:{r['ligne']} : {r['motif']}")
         if result["exclusions"]:
@@ -28,7 +31,7 @@ def to_table(result: dict, console: Console) -> None:
             for h in ("Règle", "Libellé", "Logements", "Source"):
                 t.add_column(h)
             for e in result["exclusions"]:
-                t.add_row(e["id"], e["libelle"], str(e["logements"]), e["source"])
+                t.add_row(e["id"], e["libelle"], fr_int(e["logements"]), e["source"])
             console.print(t)
     table = Table(title="Flux théorique par réservataire (annexe 1)")
     for h in HEADERS:
@@ -47,11 +50,15 @@ def to_table(result: dict, console: Console) -> None:
             for h in ("Chiffre", "Imprimé", "Calculé", "Statut", "Cause probable"):
                 t.add_column(h)
             for c in r["controle"]:
-                calc = fr_cell(c["chiffre"] if c["chiffre"] in ("part", "taux_rotation") else "v", c["calcule"])
+                calc = _computed(c)
                 t.add_row(c["libelle"], c["imprime"], calc, STATUTS[c["statut"]], c["cause"] or c["note"] or "")
             console.print(t)
     for remark in result["remarques"]:
         console.print(f"[yellow]remarque[/yellow] : {remark}")
+
+
+def _computed(c: dict) -> str:
+    return fr_cell(c["chiffre"] if c["chiffre"] in ("part", "taux_rotation") else "v", c["calcule"])
 
 
 def to_csv(result: dict, tableur: bool = False) -> str:
@@ -63,19 +70,20 @@ def to_csv(result: dict, tableur: bool = False) -> str:
 
 
 def to_markdown(result: dict) -> str:
-    lines = [f"# Flux théorique {result['exercice']} — règles « {result['regles']} »", "",
-             "| " + " | ".join(HEADERS) + " |", "|" + "---|" * len(HEADERS)]
+    lines = [f"# Flux théorique {result['exercice']} — règles « {md(result['regles'])} »", "",
+             md_row(HEADERS), "|---|---|" + "---:|" * (len(HEADERS) - 2)]
     for r in result["reservataires"]:
-        lines.append("| " + " | ".join(fr_cell(c, r[c]) for c in COLUMNS) + " |")
+        lines.append(md_row(fr_cell(c, r[c]) for c in COLUMNS))
     if result["exclusions"]:
-        lines += ["", "## Exclusions", "", "| règle | logements | source |", "|---|---|---|"]
-        lines += [f"| {e['libelle']} (`{e['id']}`) | {e['logements']} | {e['source']} |" for e in result["exclusions"]]
+        lines += ["", "## Exclusions", "", "| règle | logements | source |", "|---|---:|---|"]
+        lines += [md_row([f"{e['libelle']} ({e['id']})", fr_int(e["logements"]), e["source"]])
+                  for e in result["exclusions"]]
     for r in result["reservataires"]:
         if r["controle"]:
-            lines += ["", f"## Contrôle — {r['libelle']}", "", "| chiffre | imprimé | calculé | statut | cause |",
-                      "|---|---|---|---|---|"]
-            lines += [f"| {c['libelle']} | {c['imprime']} | {c['calcule']} | {c['statut']} | "
-                      f"{c['cause'] or c['note'] or ''} |" for c in r["controle"]]
+            lines += ["", f"## Contrôle — {md(r['libelle'])}", "", "| chiffre | imprimé | calculé | statut | cause |",
+                      "|---|---:|---:|---|---|"]
+            lines += [md_row([c["libelle"], c["imprime"], _computed(c), word(c["statut"]),
+                              c["cause"] or c["note"] or ""]) for c in r["controle"]]
     if result["remarques"]:
-        lines += ["", "## Remarques", ""] + [f"- {x}" for x in result["remarques"]]
+        lines += ["", "## Remarques", ""] + [f"- {md(x)}" for x in result["remarques"]]
     return "\n".join(lines) + "\n"

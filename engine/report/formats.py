@@ -1,30 +1,41 @@
-"""Output formats of ``evaluate``: one small function each (json, table, csv, markdown)."""
+"""Output formats of ``evaluate``: one small function each (json, table, csv, markdown, html).
+
+JSON keeps the codes of cli.md; every other format says them in French (:mod:`engine.report.labels`),
+with French thousands separators, text on the left and numbers on the right.
+"""
 
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape as rich_escape
 from rich.table import Table
 
+from engine.report import html
 from engine.report.jsontext import to_json  # noqa: F401 (each report module answers to_json)
-from engine.report.spreadsheet import csv_text
-from engine.report.text import fr_percent
+from engine.report.labels import statut, word
+from engine.report.spreadsheet import csv_text, fr_cell
+from engine.report.text import fr_int, fr_percent, md, md_row
 
-STATUTS = {"atteint": "[green]atteint[/green]", "non_atteint": "[red]non atteint[/red]",
-           "non_applicable": "[dim]non applicable[/dim]", "indetermine": "[yellow]indéterminé[/yellow]"}
+COLOURS = {"atteint": "green", "non_atteint": "red", "non_applicable": "dim", "indetermine": "yellow"}
 COLUMNS = ["id", "type", "base_decompte", "objectif", "report_anterieur", "mises_a_disposition", "attributions",
            "baux", "refus", "decompte", "ecart", "report_suivant"]
 HEADERS = ["Réservataire", "Type", "Base de décompte", "Objectif", "Report antérieur", "Mises à disposition",
            "Attributions", "Baux", "Refus", "Décompte", "Écart", "Report suivant"]
+TEXT_COLUMNS = {"id", "type", "base_decompte"}
+OBLIGATION_HEADERS = ["Obligation", "Numérateur", "Dénominateur", "Part", "Cible", "Statut", "Source"]
+DELAY_HEADERS = ["Offre", "Règle", "Échéance", "Réalisé", "Source"]
 
 
 def _cell(r: dict, column: str) -> str:
-    """A figure of the table: an objective no text determines (and its gap and carry-over) says so."""
+    """A figure of the table: an objective no text determines (and its gap and carry-over) says so, one no rule
+    names is a dash; an optional carry-over the parties did not choose shows what it would be."""
     value = r[column]
-    if value is None:
-        return "indéterminé" if column in ("objectif", "ecart", "report_suivant") else "—"
-    if column == "report_suivant" and r.get("report_mode") == "facultatif" and not r.get("report_choisi"):
-        return f"0 (facultatif : {r.get('report_facultatif')})"
-    return str(value)
+    if value is None and column in ("objectif", "ecart", "report_suivant"):
+        return "indéterminé" if r.get("objectif_statut") == "indetermine" else "—"
+    if column == "report_suivant" and r.get("report_mode") == "facultatif" and not r.get("report_choisi") \
+            and r.get("report_facultatif"):
+        return f"0 (facultatif : {fr_cell(column, r['report_facultatif'])})"
+    return fr_cell(column, value)
 
 
 def _share(o: dict) -> str:
@@ -34,80 +45,152 @@ def _share(o: dict) -> str:
     return "—" if o.get("valeur") is None else fr_percent(o["valeur"])
 
 
+def _target(o: dict) -> str:
+    return ("≤ " if o.get("sens") == "maximum" else "≥ ") + fr_percent(o["cible"])
+
+
+def _cells(r: dict) -> list[str]:
+    """A réservataire's row for people: French words, thousands separated."""
+    return [r["id"], word(r["type"]), word(r["base_decompte"])] + [_cell(r, c) for c in COLUMNS[3:]]
+
+
+def _obligation_cells(o: dict) -> list[str]:
+    return [o["libelle"], fr_int(o["numerateur"]), fr_int(o["denominateur"]), _share(o), _target(o),
+            statut(o["statut"], o.get("sens")), o["source"]]
+
+
+def _delay_cells(d: dict) -> list[str]:
+    return [d["offre"], d["regle"], d["echeance"], d["realise"] or "non réalisé", d["source"]]
+
+
+def _events_line(ev: dict) -> str:
+    return (f"Enregistrements lus : {fr_int(ev['lus'])}, évalués : {fr_int(ev['evalues'])}, "
+            f"rejetés : {fr_int(ev['rejetes'])}")
+
+
+def _title(result: dict) -> str:
+    return (f"Décompte {result['exercice']} — règles « {result['regles']} »"
+            + (f" — bailleur « {result['bailleur']} »" if result.get("bailleur") else ""))
+
+
+def _notes(r: dict) -> list[str]:
+    notes = []
+    if r.get("delegations"):
+        notes.append(f"décompte {fr_int(r['decompte'])} dont "
+                     + ", ".join(f"{fr_int(d['decompte'])} par {d['id']}" for d in r["delegations"])
+                     + " (contingent géré par délégation)")
+    notes += [r[key] for key in ("objectif_note", "avertissement") if r.get(key)]
+    notes += [f"interprétation du projet ({i['regle']}, {i['fichier_ligne']}) : {i['texte']}"
+              for i in r.get("interpretations", [])]
+    return notes
+
+
 def to_table(result: dict, console: Console) -> None:
     ev = result["evenements"]
-    console.print(f"[bold]Exercice {result['exercice']}[/bold] — règles « {result['regles']} »"
-                  + (f" — bailleur « {result['bailleur']} »" if result.get("bailleur") else ""))
-    console.print(f"Enregistrements lus : {ev['lus']}, évalués : {ev['evalues']}, rejetés : {ev['rejetes']}")
+    console.print(f"[bold]{rich_escape(_title(result))}[/bold]")
+    console.print(_events_line(ev))
     for r in ev["rejets"]:
-        console.print(f"  [red]rejeté[/red] {r['fichier']}:{r['ligne']} : {r['motif']}")
+        console.print(f"  [red]rejeté[/red] {rich_escape(r['fichier'])}:{r['ligne']} : {rich_escape(r['motif'])}")
     table = Table(title="Décompte par réservataire", show_lines=False)
-    for h in HEADERS:
-        table.add_column(h, justify="left" if h in ("Réservataire", "Type", "Base de décompte") else "right")
+    for c, h in zip(COLUMNS, HEADERS, strict=True):
+        table.add_column(h, justify="left" if c in TEXT_COLUMNS else "right")
     for r in result["reservataires"]:
-        table.add_row(*[_cell(r, c) for c in COLUMNS])
+        table.add_row(*[rich_escape(c) for c in _cells(r)])
     console.print(table)
     for r in result["reservataires"]:
+        label = rich_escape(r["libelle"])
         if r.get("obligations"):
-            t = Table(title=f"Obligations — {r['libelle']}", show_lines=False)
-            for h in ("Obligation", "Numérateur", "Dénominateur", "Part", "Cible", "Statut", "Source"):
-                t.add_column(h)
+            t = Table(title=f"Obligations — {label}", show_lines=False)
+            for h in OBLIGATION_HEADERS:
+                t.add_column(h, justify="right" if h in ("Numérateur", "Dénominateur", "Part") else "left")
             for o in r["obligations"]:
-                target = ("≥ " if o["sens"] == "minimum" else "≤ ") + fr_percent(o["cible"])
-                t.add_row(o["libelle"], str(o["numerateur"]), str(o["denominateur"]), _share(o), target,
-                          STATUTS[o["statut"]], o["source"])
+                cells = [rich_escape(c) for c in _obligation_cells(o)]
+                colour = COLOURS.get(o["statut"], "")
+                cells[5] = f"[{colour}]{cells[5]}[/{colour}]" if colour else cells[5]
+                t.add_row(*cells)
             console.print(t)
         if r.get("delais_depasses"):
-            t = Table(title=f"Délais dépassés — {r['libelle']}")
-            for h in ("Offre", "Règle", "Échéance", "Réalisé", "Source"):
+            t = Table(title=f"Délais dépassés — {label}")
+            for h in DELAY_HEADERS:
                 t.add_column(h)
             for d in r["delais_depasses"]:
-                t.add_row(d["offre"], d["regle"], d["echeance"], d["realise"] or "non réalisé", d["source"])
+                t.add_row(*[rich_escape(c) for c in _delay_cells(d)])
             console.print(t)
-        if r.get("delegations"):
-            console.print(f"[dim]{r['libelle']} : décompte {r['decompte']} dont "
-                          + ", ".join(f"{d['decompte']} par {d['id']}" for d in r["delegations"])
-                          + " (contingent géré par délégation)[/dim]")
-        for key in ("objectif_note", "avertissement"):
-            if r.get(key):
-                console.print(f"[dim]{r['libelle']} : {r[key]}[/dim]")
-        for item in r.get("interpretations", []):
-            console.print(f"[yellow]{r['libelle']} — interprétation du projet ({item['regle']}, "
-                          f"{item['fichier_ligne']}) :[/yellow] {item['texte']}")
+        for note in _notes(r):
+            console.print(f"[dim]{label} : {rich_escape(note)}[/dim]")
 
 
 def to_csv(result: dict, tableur: bool = False) -> str:
-    rows = [["exercice", "regles"] + COLUMNS + ["obligations_non_atteintes", "delais_depasses"]]
+    """Plain CSV: the codes of the JSON; ``tableur`` (people, in a spreadsheet): French headers and words."""
+    extra = ["obligations_non_atteintes", "delais_depasses"]
+    head = (["Exercice", "Règles", *HEADERS, "Obligations non atteintes", "Délais dépassés"] if tableur
+            else ["exercice", "regles", *COLUMNS, *extra])
+    rows = [head]
     for r in result["reservataires"]:
         unmet = " ".join(o["id"] for o in r["obligations"] if o["statut"] == "non_atteint")
-        rows.append([result["exercice"], result["regles"]] + [r[c] for c in COLUMNS]
-                    + [unmet, len(r["delais_depasses"])])
+        values = [r[c] for c in COLUMNS]
+        if tableur:
+            values[1:3] = [word(r["type"]), word(r["base_decompte"])]
+        rows.append([result["exercice"], result["regles"], *values, unmet, len(r["delais_depasses"])])
     return csv_text(rows, tableur)
+
+
+def _md_table(headers: list[str], rows: list[list], right: set[int] = frozenset()) -> list[str]:
+    return [md_row(headers), "|" + "".join("---:|" if i in right else "---|" for i in range(len(headers)))] + [
+        md_row(row) for row in rows]
 
 
 def to_markdown(result: dict) -> str:
     ev = result["evenements"]
-    lines = [f"# Décompte {result['exercice']} — règles « {result['regles']} »", "",
-             f"Lus : {ev['lus']} — évalués : {ev['evalues']} — rejetés : {ev['rejetes']}", "",
-             "| " + " | ".join(HEADERS) + " |", "|" + "---|" * len(HEADERS)]
-    for r in result["reservataires"]:
-        lines.append("| " + " | ".join(_cell(r, c) for c in COLUMNS) + " |")
+    lines = [f"# {md(_title(result))}", "", md(_events_line(ev)), ""]
+    lines += _md_table(HEADERS, [_cells(r) for r in result["reservataires"]], set(range(3, len(HEADERS))))
     for r in result["reservataires"]:
         if r["obligations"]:
-            lines += ["", f"## Obligations — {r['libelle']}", "", "| obligation | part | cible | statut | source |",
-                      "|---|---|---|---|---|"]
-            for o in r["obligations"]:
-                lines.append(f"| {o['libelle']} | {_share(o)} | {fr_percent(o['cible'])} | {o['statut']} | "
-                             f"{o['source']} |")
+            lines += ["", f"## Obligations — {md(r['libelle'])}", ""]
+            lines += _md_table(OBLIGATION_HEADERS, [_obligation_cells(o) for o in r["obligations"]], {1, 2, 3})
         if r["delais_depasses"]:
-            lines += ["", f"## Délais dépassés — {r['libelle']}", "", "| offre | règle | échéance | réalisé | source |",
-                      "|---|---|---|---|---|"]
-            for d in r["delais_depasses"]:
-                lines.append(f"| {d['offre']} | {d['regle']} | {d['echeance']} | {d['realise'] or '—'} | {d['source']} |")
+            lines += ["", f"## Délais dépassés — {md(r['libelle'])}", ""]
+            lines += _md_table(DELAY_HEADERS, [_delay_cells(d) for d in r["delais_depasses"]])
+        notes = _notes(r)
+        if notes:
+            lines += [""] + [f"- {md(r['libelle'])} : {md(n)}" for n in notes]
     if ev["rejets"]:
-        lines += ["", "## Enregistrements rejetés", ""] + [f"- {x['fichier']}:{x['ligne']} : {x['motif']}"
+        lines += ["", "## Enregistrements rejetés", ""] + [f"- {md(x['fichier'])}:{x['ligne']} : {md(x['motif'])}"
                                                            for x in ev["rejets"]]
     return "\n".join(lines) + "\n"
+
+
+STATUT_CLASSES = {"atteint": "atteint", "respecté": "atteint", "non atteint": "non_atteint",
+                  "dépassé": "non_atteint", "indéterminé": "indetermine"}
+
+
+def to_html(result: dict) -> str:
+    """A self-contained page (the machinery of the bilan's report): chart, tables, every text escaped."""
+    ev = result["evenements"]
+    res = result["reservataires"]
+    body = [f"<p>{html.escape(_events_line(ev))}</p>"]
+    if ev["rejets"]:
+        body.append("<h2>Enregistrements rejetés</h2><ul>" + "".join(
+            f"<li>{html.escape(x['fichier'])}:{x['ligne']} : {html.escape(x['motif'])}</li>" for x in ev["rejets"])
+            + "</ul>")
+    body.append("<h2>Décompte par réservataire</h2>")
+    body.append(html.bar_chart("Objectif (avec report) et décompte par réservataire", [r["libelle"] for r in res],
+                               [("Objectif + report antérieur", [None if r["objectif"] is None else r["objectif"] + r["report_anterieur"]
+                                                                for r in res]),
+                                ("Décompte", [r["decompte"] for r in res])]))
+    body.append(html.table(HEADERS, [_cells(r) for r in res]))
+    for r in res:
+        if r["obligations"]:
+            body.append(f"<h3>Obligations — {html.escape(r['libelle'])}</h3>")
+            body.append(html.table(OBLIGATION_HEADERS, [_obligation_cells(o) for o in r["obligations"]],
+                                   classes=STATUT_CLASSES))
+        if r["delais_depasses"]:
+            body.append(f"<h3>Délais dépassés — {html.escape(r['libelle'])}</h3>")
+            body.append(html.table(DELAY_HEADERS, [_delay_cells(d) for d in r["delais_depasses"]]))
+        for note in _notes(r):
+            body.append(f'<p class="meta">{html.escape(r["libelle"])} : {html.escape(note)}</p>')
+    return html.document(_title(result), "Décompte des réservations en flux par réservataire : obligations, "
+                                         "délais dépassés et report", "".join(body))
 
 
 def unmet(result: dict) -> bool:

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from engine.report.spreadsheet import fr_cell
@@ -17,8 +18,8 @@ body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2re
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ddd}
 h3{font-size:1rem;margin-top:1.2rem}p.meta{color:#555;margin-top:0}
 table{border-collapse:collapse;margin:.6rem 0;font-size:.88rem}
-th,td{border:1px solid #d0d0d0;padding:.25rem .5rem;text-align:right}th{background:#f2f4f7}
-td:first-child,th:first-child{text-align:left}tr.diff td{background:#fff3cd;font-weight:600}
+th,td{border:1px solid #d0d0d0;padding:.25rem .5rem;text-align:left}th{background:#f2f4f7}
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}tr.diff td{background:#fff3cd;font-weight:600}
 .atteint{color:#1e7b34}.non_atteint{color:#b00020;font-weight:600}.indetermine{color:#9a6700}
 figure{margin:1rem 0}figcaption{font-weight:600;margin-bottom:.3rem}svg text{font-size:11px;fill:#333}
 """
@@ -30,13 +31,31 @@ def document(title: str, subtitle: str, body: str) -> str:
             f"{body}</body></html>\n")
 
 
+NUMBER = re.compile(r"^[-−+]?\d[\d\u202f]*(,\d+)?( %)?$")
+
+
+def is_number(value) -> bool:
+    """A figure (aligned right) rather than text (aligned left).
+
+    >>> is_number(12), is_number("12\u202f128"), is_number("-3"), is_number("28,57 %"), is_number("T3")
+    (True, True, True, True, False)
+    """
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, (int, float)) or bool(NUMBER.match(str(value)))
+
+
 def table(headers: list[str], rows: list[list], highlight: set[int] = frozenset(), classes: dict = None) -> str:
-    head = "".join(f"<th>{escape(str(h))}</th>" for h in headers)
+    """Text cells on the left, figures on the right (a column of figures has its heading on the right)."""
+    numeric = [bool(rows) and all(is_number(row[i]) or row[i] in ("—", "", None) for row in rows)
+               and any(is_number(row[i]) for row in rows) for i in range(len(headers))]
+    head = "".join(f'<th class="n">{escape(str(h))}</th>' if numeric[i] else f"<th>{escape(str(h))}</th>"
+                   for i, h in enumerate(headers))
     lines = []
     for i, row in enumerate(rows):
         cells = []
         for value in row:
-            css = (classes or {}).get(value)
+            css = " ".join(c for c in ((classes or {}).get(value), "n" if is_number(value) else None) if c)
             cells.append(f'<td class="{css}">{escape(str(value))}</td>' if css else f"<td>{escape(str(value))}</td>")
         lines.append(f'<tr class="diff">{"".join(cells)}</tr>' if i in highlight else f"<tr>{''.join(cells)}</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(lines)}</tbody></table>"
@@ -55,9 +74,13 @@ def bar_chart(title: str, categories: list[str], series: list[tuple[str, list[fl
     for c, category in enumerate(categories):
         x0 = left + c * group_w + 5
         for s, (name, values) in enumerate(series):
-            value = values[c] or 0
-            h = plot_h * value / peak
+            value = values[c]
             x = x0 + s * bar_w
+            if value is None:  # not determined: no bar, never a zero that looks like a figure
+                parts.append(f'<text x="{x + bar_w / 2 - 1:.1f}" y="{top + plot_h - 3:.1f}" text-anchor="middle">'
+                             f'<title>{escape(category)} — {escape(name)} : indéterminé</title>—</text>')
+                continue
+            h = plot_h * value / peak
             y = top + plot_h - h
             parts.append(f'<rect class="barre" x="{x:.1f}" y="{y:.1f}" width="{bar_w - 2:.1f}" height="{h:.1f}" '
                          f'fill="{PALETTE[s % len(PALETTE)]}"><title>{escape(category)} — {escape(name)} : '

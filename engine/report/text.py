@@ -6,12 +6,19 @@
 'oui'
 >>> fr_number(Decimal("0.7912"))
 '0,7912'
+>>> fr_int(12128), fr_number(Decimal("-12128.5"), group=True)
+('12\u202f128', '-12\u202f128,5')
+>>> print(md('"><img onerror=alert(1)> | x'))
+"&gt;&lt;img onerror=alert(1)&gt; \\| x
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from html import escape
+
+THOUSANDS = "\u202f"  # narrow no-break space: the one thousands separator of every human format
 
 NATURE_LABELS = {
     "inclusion": "Assiette — logements concernés",
@@ -31,13 +38,38 @@ NATURE_LABELS = {
 }
 
 
-def fr_number(value, places: int | None = None) -> str:
+def fr_int(value: int) -> str:
+    """An integer with French thousands separators (a narrow no-break space)."""
+    return f"{value:,}".replace(",", THOUSANDS)
+
+
+def fr_number(value, places: int | None = None, group: bool = False) -> str:
+    """Decimal comma; ``group``: thousands separated as a French reader expects (not in a spreadsheet cell,
+    which must stay a number)."""
     if isinstance(value, Decimal) and places is not None:
         value = round(value, places)
     text = format(value, "f") if isinstance(value, Decimal) else str(value)
     if "." in text:
         text = text.rstrip("0").rstrip(".") if places is None else text
+    if group:
+        sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
+        whole, dot, frac = digits.partition(".")
+        if whole.isdigit():
+            text = sign + fr_int(int(whole)) + dot + frac
     return text.replace(".", ",")
+
+
+def md(value) -> str:
+    """A value as Markdown text: HTML special characters escaped, table pipes and link brackets too, one line."""
+    text = escape(str(value), quote=False)  # no tag can open: quotes are harmless (and d'Escalquens stays)
+    for char in ("\\", "|", "[", "]", "`"):
+        text = text.replace(char, "\\" + char)
+    return " ".join(text.splitlines())
+
+
+def md_row(cells) -> str:
+    """One Markdown table row, every cell escaped."""
+    return "| " + " | ".join(md(c) for c in cells) + " |"
 
 
 def fr_percent(value: Decimal, places: int = 2) -> str:
@@ -53,7 +85,9 @@ def fr_value(value) -> str:
     if value is None:
         return "—"
     if isinstance(value, Decimal):
-        return fr_percent(value) if value <= 1 else fr_number(value)
+        return fr_percent(value) if value <= 1 else fr_number(value, group=True)
+    if isinstance(value, int):
+        return fr_int(value)
     if isinstance(value, dt.date):
         return value.strftime("%d/%m/%Y")
     if isinstance(value, dict):

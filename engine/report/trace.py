@@ -2,7 +2,23 @@
 
 from __future__ import annotations
 
+from engine.report.labels import word
 from engine.ruleset.conditions import evaluate, first_failure
+
+
+def _fact(value) -> str:
+    """A fact's value in the words of the conditions (``vrai``, ``faux``), never Python's ``False``.
+
+    >>> _fact(False), _fact(None), _fact(3), _fact("mise_a_disposition")
+    ('faux', 'inconnue', '3', 'mise à disposition')
+    """
+    if value is True:
+        return "vrai"
+    if value is False:
+        return "faux"
+    if value is None:
+        return "inconnue"
+    return word(value)
 
 
 def _where(rule) -> str:
@@ -49,7 +65,8 @@ def offer_trace(evaluation, offer_id: str) -> dict:
             step["interpretations"] = _chosen(rule, on)
         if verdict is not True:
             failed = first_failure(rule.rule.condition, ev.facts)
-            step["pourquoi_pas"] = (f"{failed.describe()} est faux (valeur : {ev.facts.get(failed.champ)!r})"
+            step["pourquoi_pas"] = (f"condition non remplie : {failed.describe()} "
+                                    f"(valeur : {_fact(ev.facts.get(failed.champ))})"
                                     if failed is not None else "donnée inconnue")
         rules.append(step)
         if verdict is True:
@@ -84,10 +101,10 @@ def offer_trace(evaluation, offer_id: str) -> dict:
 
 def render_trace(trace: dict) -> str:
     lines = [f"Offre {trace['offre']} — logement {trace['logement']} — réservataire {trace['reservataire']} "
-             f"(base : {trace['base_decompte']})", "", "Enregistrements (ordre des dates) :"]
+             f"(base : {word(trace['base_decompte'])})", "", "Enregistrements (ordre des dates) :"]
     for r in trace["enregistrements"]:
         flag = " [annulé]" if r["annule"] else ""
-        lines.append(f"  {r['date']}  ligne {r['ligne']}  {r['type']}{flag}")
+        lines.append(f"  {r['date']}  ligne {r['ligne']}  {word(r['type'])}{flag}")
     lines += ["", "Règles de décompte essayées (par priorité) :"]
     for step in trace["regles_decompte"]:
         mark = "✔ s'applique" if step["applicable"] else "✘ " + step["pourquoi_pas"]
@@ -97,8 +114,9 @@ def render_trace(trace: dict) -> str:
         lines += ["", "Délais :"]
         for d in trace["delais"]:
             feries = (" ; jours fériés sautés : " + ", ".join(d["feries_sautes"])) if d["feries_sautes"] else ""
-            lines.append(f"  {d['regle']} — départ {d['depart']}, échéance {d['echeance']}, réalisé "
-                         f"{d['realise'] or 'non'} : {d['statut']}{feries} ({d['source']} ; {d['fichier_ligne']})")
+            done = f"réalisé le {d['realise']}" if d["realise"] else "non réalisé"
+            lines.append(f"  {d['regle']} — départ {d['depart']}, échéance {d['echeance']}, {done} : "
+                         f"{word(d['statut'])}{feries} ({d['source']} ; {d['fichier_ligne']})")
             moved = d.get("prorogation")
             if moved:
                 lines.append(f"    échéance prorogée du {_day(moved['de'])} au {_day(moved['a'])} ({moved['motif']} ; "
