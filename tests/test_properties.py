@@ -94,26 +94,57 @@ def test_durable_rules_and_plain_python_agree_on_the_sample_and_scenarios(tmp_pa
                                                                                               False))
 
 
+# Each field a counting rule can read: its values, and None (unknown) for every one of them.
+FACT_VALUES = {
+    "offre.base": ["mise_a_disposition", "attribution", "bail"],
+    "offre.reprise_motif": ["", "delai_depasse", "impossibilite", "refus_tous", "autre"],
+    "offre.nb_candidats": [0, 1, 2, 3], "offre.refus": [0, 1, 2, 3], "offre.refus_adaptes": [0, 1, 2],
+    "offre.zone": ["tendue", "detendue"], "offre.preavis_mois": [1, 3],
+    "offre.relogement": ["anru", "orcod", "lhi"],
+    "reservataire.id": ["etat", "etat-prioritaires", "etat-fonctionnaires", "mairie-escalquens", "x"],
+    "reservataire.type": ["etat", "collectivite", "departement", "action_logement", "bailleur", "autre"],
+    "reservataire.mode_gestion": ["directe", "deleguee"], "reservataire.partie_de": ["", "etat"],
+}
+
+
+def _fact(name: str):
+    return st.none() | st.sampled_from(FACT_VALUES.get(name, [True, False]))
+
+
 @FAST
-@given(st.lists(st.tuples(st.booleans(), st.booleans(), st.sampled_from(["", "delai_depasse", "impossibilite",
-                                                                        "refus_tous", "autre"]),
-                          st.booleans(), st.sampled_from(["mise_a_disposition", "attribution", "bail"]),
-                          st.sampled_from(["etat", "collectivite", "action_logement", "bailleur"]),
-                          st.integers(0, 3), st.booleans()), min_size=1, max_size=30))
-def test_durable_decisions_equal_plain_python_decisions(facts_list):
+@given(st.sampled_from(["haute-garonne", "escalquens-oph31", "toulouse-metropole-flourens", "rhone",
+                        "ornex-alliade-habitat"]),
+       st.lists(st.fixed_dictionaries({name: _fact(name) for name in sorted(
+           {*FACT_VALUES, "offre.mise_a_disposition", "offre.attribuee", "offre.bail", "offre.neuf", "offre.reprise",
+            "offre.imputer_au_reservataire", "offre.impossibilite", "offre.deja_compte_vacance"})}),
+                min_size=1, max_size=30))
+def test_durable_decisions_equal_plain_python_decisions(layer, facts_list):
+    """One meaning of « unknown »: a missing value (None) in any field a rule reads gives durable_rules the
+    decision of the plain three-valued evaluator (no rule fires on an unknown comparison)."""
     import datetime as dt
 
     from engine.counting.decide import Decider
     from engine.ruleset.inherit import load_ruleset
 
-    rs = load_ruleset("haute-garonne")
-    decider = Decider(rs, dt.date(2024, 12, 31))
-    for attribuee, bail, motif, neuf, base, rtype, refus, imputer in facts_list:
-        facts = {"offre.base": base, "offre.mise_a_disposition": True, "offre.attribuee": attribuee,
-                 "offre.bail": bail, "offre.neuf": neuf, "offre.reprise": motif != "", "offre.reprise_motif": motif,
-                 "offre.imputer_au_reservataire": imputer, "offre.impossibilite": motif == "impossibilite",
-                 "offre.nb_candidats": 3, "offre.refus": refus, "offre.refus_adaptes": refus // 2,
-                 "offre.deja_compte_vacance": False, "offre.zone": "tendue", "offre.preavis_mois": 1,
-                 "reservataire.id": "x", "reservataire.type": rtype, "reservataire.mode_gestion": "directe",
-                 "reservataire.partie_de": ""}
-        assert decider.decide(facts) == decider.decide_plain(facts)
+    decider = Decider(load_ruleset(layer), dt.date(2025, 12, 31))
+    assert set(decider.fields) <= {*FACT_VALUES, "offre.mise_a_disposition", "offre.attribuee", "offre.bail",
+                                   "offre.neuf", "offre.reprise", "offre.imputer_au_reservataire",
+                                   "offre.impossibilite", "offre.deja_compte_vacance"}, decider.fields
+    for facts in facts_list:
+        decider.matcher.cache.clear()
+        assert decider.decide(facts) == decider.decide_plain(facts), facts
+
+
+def test_an_unknown_value_never_matches_a_negated_comparison():
+    """durable_rules saw a missing field as "" so that « different » matched it; the plain evaluator says
+    unknown. OPH 31's new-programme rule (type ≠ action_logement) must not fire when the type is unknown."""
+    import datetime as dt
+
+    from engine.counting.decide import Decider
+    from engine.ruleset.inherit import load_ruleset
+
+    decider = Decider(load_ruleset("escalquens-oph31"), dt.date(2024, 12, 31))
+    facts = {"offre.neuf": True, "reservataire.type": None, "offre.base": "bail", "offre.bail": True,
+             "offre.mise_a_disposition": True}
+    assert decider.decide_plain(facts).regle_id != "decompte-programme-neuf-hors-flux"
+    assert decider.decide(facts).regle_id == decider.decide_plain(facts).regle_id

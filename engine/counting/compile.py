@@ -2,7 +2,13 @@
 
 durable_rules 2.0.28 pitfalls handled here: ``$not`` does not negate and
 ``$nex`` hangs the engine, so negations are pushed down to the comparisons
-(De Morgan) and facts always carry every field (unknown = "").
+(De Morgan) and facts always carry every field, an unknown one as
+:data:`UNKNOWN`. Unknown has one meaning everywhere, the plain evaluator's
+(:func:`engine.ruleset.conditions.evaluate`, three-valued): a comparison on an
+unknown field is neither true nor false, so no rule fires on it — each
+comparison is compiled as « the field is known and … ». Negations pushed to
+the leaves keep that exact: a formula in negation normal form is true under
+three-valued logic exactly when it is true with every unknown comparison false.
 """
 
 from __future__ import annotations
@@ -20,15 +26,22 @@ def durable_field(name: str) -> str:
     return name.replace(".", "_")
 
 
+UNKNOWN = "\u2400inconnu"  # an unknown field in a durable message: no real value equals it
+
+
 def fact_value(value):
-    return "" if value is None else value
+    return UNKNOWN if value is None else value
+
+
+def _known(field: str, expr: dict) -> dict:
+    return {"$and": [{"$neq": {field: UNKNOWN}}, expr]}
 
 
 def to_durable(cond: Condition, negate: bool = False) -> dict:
     """One condition as a durable_rules JSON expression, negations pushed to the leaves.
 
     >>> to_durable(Condition.model_validate({"non": {"champ": "offre.neuf", "egal": True}}))
-    {'$neq': {'offre_neuf': True}}
+    {'$and': [{'$neq': {'offre_neuf': '␀inconnu'}}, {'$neq': {'offre_neuf': True}}]}
     """
     op = cond.operator
     if op == "non":
@@ -39,11 +52,17 @@ def to_durable(cond: Condition, negate: bool = False) -> dict:
         return children[0] if len(children) == 1 else {"$and" if conj else "$or": children}
     field = durable_field(cond.champ)
     operand = cond.operand
-    if op == "existe":
+    if op == "existe":  # known and not empty (the plain evaluator's « existe »)
         present = operand != negate
-        return {"$neq": {field: ""}} if present else {field: ""}
+        if present:
+            return {"$and": [{"$neq": {field: UNKNOWN}}, {"$neq": {field: ""}}]}
+        return {"$or": [{field: UNKNOWN}, {field: ""}]}
     if negate:
         op = NEGATED[op]
+    return _known(field, _comparison(field, op, operand))
+
+
+def _comparison(field: str, op: str, operand) -> dict:
     if op == "egal":
         return {field: fact_value(operand)}
     if op == "different":
