@@ -215,10 +215,15 @@ def explain(events: Path = typer.Argument(..., help="Journal d'événements JSON
             year: Optional[int] = typer.Option(None, "--year"),
             format: ShowFormat = typer.Option(ShowFormat.table, "--format"),
             skip_invalid: bool = typer.Option(False, "--skip-invalid"),
-            inventory: Optional[Path] = typer.Option(None, "--inventory", help="Inventaire CSV")):
+            inventory: Optional[Path] = typer.Option(None, "--inventory", help="Inventaire CSV"),
+            en_cas: bool = typer.Option(False, "--en-cas", help="Écrire un cas d'essai (YAML) de l'offre, à "
+                                                               "vérifier puis garder dans un dossier cas/"),
+            output: Optional[Path] = typer.Option(None, "--output", help="Fichier où écrire le cas")):
     """Trace d'une offre : enregistrements, règles appliquées ou non (et pourquoi), délais, décision."""
     from engine.problems import Problem
     from engine.report.trace import offer_trace, render_trace
+
+    _check_output(output)
 
     evaluation = _run(events, rules, year, skip_invalid, None, inventory, stream=False)  # every record shown
     wanted = [oid for oid, ev in evaluation.offers.items()
@@ -227,6 +232,14 @@ def explain(events: Path = typer.Argument(..., help="Journal d'événements JSON
     if not wanted:
         raise BadInput([Problem(str(events), 0, "aucune offre ne correspond : donnez --offre, --logement ou "
                                                 "--reservataire avec un identifiant présent dans le journal")])
+    if en_cas:
+        from engine.cases.from_trace import case_of, to_yaml
+
+        if len(wanted) != 1:
+            raise BadInput([Problem(str(events), 0, f"--en-cas écrit le cas d'une seule offre ({len(wanted)} "
+                                                    f"correspondent) : donnez --offre")])
+        write_output(to_yaml(case_of(evaluation, wanted[0], rules or evaluation.ruleset.name)), output)
+        return
     traces = [offer_trace(evaluation, oid) for oid in sorted(wanted)]
     if format == ShowFormat.json:
         write_output(json.dumps(traces if len(traces) > 1 else traces[0], ensure_ascii=False, indent=2), None)
@@ -419,16 +432,46 @@ def rules_show(name: str = typer.Argument(..., help="Couche : haute-garonne, rho
         _console_output(output, 160, lambda console: ruleshow.render_table(rs, console, on))
 
 
+@app.command("test")
+def test_cases(paths: list[Path] = typer.Argument(None, help="Fichiers ou dossiers de cas (défaut : tous les "
+                                                            "dossiers cas/ de rules/ et scenarios/)"),
+               couverture: bool = typer.Option(False, "--couverture", help="Lister les règles de chaque couche "
+                                                                           "et les cas qui les couvrent"),
+               format: ShowFormat = typer.Option(ShowFormat.table, "--format", help="table ou json")):
+    """Cas d'essai écrits à côté des règles : chaque cas, son résultat, et les règles qu'aucun cas ne couvre."""
+    from engine.cases.suite import render, run_suite
+    from engine.exitcodes import EXIT_UNMET
+
+    try:
+        suite = run_suite(list(paths or []), couverture)
+    except BadInput as exc:
+        for problem in exc.problems:
+            print(str(problem), file=sys.stderr)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    if format == ShowFormat.json:
+        write_output(json.dumps(suite.record(), ensure_ascii=False, indent=2), None)
+    else:
+        write_output(render(suite), None)
+    if suite.problems:
+        raise typer.Exit(EXIT_BAD_INPUT)
+    raise typer.Exit(EXIT_UNMET if suite.echecs else EXIT_OK)
+
+
 @rules_app.command("schema")
 @guarded
 def rules_schema(output: Optional[Path] = typer.Option(None, "--output")):
     """Schéma JSON des fichiers de règles (complétion dans l'éditeur)."""
+    from typing import Union
+
+    from pydantic import TypeAdapter
+
+    from engine.cases.model import CaseFile
     from engine.ruleset.model import RuleFile
 
     _check_output(output)
-    schema = RuleFile.model_json_schema()
+    schema = TypeAdapter(Union[RuleFile, CaseFile]).json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "Fichier de règles flux-rules"
+    schema["title"] = "Fichier de règles ou de cas flux-rules"
     write_output(json.dumps(schema, ensure_ascii=False, indent=2), output)
 
 

@@ -39,4 +39,4 @@ def test_rules_show_unknown_name_exits_2():
 
 def test_rules_schema_is_json_schema():
     data = json.loads(invoke(["rules", "schema"], 0).output)
-    assert "couche" in data["properties"] and "$defs" in data
+    assert "couche" in data["$defs"]["RuleFile"]["properties"] and "cas" in data["$defs"]["CaseFile"]["properties"]

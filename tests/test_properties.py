@@ -81,17 +81,23 @@ def test_adding_a_priority_attribution_never_lowers_the_priority_share(tmp_path_
     assert _priority_share(_run(tmp, [HEADER] + BODY + extra)) >= before
 
 
-def test_durable_rules_and_plain_python_agree_on_the_sample_and_scenarios(tmp_path):
+def test_durable_rules_and_plain_python_agree_on_the_sample_and_the_shipped_cases(tmp_path):
     assert _essential(_run(tmp_path, [HEADER] + BODY, True)) == _essential(_run(tmp_path, [HEADER] + BODY, False))
-    import yaml
+    from engine.cases import files
+    from engine.cases.run import Runner
 
-    from tests.test_scenarios import HERE, run_case
-    for path in sorted(HERE.glob("*.yaml")):
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-        for case in doc["cas"]:
-            if "evenements" in case:
-                assert _essential(run_case(doc, case, tmp_path, True)) == _essential(run_case(doc, case, tmp_path,
-                                                                                              False))
+    runner = Runner()
+    for path in files.find([], ROOT):
+        loaded = files.load(path)
+        for i, case in enumerate(loaded.model.cas):
+            if case.flux is not None:
+                continue
+            ruleset = runner.ruleset(case.regles or loaded.model.regles, loaded.path.parent)
+            args = (case, ruleset, case.exercice or loaded.model.exercice, case.bailleur or loaded.model.bailleur,
+                    loaded, i)
+            durable = runner._evaluate(*args, use_durable=True)[0].result
+            plain = runner._evaluate(*args, use_durable=False)[0].result
+            assert _essential(durable) == _essential(plain), case.nom
 
 
 # Each field a counting rule can read: its values, and None (unknown) for every one of them.

@@ -176,13 +176,15 @@ def french_error(err: dict, loc: tuple) -> str:
 
 
 def discover(root: Path) -> list[Path]:
-    """Every rule file under ``rules/`` and ``scenarios/`` of the project root, in a stable order."""
+    """Every rule file under ``rules/`` and ``scenarios/`` of the project root, in a stable order (the case files
+    of ``cas/`` folders are not rule files: ``flux-rules test`` reads them)."""
     files: list[Path] = []
     for folder in ("rules", "scenarios"):
         base = root / folder
         if base.is_dir():
             files.extend(p for p in sorted(base.rglob("*"))
-                         if p.suffix in YAML_SUFFIXES and (folder == "rules" or _is_rule_file(p)))
+                         if p.suffix in YAML_SUFFIXES and "cas" not in p.relative_to(base).parts[:-1]
+                         and (folder == "rules" or _is_rule_file(p)))
     return files
 
 
