@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, model_validator
 
 from engine.ruleset.conditions import Condition
 from engine.ruleset.values import Rate, RuleId, Text
@@ -119,8 +119,12 @@ class RuleBase(BaseModel):
     remplace: Optional[RuleId] = Field(None, description="Identifiant de la règle parente remplacée")
 
 
+# a date key is a date (YAML 2024-01-01, or quoted): not a year (2024), a timestamp (0) nor a date and time
+DateKey = Annotated[dt.date, Strict()]
+
+
 def _dated(params_model):
-    return Annotated[dict[dt.date, params_model], Field(min_length=1, description=(
+    return Annotated[dict[DateKey, params_model], Field(min_length=1, description=(
         "Valeurs datées : chaque valeur est en vigueur de sa date jusqu'à la suivante "
         "(ex. {2024-01-01: {...}})"))]
 
@@ -244,7 +248,7 @@ class Surcharge(BaseModel):
     description: Optional[str] = None
     exemples: Optional[list[str]] = None
     condition: Optional[Condition] = None
-    valeurs: Optional[dict[dt.date, dict[str, Any]]] = Field(
+    valeurs: Optional[dict[DateKey, dict[str, Any]]] = Field(
         None, description="Valeurs datées ajoutées ; à une date déjà présente, les champs donnés remplacent")
     alias: Optional[list[str]] = None
     mode_gestion: Optional[Literal["directe", "deleguee"]] = None
