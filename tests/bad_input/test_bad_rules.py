@@ -45,6 +45,9 @@ CASES = [
     ("date-horodatage.yaml", 12, "date invalide « 0 » : attendu AAAA-MM-JJ"),
     ("date-et-heure.yaml", 12, "date invalide « 2024-01-01 08:30:00 » : attendu AAAA-MM-JJ"),
     ("date-guillemets-invalide.yaml", 12, "date invalide « 2024-02-30 » : attendu AAAA-MM-JJ"),
+    # a copy that would shadow a layer, an override that would shadow another
+    ("couche-deja-livree.yaml", 2, "la couche « rhone » est déclarée deux fois, ici et en rules/rhone/rhone.yaml:2"),
+    ("surcharge-en-double.yaml", 8, "surcharge de « reponse-10-jours » en double dans la couche (déjà en "),
 ]
 
 
