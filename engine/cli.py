@@ -51,6 +51,25 @@ def guarded(func):
     return wrapper
 
 
+def _sample(path: Optional[Path]) -> Optional[Path]:
+    """``scenarios/exemple-2024/…`` names the embedded sample when the current folder has no such file."""
+    from engine.ruleset.home import sample
+
+    return sample(path)
+
+
+@app.callback()
+def _folders(regles_dir: list[Path] = typer.Option(
+        [], "--regles-dir", metavar="DOSSIER",
+        help="Dossier de vos fichiers de règles (YAML), ajoutés aux règles livrées (répétable ; aussi la variable "
+             "FLUX_RULES_HOME, plusieurs dossiers séparés par « : »). À donner avant la commande : "
+             "flux-rules --regles-dir mes-regles evaluate …")):
+    """Gestion en flux des réservations de logements sociaux : règles, flux théorique, décompte."""
+    from engine.ruleset.home import set_folders
+
+    set_folders(regles_dir)
+
+
 def write_output(text: str, output: Optional[Path]) -> None:
     if output:
         output.write_text(text, encoding="utf-8")
@@ -155,14 +174,14 @@ def _run(events: Path, rules, year, skip_invalid, previous, inventory: Optional[
 
 @app.command()
 @guarded
-def evaluate(events: Path = typer.Argument(..., help="Journal d'événements JSONL (events.md)"),
+def evaluate(events: Path = typer.Argument(..., help="Journal d'événements JSONL (events.md)", callback=_sample),
              rules: Optional[str] = typer.Option(None, "--rules", help="Règles : haute-garonne, rhone, ain, une convention ou un YAML"),
              year: Optional[int] = typer.Option(None, "--year", help="Exercice évalué"),
              format: OutFormat = typer.Option(OutFormat.table, "--format"),
              output: Optional[Path] = typer.Option(None, "--output"),
              skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Évaluer le reste et lister les lignes invalides"),
              previous: Optional[Path] = typer.Option(None, "--previous", help="Résultat JSON de l'an dernier (report)"),
-             inventory: Optional[Path] = typer.Option(None, "--inventory", help="Inventaire CSV : attributs des logements (QPV…)"),
+             inventory: Optional[Path] = typer.Option(None, "--inventory", help="Inventaire CSV : attributs des logements (QPV…)", callback=_sample),
              tableur: bool = typer.Option(False, "--tableur", help="CSV pour tableur français (; virgule décimale, BOM)")):
     """Décompte d'une année d'événements par réservataire : obligations, délais dépassés, report."""
     from engine.exitcodes import EXIT_UNMET
@@ -176,7 +195,7 @@ def evaluate(events: Path = typer.Argument(..., help="Journal d'événements JSO
 
 @app.command()
 @guarded
-def explain(events: Path = typer.Argument(..., help="Journal d'événements JSONL"),
+def explain(events: Path = typer.Argument(..., help="Journal d'événements JSONL", callback=_sample),
             offre: Optional[str] = typer.Option(None, "--offre", help="Identifiant d'offre"),
             logement: Optional[str] = typer.Option(None, "--logement", help="Logement (RPLS) : toutes ses offres"),
             reservataire: Optional[str] = typer.Option(None, "--reservataire", help="Toutes les offres d'un réservataire"),
@@ -184,7 +203,7 @@ def explain(events: Path = typer.Argument(..., help="Journal d'événements JSON
             year: Optional[int] = typer.Option(None, "--year"),
             format: ShowFormat = typer.Option(ShowFormat.table, "--format"),
             skip_invalid: bool = typer.Option(False, "--skip-invalid"),
-            inventory: Optional[Path] = typer.Option(None, "--inventory", help="Inventaire CSV")):
+            inventory: Optional[Path] = typer.Option(None, "--inventory", help="Inventaire CSV", callback=_sample)):
     """Trace d'une offre : enregistrements, règles appliquées ou non (et pourquoi), délais, décision."""
     from engine.problems import Problem
     from engine.report.trace import offer_trace, render_trace
@@ -205,7 +224,7 @@ def explain(events: Path = typer.Argument(..., help="Journal d'événements JSON
 
 @app.command()
 @guarded
-def flux(inventory: Optional[Path] = typer.Option(None, "--inventory", help="Inventaire CSV (inventory.md)"),
+def flux(inventory: Optional[Path] = typer.Option(None, "--inventory", help="Inventaire CSV (inventory.md)", callback=_sample),
          reservataire: list[str] = typer.Option([], "--reservataire", help="Réservataire (répétable ; défaut : tous)"),
          rules: Optional[str] = typer.Option(None, "--rules", help="Règles : haute-garonne, une convention ou un YAML"),
          year: Optional[int] = typer.Option(None, "--year", help="Exercice (défaut : année de l'annexe 1)"),
@@ -294,9 +313,9 @@ def generate(dwellings: int = typer.Option(1000, "--dwellings", help="Logements 
 @app.command()
 @guarded
 def compare(events: Optional[Path] = typer.Argument(None, help="Journal d'événements JSONL (sans journal : flux "
-                                                                "théorique de l'inventaire)"),
+                                                                "théorique de l'inventaire)", callback=_sample),
             rules: list[str] = typer.Option(..., "--rules", help="Règles ou scénario (au moins deux, répétable)"),
-            inventory: Optional[Path] = typer.Option(None, "--inventory", help="Inventaire CSV"),
+            inventory: Optional[Path] = typer.Option(None, "--inventory", help="Inventaire CSV", callback=_sample),
             year: Optional[int] = typer.Option(None, "--year"),
             reservataire: list[str] = typer.Option([], "--reservataire", help="Flux : réservataire (répétable)"),
             eligibles: Optional[int] = typer.Option(None, "--eligibles", help="Flux : logements éligibles"),
@@ -330,11 +349,11 @@ def compare(events: Optional[Path] = typer.Argument(None, help="Journal d'évén
 
 @app.command()
 @guarded
-def bilan(events: Path = typer.Argument(..., help="Journal d'événements JSONL de l'année"),
+def bilan(events: Path = typer.Argument(..., help="Journal d'événements JSONL de l'année", callback=_sample),
           rules: Optional[str] = typer.Option(None, "--rules"),
           year: Optional[int] = typer.Option(None, "--year"),
           inventory: Optional[Path] = typer.Option(None, "--inventory", help="Inventaire CSV (parc éligible, "
-                                                                             "attributs des logements)"),
+                                                                             "attributs des logements)", callback=_sample),
           previous: Optional[Path] = typer.Option(None, "--previous", help="Résultat JSON de l'an dernier (report)"),
           format: ReportFormat = typer.Option(ReportFormat.table, "--format"),
           output: Optional[Path] = typer.Option(None, "--output"),

@@ -21,7 +21,8 @@ from pydantic import TypeAdapter, ValidationError
 
 from engine.problems import CONSEQUENCE, BadInput, Problem
 from engine.ruleset import fields as catalog
-from engine.ruleset.load import ParsedFile, discover, parse_file, project_root
+from engine.ruleset import home
+from engine.ruleset.load import ParsedFile, display, parse_file, rule_files
 from engine.ruleset.model import PARAMS, Regle, RuleFile
 
 RULE = TypeAdapter(Regle)
@@ -102,11 +103,23 @@ class RuleSet:
 
 
 class Catalog:
-    """All layers found under a project root, parsed once."""
+    """All layers found, parsed once: the shipped rule sets and the user's folders, or those of ``root``
+    (a folder with ``rules/`` and ``scenarios/``). Finding no rule file at all is an error saying where it looked."""
 
     def __init__(self, root: Path | None = None, extra_files: list[Path] = ()):
-        self.root = root or project_root()
-        paths = discover(self.root)
+        if root is None:
+            missing = home.missing_folders()
+            if missing:
+                raise BadInput(missing)
+            folders = [(f, f.name == "scenarios") for f in home.shipped()] + [(p, False) for p, _ in
+                                                                              home.user_folders()]
+            where = home.looked_in()
+        else:
+            folders = [(root / "rules", False), (root / "scenarios", True)]
+            where = ", ".join(display(f) for f, _ in folders)
+        paths = list({p.resolve(): p for folder, marked in folders for p in rule_files(folder, marked)}.values())
+        if not paths:
+            raise home.nothing_found(folders[0][0] if folders else Path("rules"), where)
         known = {p.resolve() for p in paths}
         paths += [p for p in extra_files if p.resolve() not in known]
         self.files = [parse_file(p) for p in paths]

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from engine.problems import CONSEQUENCE, BadInput
+from engine.ruleset import home
 from engine.ruleset.inherit import Catalog, load_ruleset
 from engine.ruleset.validate import validate_paths
 from tests.conftest import ROOT, invoke
@@ -48,13 +49,13 @@ def test_a_broken_parent_is_the_cause_and_its_children_one_consequence(folder, c
 
 @pytest.fixture
 def typo_in_department(tmp_path, monkeypatch):
-    """The issue's case: ``libellé:`` in rules/haute-garonne/haute-garonne.yaml (of a copy of the rule sets)."""
+    """The issue's case: ``libellé:`` in rules/haute-garonne/haute-garonne.yaml (of a copy of the shipped rules)."""
     shutil.copytree(ROOT / "rules", tmp_path / "rules")
     shutil.copytree(ROOT / "scenarios", tmp_path / "scenarios")
     department = tmp_path / "rules" / "haute-garonne" / "haute-garonne.yaml"
     department.write_text(department.read_text(encoding="utf-8").replace("\nlibelle:", "\nlibellé:", 1),
                           encoding="utf-8")
-    monkeypatch.setenv("FLUX_RULES_HOME", str(tmp_path))
+    monkeypatch.setattr(home, "shipped", lambda: [tmp_path / "rules", tmp_path / "scenarios"])
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
