@@ -161,7 +161,8 @@ class Catalog:
         """Only the national layer is written in several files, those of one folder: any other file naming a
         layer already declared is a copy that would shadow it (both files are named, each at its line)."""
         first = (layer.files + layer.broken)[0]
-        if _raw(first, "niveau") == _raw(f, "niveau") == "national" and first.path.parent == f.path.parent:
+        levels = {_raw(first, "niveau"), _raw(f, "niveau")} - {None}  # None: a file too broken to say
+        if levels == {"national"} and first.path.parent == f.path.parent:
             return
         for here, other in ((f, first), (first, f)):
             self.problems.append(Problem(

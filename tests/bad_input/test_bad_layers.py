@@ -77,12 +77,16 @@ def test_a_typo_in_a_parent_is_one_cause_and_one_consequence_in_validate(typo_in
     assert len(lines) == 3 and not any("parente inconnue" in line for line in lines), lines
 
 
-def test_a_broken_national_file_is_not_silently_left_out(tmp_path):
+@pytest.mark.parametrize("old,new", [("\nregles:", "\nregle:"),                        # an unknown key
+                                     ("\nregles:", "\nregles: : :")])                   # broken YAML
+def test_a_broken_national_file_is_not_silently_left_out(tmp_path, old, new):
     """National is several files: one that does not validate used to be dropped from every rule set."""
     shutil.copytree(ROOT / "rules", tmp_path / "rules")
     delais = tmp_path / "rules" / "national" / "delais.yaml"
-    delais.write_text(delais.read_text(encoding="utf-8").replace("\nregles:", "\nregle:", 1), encoding="utf-8")
+    delais.write_text(delais.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
     with pytest.raises(BadInput) as exc:
         Catalog(tmp_path).resolve("rhone")
-    assert exc.value.problems[0].fichier.endswith("delais.yaml")
-    assert exc.value.problems[-1].code == CONSEQUENCE
+    cause, consequence = exc.value.problems
+    assert cause.fichier.endswith("delais.yaml") and cause.code != CONSEQUENCE
+    assert consequence.code == CONSEQUENCE and "« rhone » hérite de « national »" in consequence.message
+    assert not any("déclarée deux fois" in str(p) for p in exc.value.problems)
