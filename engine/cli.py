@@ -51,6 +51,25 @@ def guarded(func):
     return wrapper
 
 
+def _sample(path: Optional[Path]) -> Optional[Path]:
+    """``scenarios/exemple-2024/…`` names the embedded sample when the current folder has no such file."""
+    from engine.ruleset.home import sample
+
+    return sample(path)
+
+
+@app.callback()
+def _folders(regles_dir: list[Path] = typer.Option(
+        [], "--regles-dir", metavar="DOSSIER",
+        help="Dossier de vos fichiers de règles (YAML), ajoutés aux règles livrées (répétable ; aussi la variable "
+             "FLUX_RULES_HOME, plusieurs dossiers séparés par « : »). À donner avant la commande : "
+             "flux-rules --regles-dir mes-regles evaluate …")):
+    """Gestion en flux des réservations de logements sociaux : règles, flux théorique, décompte."""
+    from engine.ruleset.home import set_folders
+
+    set_folders(regles_dir)
+
+
 def write_output(text: str, output: Optional[Path]) -> None:
     from engine.report.output import write_file
 
@@ -185,14 +204,14 @@ def _run(events: Path, rules, year, skip_invalid, previous, inventory: Optional[
 
 @app.command()
 @guarded
-def evaluate(events: Path = typer.Argument(..., help="Journal d'événements JSONL (events.md)"),
+def evaluate(events: Path = typer.Argument(..., help="Journal d'événements JSONL (events.md)", callback=_sample),
              rules: Optional[str] = typer.Option(None, "--rules", help="Règles : haute-garonne, rhone, ain, une convention ou un YAML"),
              year: Optional[int] = typer.Option(None, "--year", help="Exercice évalué"),
              format: ReportFormat = typer.Option(ReportFormat.table, "--format"),
              output: Optional[Path] = typer.Option(None, "--output"),
              skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Évaluer le reste et lister les lignes invalides"),
              previous: Optional[Path] = typer.Option(None, "--previous", help="Résultat JSON de l'an dernier (report)"),
-             inventory: Optional[Path] = typer.Option(None, "--inventory", help="Inventaire CSV : attributs des logements (QPV…)"),
+             inventory: Optional[Path] = typer.Option(None, "--inventory", help="Inventaire CSV : attributs des logements (QPV…)", callback=_sample),
              tableur: bool = typer.Option(False, "--tableur", help="CSV pour tableur français (; virgule décimale, BOM)")):
     """Décompte d'une année d'événements par réservataire : obligations, délais dépassés, report."""
     from engine.exitcodes import EXIT_UNMET
@@ -207,7 +226,7 @@ def evaluate(events: Path = typer.Argument(..., help="Journal d'événements JSO
 
 @app.command()
 @guarded
-def explain(events: Path = typer.Argument(..., help="Journal d'événements JSONL"),
+def explain(events: Path = typer.Argument(..., help="Journal d'événements JSONL", callback=_sample),
             offre: Optional[str] = typer.Option(None, "--offre", help="Identifiant d'offre"),
             logement: Optional[str] = typer.Option(None, "--logement", help="Logement (RPLS) : toutes ses offres"),
             reservataire: Optional[str] = typer.Option(None, "--reservataire", help="Toutes les offres d'un réservataire"),
@@ -215,7 +234,7 @@ def explain(events: Path = typer.Argument(..., help="Journal d'événements JSON
             year: Optional[int] = typer.Option(None, "--year"),
             format: ShowFormat = typer.Option(ShowFormat.table, "--format"),
             skip_invalid: bool = typer.Option(False, "--skip-invalid"),
-            inventory: Optional[Path] = typer.Option(None, "--inventory", help="Inventaire CSV"),
+            inventory: Optional[Path] = typer.Option(None, "--inventory", help="Inventaire CSV", callback=_sample),
             en_cas: bool = typer.Option(False, "--en-cas", help="Écrire un cas d'essai (YAML) de l'offre, à "
                                                                "vérifier puis garder dans un dossier cas/"),
             output: Optional[Path] = typer.Option(None, "--output", help="Fichier où écrire le cas")):
@@ -249,7 +268,7 @@ def explain(events: Path = typer.Argument(..., help="Journal d'événements JSON
 
 @app.command()
 @guarded
-def flux(inventory: Optional[Path] = typer.Option(None, "--inventory", help="Inventaire CSV (inventory.md)"),
+def flux(inventory: Optional[Path] = typer.Option(None, "--inventory", help="Inventaire CSV (inventory.md)", callback=_sample),
          reservataire: list[str] = typer.Option([], "--reservataire", help="Réservataire (répétable ; défaut : tous)"),
          rules: Optional[str] = typer.Option(None, "--rules", help="Règles : haute-garonne, une convention ou un YAML"),
          year: Optional[int] = typer.Option(None, "--year", help="Exercice (défaut : année de l'annexe 1)"),
@@ -339,9 +358,9 @@ def generate(dwellings: int = typer.Option(1000, "--dwellings", help="Logements 
 @app.command()
 @guarded
 def compare(events: Optional[Path] = typer.Argument(None, help="Journal d'événements JSONL (sans journal : flux "
-                                                                "théorique de l'inventaire)"),
+                                                                "théorique de l'inventaire)", callback=_sample),
             rules: list[str] = typer.Option(..., "--rules", help="Règles ou scénario (au moins deux, répétable)"),
-            inventory: Optional[Path] = typer.Option(None, "--inventory", help="Inventaire CSV"),
+            inventory: Optional[Path] = typer.Option(None, "--inventory", help="Inventaire CSV", callback=_sample),
             year: Optional[int] = typer.Option(None, "--year"),
             reservataire: list[str] = typer.Option([], "--reservataire", help="Flux : réservataire (répétable)"),
             eligibles: Optional[int] = typer.Option(None, "--eligibles", help="Flux : logements éligibles"),
@@ -376,11 +395,11 @@ def compare(events: Optional[Path] = typer.Argument(None, help="Journal d'évén
 
 @app.command()
 @guarded
-def bilan(events: Path = typer.Argument(..., help="Journal d'événements JSONL de l'année"),
+def bilan(events: Path = typer.Argument(..., help="Journal d'événements JSONL de l'année", callback=_sample),
           rules: Optional[str] = typer.Option(None, "--rules"),
           year: Optional[int] = typer.Option(None, "--year"),
           inventory: Optional[Path] = typer.Option(None, "--inventory", help="Inventaire CSV (parc éligible, "
-                                                                             "attributs des logements)"),
+                                                                             "attributs des logements)", callback=_sample),
           previous: Optional[Path] = typer.Option(None, "--previous", help="Résultat JSON de l'an dernier (report)"),
           format: ReportFormat = typer.Option(ReportFormat.table, "--format"),
           output: Optional[Path] = typer.Option(None, "--output"),
@@ -442,8 +461,10 @@ def test_cases(paths: list[Path] = typer.Argument(None, help="Fichiers ou dossie
     from engine.cases.suite import render, run_suite
     from engine.exitcodes import EXIT_UNMET
 
+    from engine.ruleset.home import shipped_path
+
     try:
-        suite = run_suite(list(paths or []), couverture)
+        suite = run_suite([shipped_path(p) for p in paths or []], couverture)
     except BadInput as exc:
         for problem in exc.problems:
             print(str(problem), file=sys.stderr)

@@ -6,11 +6,19 @@ command line turns into exit code 2 (never a traceback).
 
 >>> str(Problem("regles.yaml", 4, "clé inconnue « nom »"))
 'regles.yaml:4: clé inconnue « nom »'
+
+A problem that only follows from another (a layer whose parent is invalid) has
+the code ``consequence`` and is listed after the causes:
+
+>>> [p.ligne for p in in_order([Problem("a.yaml", 2, "conséquence : …", CONSEQUENCE), Problem("b.yaml", 9, "…")])]
+[9, 2]
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+CONSEQUENCE = "consequence"
 
 
 @dataclass(frozen=True, order=True)
@@ -27,11 +35,16 @@ class Problem:
         return f"{where}: {self.message}"
 
 
+def in_order(problems) -> list[Problem]:
+    """Each problem once: causes by file and line, then the consequences."""
+    return sorted(set(problems), key=lambda p: (p.code == CONSEQUENCE, p.fichier, p.ligne, p.message))
+
+
 class BadInput(Exception):
     """Raised with every problem found; the CLI prints them and exits 2."""
 
     def __init__(self, problems: list[Problem]):
-        self.problems = sorted(set(problems), key=lambda p: (p.fichier, p.ligne, p.message))
+        self.problems = in_order(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
     def __reduce__(self):

@@ -4,10 +4,24 @@ Returns plain Python data and ``positions``: a dict from the path of each
 entry (a tuple of keys and list indexes) to its line number. Duplicate keys
 are problems, not silent overwrites; nothing in YAML is ever executed
 (``yaml.SafeLoader`` only).
+
+What policy staff never mean is refused with its line rather than read in
+YAML 1.1's way: anchors, aliases and explicit tags (``&a``, ``*a``, ``!!str``;
+an alias can also blow a 600-byte file up to gigabytes), and numbers written
+in octal (``014`` is 12), hexadecimal, binary, with ``_`` or in base 60
+(``1:20`` is 80), ``.inf`` and ``.nan``, and merge keys (``<<:``). A mapping key written as a quoted
+date (``"2024-01-01":``) is read as the date.
+
+>>> plain_number_problem("014", "tag:yaml.org,2002:int")
+'nombre « 014 » refusé : YAML le lit en octal (12) ; écrivez 14, ou "014" entre guillemets pour un texte'
+>>> plain_number_problem("12", "tag:yaml.org,2002:int") is None
+True
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +47,9 @@ def load_yaml(path: Path, shown: str | None = None) -> tuple[Any, Positions]:
         raise BadInput([Problem(name, 0, f"fichier introuvable ou illisible ({exc.strerror})")]) from None
     loader = LOADER(text)
     try:
+        refused = _refused_tokens(text, name)
+        if refused:  # nothing is composed: an alias could expand without limit
+            raise BadInput(refused)
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -54,16 +71,63 @@ def load_yaml(path: Path, shown: str | None = None) -> tuple[Any, Positions]:
     return data, positions
 
 
+def _refused_tokens(text: str, name: str) -> list[Problem]:
+    """Anchors, aliases and explicit tags, each with its line (the text is scanned, not composed)."""
+    problems = []
+    for token in yaml.scan(text, Loader=LOADER):
+        line = token.start_mark.line + 1
+        if isinstance(token, yaml.AnchorToken):
+            problems.append(Problem(name, line, f"ancre YAML « &{token.value} » refusée : les fichiers de règles "
+                                                "n'en ont pas besoin ; recopiez la valeur à chaque endroit"))
+        elif isinstance(token, yaml.AliasToken):
+            problems.append(Problem(name, line, f"alias YAML « *{token.value} » refusé : les fichiers de règles "
+                                                "n'en ont pas besoin ; recopiez la valeur à chaque endroit"))
+        elif isinstance(token, yaml.TagToken):
+            handle, suffix = token.value
+            problems.append(Problem(name, line, f"étiquette YAML « {handle or ''}{suffix} » refusée : écrivez la "
+                                                "valeur telle quelle, entre guillemets si c'est un texte"))
+    return problems
+
+
+NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+PLAIN_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
+PLAIN_FLOAT = re.compile(r"[-+]?([0-9]+\.[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?")
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def plain_number_problem(text: str, tag: str) -> str | None:
+    """Why a number as YAML 1.1 reads it is not what its writer meant (None when it is a plain decimal)."""
+    if tag == NUMBER_TAGS[0] and PLAIN_INT.fullmatch(text) or tag == NUMBER_TAGS[1] and PLAIN_FLOAT.fullmatch(text) \
+            and "_" not in text:
+        return None
+    value = yaml.safe_load(text)
+    body = text.lstrip("+-")
+    quoted = f'"{text}" entre guillemets pour un texte'
+    if ":" in body:
+        return f"nombre « {text} » refusé : YAML le lit en base 60 ({value}) ; écrivez le nombre voulu, ou {quoted}"
+    if "_" in body:
+        return f"nombre « {text} » refusé : pas de « _ » dans un nombre ; écrivez {text.replace('_', '')}"
+    if body.lower() in (".inf", ".nan"):
+        return f"nombre « {text} » refusé : attendu un nombre fini, par exemple 12"
+    if body[:2].lower() in ("0x", "0b"):
+        kind = "hexadécimal" if body[1] in "xX" else "binaire"
+        return f"nombre « {text} » refusé : YAML le lit en {kind} ({value}) ; écrivez-le en décimal, ou {quoted}"
+    if body.startswith("0"):
+        return f"nombre « {text} » refusé : YAML le lit en octal ({value}) ; écrivez {body.lstrip('0') or '0'}, " \
+               f"ou {quoted}"
+    return f"nombre « {text} » refusé : attendu un nombre décimal, par exemple 12 ou 7.9"
+
+
 def _convert(loader, node, path, positions, problems, name):
     positions[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         out: dict = {}
         for key_node, value_node in node.value:
-            try:
-                key = loader.construct_object(key_node, deep=True)
-            except (yaml.YAMLError, ValueError) as exc:
-                problems.append(Problem(name, key_node.start_mark.line + 1, _scalar_message(key_node, exc)))
+            key = _scalar(loader, key_node, problems, name)
+            if key is _REFUSED:
                 continue
+            if isinstance(key, str) and key_node.style and ISO_DATE.fullmatch(key):
+                key = _quoted_date(key)
             if isinstance(key, (list, dict)):
                 problems.append(Problem(name, key_node.start_mark.line + 1, "clé invalide : attendu un nom simple"))
                 continue
@@ -76,16 +140,41 @@ def _convert(loader, node, path, positions, problems, name):
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_convert(loader, item, path + (i,), positions, problems, name) for i, item in enumerate(node.value)]
+    value = _scalar(loader, node, problems, name)
+    return None if value is _REFUSED else value
+
+
+_REFUSED = object()
+
+
+def _scalar(loader, node, problems, name):
+    """A scalar's value, or ``_REFUSED`` with its problem recorded."""
+    if isinstance(node, yaml.ScalarNode) and node.tag in NUMBER_TAGS and not node.style:
+        message = plain_number_problem(node.value, node.tag)
+        if message:
+            problems.append(Problem(name, node.start_mark.line + 1, message))
+            return _REFUSED
     try:
         return loader.construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError) as exc:
         problems.append(Problem(name, node.start_mark.line + 1, _scalar_message(node, exc)))
-        return None
+        return _REFUSED
+
+
+def _quoted_date(text: str):
+    """``"2024-01-01"`` as a key is the date; an impossible one stays text, for the validation to name it."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return text
 
 
 def _scalar_message(node, exc) -> str:
     if node.tag == "tag:yaml.org,2002:timestamp":
         return f"date invalide « {node.value} » : attendu AAAA-MM-JJ, par exemple 2024-01-01"
+    if node.tag in ("tag:yaml.org,2002:merge", "tag:yaml.org,2002:value"):
+        return (f"« {node.value} » refusé : YAML y lit une fusion ou une valeur par défaut ; recopiez les clés "
+                f"voulues, ou mettez « {node.value} » entre guillemets pour un texte")
     return f"valeur invalide « {getattr(node, 'value', '')} » : {exc}"
 
 

@@ -16,7 +16,7 @@ from engine.pipeline import evaluate_file
 from engine.ruleset.inherit import Catalog
 from tests.conftest import ROOT, invoke
 
-CASE_FILES = files.find([], ROOT)
+CASE_FILES = files.find([], [ROOT / "rules", ROOT / "scenarios"])
 RUNNER = Runner(Catalog(ROOT))
 
 

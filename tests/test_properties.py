@@ -87,7 +87,7 @@ def test_durable_rules_and_plain_python_agree_on_the_sample_and_the_shipped_case
     from engine.cases.run import Runner
 
     runner = Runner()
-    for path in files.find([], ROOT):
+    for path in files.find([], [ROOT / "rules", ROOT / "scenarios"]):
         loaded = files.load(path)
         for i, case in enumerate(loaded.model.cas):
             if case.flux is not None:

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from engine.cases.model import CaseFile
 from engine.problems import BadInput, Problem
-from engine.ruleset.load import YAML_SUFFIXES, _is_rule_file, display, project_root, validation_problems
+from engine.ruleset.load import YAML_SUFFIXES, _is_rule_file, display, validation_problems
 from engine.yamlsource import Positions, line_of, load_yaml
 
 CASES_FOLDER = "cas"
@@ -32,13 +32,13 @@ def is_case_path(path: Path) -> bool:
     return CASES_FOLDER in path.parts[:-1]
 
 
-def find(paths: list[Path], root: Path | None = None) -> list[Path]:
+def find(paths: list[Path], folders: list[Path]) -> list[Path]:
     """The case files of ``paths`` (files, or folders searched for ``cas/`` folders; a ``cas/`` folder itself
-    gives its files), all of ``rules/`` and ``scenarios/`` by default; a rule file (``couche:``) beside the cases
-    is not one. A path that does not exist is a problem."""
+    gives its files), those of the rule folders (``folders``: the shipped ``rules/`` and ``scenarios/``, the
+    user's own) by default; a rule file (``couche:``) beside the cases is not one. A path that does not exist is
+    a problem."""
     if not paths:
-        root = root or project_root()
-        paths = [p for p in (root / "rules", root / "scenarios") if p.is_dir()]
+        paths = [p for p in folders if p.is_dir()]
     found: list[Path] = []
     problems = []
     for path in paths:

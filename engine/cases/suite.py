@@ -37,7 +37,7 @@ def run_suite(paths: list[Path], with_coverage: bool = False, catalog: Catalog |
     catalog = catalog or Catalog()
     runner = Runner(catalog)
     suite = Suite()
-    for path in files.find(paths, catalog.root):
+    for path in files.find(paths, catalog.folders):
         try:
             loaded = files.load(path)
         except BadInput as exc:

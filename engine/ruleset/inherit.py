@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import networkx as nx
 from pydantic import TypeAdapter, ValidationError
 
-from engine.problems import BadInput, Problem
+from engine.problems import CONSEQUENCE, BadInput, Problem
 from engine.ruleset import fields as catalog
-from engine.ruleset.load import ParsedFile, discover, parse_file, project_root
+from engine.ruleset import home
+from engine.ruleset.load import ParsedFile, display, parse_file, rule_files
 from engine.ruleset.model import PARAMS, Regle, RuleFile
 
 RULE = TypeAdapter(Regle)
@@ -33,6 +35,7 @@ class Layer:
     niveau: str
     parent: str | None
     files: list[ParsedFile] = field(default_factory=list)
+    broken: list[ParsedFile] = field(default_factory=list)  # files naming this layer that are invalid
 
     def meta(self, key: str):
         for f in self.files:
@@ -125,13 +128,27 @@ class RuleSet:
 
 
 class Catalog:
-    """All layers found under a project root, parsed once."""
+    """All layers found, parsed once: the shipped rule sets and the user's folders, or those of ``root``
+    (a folder with ``rules/`` and ``scenarios/``). Finding no rule file at all is an error saying where it looked."""
 
     def __init__(self, root: Path | None = None, extra_files: list[Path] = ()):
-        self.root = root or project_root()
-        paths = discover(self.root)
+        if root is None:
+            missing = home.missing_folders()
+            if missing:
+                raise BadInput(missing)
+            folders = [(f, f.name == "scenarios") for f in home.shipped()] + [(p, False) for p, _ in
+                                                                              home.user_folders()]
+            where = home.looked_in()
+        else:
+            folders = [(root / "rules", False), (root / "scenarios", True)]
+            where = ", ".join(display(f) for f, _ in folders)
+        paths = list({p.resolve(): p for folder, marked in folders for p in rule_files(folder, marked)}.values())
+        if not paths:
+            raise home.nothing_found(folders[0][0] if folders else Path("rules"), where)
         known = {p.resolve() for p in paths}
         paths += [p for p in extra_files if p.resolve() not in known]
+        self.root = root
+        self.folders = [f for f, _ in folders if f.is_dir()]  # where the layers were found (and their cases)
         self.files = [parse_file(p) for p in paths]
         self.layers: dict[str, Layer] = {}
         self.problems: list[Problem] = []
@@ -141,13 +158,20 @@ class Catalog:
     def _group(self):
         for f in self.files:
             self.problems.extend(f.problems)
-            if f.model is None:
+            name = f.model.couche if f.model else declared_couche(f)
+            if name is None:  # nothing says which layer this file was meant to be
+                continue
+            layer = self.layers.get(name)
+            if layer is None:
+                layer = self.layers[name] = Layer(name, _raw(f, "niveau"), _raw(f, "herite_de"))
+            else:
+                self._same_layer(layer, f)
+            if f.model is None:  # the layer is invalid: its children say so as consequences, not as unknown parents
+                layer.broken.append(f)
                 continue
             m = f.model
-            layer = self.layers.get(m.couche)
-            if layer is None:
-                self.layers[m.couche] = Layer(m.couche, m.niveau, m.herite_de, [f])
-                continue
+            if not layer.files:
+                layer.niveau, layer.parent = m.niveau, m.herite_de
             layer.files.append(f)
             if m.herite_de and layer.parent and m.herite_de != layer.parent:
                 self.problems.append(Problem(f.name, f.line("herite_de"),
@@ -155,10 +179,25 @@ class Catalog:
                                              f"({layer.files[0].name}) : une couche n'a qu'un parent"))
             layer.parent = layer.parent or m.herite_de
         for layer in self.layers.values():
-            if layer.niveau != "national" and not layer.parent:
+            if layer.files and layer.niveau != "national" and not layer.parent:
                 f = layer.files[0]
                 self.problems.append(Problem(f.name, f.line("couche"),
                                              f"la couche « {layer.name} » doit nommer son parent (herite_de)"))
+
+    def _same_layer(self, layer: Layer, f: ParsedFile):
+        """Only the national layer is written in several files, those of one folder: any other file naming a
+        layer already declared is a copy that would shadow it (both files are named, each at its line)."""
+        first = (layer.files + layer.broken)[0]
+        levels = {_raw(first, "niveau"), _raw(f, "niveau")} - {None}  # None: a file too broken to say
+        if levels == {"national"} and first.path.parent == f.path.parent:
+            return
+        for here, other in ((f, first), (first, f)):
+            self.problems.append(Problem(
+                here.name, here.line("couche"),
+                f"la couche « {layer.name} » est déclarée deux fois, ici et en {other.name}:{other.line('couche')} "
+                f"(une copie ?) : une couche tient dans un seul fichier (seule « national » est répartie entre les "
+                f"fichiers d'un dossier) ; donnez à l'un des deux un autre nom, par exemple "
+                f"« couche: {layer.name}-2025 »"))
 
     def _graph(self) -> nx.DiGraph:
         graph = nx.DiGraph()
@@ -166,7 +205,7 @@ class Catalog:
             graph.add_node(layer.name)
             if layer.parent:
                 if layer.parent not in self.layers:
-                    f = next(x for x in layer.files if x.model.herite_de)
+                    f = next(x for x in layer.files + layer.broken if _raw(x, "herite_de"))
                     self.problems.append(Problem(
                         f.name, f.line("herite_de"),
                         f"couche parente inconnue « {layer.parent} » ; couches connues : "
@@ -175,7 +214,7 @@ class Catalog:
                     graph.add_edge(layer.parent, layer.name)
         for cycle in nx.simple_cycles(graph):
             path = " → ".join(cycle + [cycle[0]])
-            f = next(x for x in self.layers[cycle[0]].files if x.model.herite_de)
+            f = next(x for x in self.layers[cycle[0]].files + self.layers[cycle[0]].broken if _raw(x, "herite_de"))
             self.problems.append(Problem(f.name, f.line("herite_de"), f"héritage circulaire : {path}"))
         return graph
 
@@ -197,10 +236,15 @@ class Catalog:
         path = Path(name)
         if path.suffix in (".yaml", ".yml"):
             parsed = next((f for f in self.files if f.path.resolve() == path.resolve()), None)
-            if parsed is None:
+            if parsed is None:  # not in the catalog: a file of a layer it has would not be read (load_ruleset adds it)
                 parsed = parse_file(path)
                 if parsed.problems:
                     raise BadInput(parsed.problems)
+                if parsed.model.couche in self.layers:
+                    first = (self.layers[parsed.model.couche].files + self.layers[parsed.model.couche].broken)[0]
+                    raise BadInput([Problem(parsed.name, parsed.line("couche"),
+                                            f"la couche « {parsed.model.couche} » est déjà déclarée en "
+                                            f"{first.name}:{first.line('couche')} : donnez-lui un autre nom")])
             name = parsed.model.couche if parsed.model else name
             if parsed.problems:
                 raise BadInput(parsed.problems)
@@ -208,14 +252,53 @@ class Catalog:
             raise BadInput([Problem(name, 0, "règles inconnues : attendu un nom de couche parmi "
                                     + ", ".join(self.names()) + " ou le chemin d'un fichier YAML")])
         chain = self.chain(name)
-        files = {f.name for layer in chain for f in self.layers[layer].files}
-        relevant = [p for p in self.problems if p.fichier in files]
-        if relevant:
-            raise BadInput(relevant)
-        ruleset, problems = merge(name, chain, self.layers)
-        if problems:
-            raise BadInput(problems)
-        return ruleset
+        for ancestor in chain[:-1]:
+            causes = self._own_problems(ancestor)
+            if causes:  # the root cause first, then what it does to this layer, once
+                raise BadInput(causes + [self.consequence(ancestor, [name])])
+        causes = self._own_problems(name)
+        if causes:
+            raise BadInput(causes)
+        return merge(name, chain, self.layers)[0]
+
+    def _own_problems(self, name: str) -> list[Problem]:
+        """What is wrong in the layer itself, its parents being valid: its files, then its merge."""
+        layer = self.layers[name]
+        files = {f.name for f in layer.files + layer.broken}
+        problems = [p for p in self.problems if p.fichier in files]
+        if not problems:
+            problems = merge(name, self.chain(name), self.layers)[1]
+        return problems
+
+    def consequence(self, invalid: str, layers: list[str]) -> Problem:
+        """One problem, at the invalid layer's ``couche`` line, for every layer that inherits it."""
+        f = (self.layers[invalid].broken + self.layers[invalid].files)[0]
+        if len(layers) == 1:
+            what = f"la couche « {layers[0]} » hérite de « {invalid} », invalide"
+        else:
+            what = f"{len(layers)} couches héritent de « {invalid} », invalide : " + ", ".join(sorted(layers))
+        return Problem(f.name, f.line("couche"), f"conséquence : {what} (corrigez d'abord le problème ci-dessus)",
+                       CONSEQUENCE)
+
+
+def declared_couche(f: ParsedFile) -> str | None:
+    """The layer a file names, even when it is invalid (from its ``couche:`` line when the YAML is broken)."""
+    name = _raw(f, "couche")
+    if name is None and not f.data:
+        try:
+            text = f.path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            text = ""
+        match = re.search(r"^couche:[ \t]*[\"']?([a-z0-9-]+)[\"']?[ \t]*(#.*)?$", text, re.MULTILINE)
+        if match:
+            name = match.group(1)
+            f.positions.setdefault(("couche",), match.string.count("\n", 0, match.start()) + 1)
+    return name
+
+
+def _raw(f: ParsedFile, key: str) -> str | None:
+    value = getattr(f.model, key) if f.model else f.data.get(key)
+    return value if isinstance(value, str) and value else None
 
 
 def merge(name: str, chain: list[str], layers: dict[str, Layer]) -> tuple[RuleSet, list[Problem]]:
@@ -229,6 +312,7 @@ def merge(name: str, chain: list[str], layers: dict[str, Layer]) -> tuple[RuleSe
     for layer_name in chain:
         layer = layers[layer_name]
         defined_here: dict[str, Where] = {}
+        overlaid_here: dict[str, Where] = {}
         for f in layer.files:
             data = f.data
             for i, entry in enumerate(data.get("suppressions") or []):
@@ -279,6 +363,12 @@ def merge(name: str, chain: list[str], layers: dict[str, Layer]) -> tuple[RuleSe
                     problems.append(Problem(*where, f"surcharge de « {rid} » : cette règle n'existe pas dans les "
                                                     f"couches parentes"))
                     continue
+                if rid in overlaid_here:  # the second would silently win over the first
+                    first = overlaid_here[rid]
+                    problems.append(Problem(*where, f"surcharge de « {rid} » en double dans la couche (déjà en "
+                                                    f"{first[0]}:{first[1]}) : réunissez-les en une seule"))
+                    continue
+                overlaid_here[rid] = where
                 _apply_overlay(raw[rid], prov[rid], entry, f, ("surcharges", i))
                 _note_interpretations(chosen[rid], entry, f, ("surcharges", i))
                 history[rid].append(f"surchargé dans « {layer_name} » ({where[0]}:{where[1]})")
@@ -299,8 +389,6 @@ def merge(name: str, chain: list[str], layers: dict[str, Layer]) -> tuple[RuleSe
 
 def _loc_part(part) -> str:
     """pydantic writes date keys as ``datetime.date(2024, 1, 1)`` in error locations."""
-    import re
-
     if isinstance(part, dt.date):
         return part.isoformat()
     match = re.fullmatch(r"datetime\.date\((\d+), (\d+), (\d+)\)", str(part))

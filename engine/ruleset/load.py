@@ -2,12 +2,13 @@
 
 A layer is every rule file that names the same ``couche``: the national
 layer is the files of ``rules/national/``, a convention is one file. Files
-are looked up under ``rules/`` and ``scenarios/`` of the project root.
+are looked up in the shipped rule sets and the user's folders
+(:mod:`engine.ruleset.home`), or under ``rules/`` and ``scenarios/`` of a
+given root.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,17 +19,6 @@ from engine.ruleset.model import RuleFile
 from engine.yamlsource import Positions, line_of, load_yaml
 
 YAML_SUFFIXES = (".yaml", ".yml")
-
-
-def project_root() -> Path:
-    """The folder holding ``rules/``: $FLUX_RULES_HOME, the current folder, or the package's parent."""
-    env = os.environ.get("FLUX_RULES_HOME")
-    if env:
-        return Path(env)
-    cwd = Path.cwd()
-    if (cwd / "rules" / "national").is_dir():
-        return cwd
-    return Path(__file__).resolve().parents[2]
 
 
 def display(path: Path) -> str:
@@ -176,16 +166,18 @@ def french_error(err: dict, loc: tuple) -> str:
 
 
 def discover(root: Path) -> list[Path]:
-    """Every rule file under ``rules/`` and ``scenarios/`` of the project root, in a stable order (the case files
-    of ``cas/`` folders are not rule files: ``flux-rules test`` reads them)."""
-    files: list[Path] = []
-    for folder in ("rules", "scenarios"):
-        base = root / folder
-        if base.is_dir():
-            files.extend(p for p in sorted(base.rglob("*"))
-                         if p.suffix in YAML_SUFFIXES and "cas" not in p.relative_to(base).parts[:-1]
-                         and (folder == "rules" or _is_rule_file(p)))
-    return files
+    """Every rule file under ``rules/`` and ``scenarios/`` of ``root``, in a stable order (the case files of
+    ``cas/`` folders are not rule files: ``flux-rules test`` reads them)."""
+    return rule_files(root / "rules") + rule_files(root / "scenarios", marked_only=True)
+
+
+def rule_files(folder: Path, marked_only: bool = False) -> list[Path]:
+    """The YAML files of a folder and its subfolders, those of ``cas/`` folders left out; ``marked_only``: those
+    that start with ``couche:``."""
+    if not folder.is_dir():
+        return []
+    return [p for p in sorted(folder.rglob("*")) if p.suffix in YAML_SUFFIXES
+            and "cas" not in p.relative_to(folder).parts[:-1] and (not marked_only or _is_rule_file(p))]
 
 
 def _is_rule_file(path: Path) -> bool:

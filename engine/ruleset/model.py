@@ -8,9 +8,10 @@ value in force from its date until the next one.
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 from typing import Annotated, Any, Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, create_model, model_validator
 
 from engine.ruleset.conditions import Condition
 from engine.ruleset.values import Rate, RuleId, Text
@@ -140,8 +141,12 @@ class RuleBase(BaseModel):
     remplace: Optional[RuleId] = Field(None, description="Identifiant de la règle parente remplacée")
 
 
+# a date key is a date (YAML 2024-01-01, or quoted): not a year (2024), a timestamp (0) nor a date and time
+DateKey = Annotated[dt.date, Strict()]
+
+
 def _dated(params_model):
-    return Annotated[dict[dt.date, params_model], Field(min_length=1, description=(
+    return Annotated[dict[DateKey, params_model], Field(min_length=1, description=(
         "Valeurs datées : chaque valeur est en vigueur de sa date jusqu'à la suivante "
         "(ex. {2024-01-01: {...}})"))]
 
@@ -258,6 +263,37 @@ Regle = Annotated[
 ]
 
 
+@cache
+def partial_params() -> tuple[type[BaseModel], ...]:
+    """Each nature's parameter model with every field optional: what a surcharge may give at one date.
+
+    >>> sorted(partial_params()[0].model_fields)
+    ['applique']
+    """
+    models = dict.fromkeys(m for m in PARAMS.values() if m is not None)  # one each, in the order of the natures
+    return tuple(create_model(
+        f"{m.__name__}Partiels", __config__=STRICT, __doc__=f"Surcharge : champs de {m.__name__}, tous facultatifs",
+        **{name: (_annotated(f), Field(None, description=f.description))  # absent, not null
+           for name, f in m.model_fields.items()}) for m in models)
+
+
+def _annotated(f):
+    """A field's type with its constraints and validators (``ge=0``, the rate parser)."""
+    return Annotated[(f.annotation, *f.metadata)] if f.metadata else f.annotation
+
+
+class SurchargeParams:
+    """Parameters of a surcharge at one date: checked once merged with the rule they modify, whose nature the file
+    does not say (see ``inherit._dated_values``); in the JSON Schema, one of the natures' parameter models with
+    every field optional, so that an editor flags ``nombre: dix`` or an unknown field."""
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema, handler):
+        from pydantic import TypeAdapter
+
+        return handler(TypeAdapter(Union[partial_params()]).core_schema)
+
+
 class Surcharge(BaseModel):
     """Modifies an inherited rule: only the fields given change; a source is required."""
 
@@ -270,7 +306,7 @@ class Surcharge(BaseModel):
     description: Optional[str] = None
     exemples: Optional[list[str]] = None
     condition: Optional[Condition] = None
-    valeurs: Optional[dict[dt.date, dict[str, Any]]] = Field(
+    valeurs: Optional[dict[DateKey, Annotated[dict[str, Any], SurchargeParams]]] = Field(
         None, description="Valeurs datées ajoutées ; à une date déjà présente, les champs donnés remplacent")
     alias: Optional[list[str]] = None
     mode_gestion: Optional[Literal["directe", "deleguee"]] = None
