@@ -460,7 +460,6 @@ def test_cases(paths: list[Path] = typer.Argument(None, help="Fichiers ou dossie
     """Cas d'essai écrits à côté des règles : chaque cas, son résultat, et les règles qu'aucun cas ne couvre."""
     from engine.cases.suite import render, run_suite
     from engine.exitcodes import EXIT_UNMET
-
     from engine.ruleset.home import shipped_path
 
     try:
