@@ -138,7 +138,7 @@ def _inventory_rows(path: Optional[Path], skip_invalid: bool, bailleur: Optional
         return None, None
     from engine.inputs.inventory import read_inventory
 
-    inv = read_inventory(path, bailleur=bailleur, skip_invalid=skip_invalid)
+    inv = read_inventory(path, bailleur=bailleur, skip_invalid=skip_invalid, need_ids=True)  # joined by id
     return {row["logement.rpls_id"]: row for row in inv.rows}, inv
 
 
