@@ -36,11 +36,15 @@ class ShowFormat(str, Enum):
 
 
 def guarded(func):
-    """Turn :class:`BadInput` into the problem list on stderr and exit code 2."""
+    """Turn :class:`BadInput` into the problem list on stderr and exit code 2 (FLUX_RULES_PROCESSUS checked
+    first)."""
 
     @wraps(func)
     def wrapper(*args, **kwargs):
         try:
+            from engine.cores import workers_for
+
+            workers_for(0, 1)  # a FLUX_RULES_PROCESSUS that is not a number of processes: refused by every verb
             return func(*args, **kwargs)
         except BadInput as exc:
             for problem in exc.problems:
