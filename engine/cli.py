@@ -36,11 +36,15 @@ class ShowFormat(str, Enum):
 
 
 def guarded(func):
-    """Turn :class:`BadInput` into the problem list on stderr and exit code 2."""
+    """Turn :class:`BadInput` into the problem list on stderr and exit code 2 (FLUX_RULES_PROCESSUS checked
+    first)."""
 
     @wraps(func)
     def wrapper(*args, **kwargs):
         try:
+            from engine.cores import workers_for
+
+            workers_for(0, 1)  # a FLUX_RULES_PROCESSUS that is not a number of processes: refused by every verb
             return func(*args, **kwargs)
         except BadInput as exc:
             for problem in exc.problems:
@@ -157,7 +161,7 @@ def _inventory_rows(path: Optional[Path], skip_invalid: bool, bailleur: Optional
         return None, None
     from engine.inputs.inventory import read_inventory
 
-    inv = read_inventory(path, bailleur=bailleur, skip_invalid=skip_invalid)
+    inv = read_inventory(path, bailleur=bailleur, skip_invalid=skip_invalid, need_ids=True)  # joined by id
     return {row["logement.rpls_id"]: row for row in inv.rows}, inv
 
 

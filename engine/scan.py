@@ -20,6 +20,7 @@ and puts the same index together in its own memory, for its share of pass 2.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from array import array
 from collections.abc import Iterator
 from concurrent.futures.process import BrokenProcessPool
@@ -125,7 +126,8 @@ def scan(path: Path, shown: str | None = None, progress=None, exact: bool = Fals
     try:
         found = cores.in_forks(read, len(cuts) - 1)
         found[1:] = map(_decoded, found[1:])
-    except BrokenProcessPool:  # a process stopped (out of memory?): the same reading in this one
+    except BrokenProcessPool as exc:  # a process stopped (out of memory?): the same reading in this one
+        print(f"flux-rules : {cores.why_alone(exc)} ; la lecture reprend dans un seul processus", file=sys.stderr)
         found = [_read_range(path, index.name, 0, size, exact, progress)]
     if not _put_together(index, found, exact):
         return scan(path, shown, progress, exact=True)
@@ -172,8 +174,12 @@ def scan_in_team(path: Path, shown: str | None, progress, n: int, then) -> tuple
         index = Index(path, name)
         if _put_together(index, [first, *map(_decoded, received)], False):
             return index, team
-    except BrokenProcessPool:  # a process stopped (out of memory?): the same reading in this one
+    except (BrokenProcessPool, MemoryError, OSError, RuntimeError) as exc:
         team.close()
+        if not isinstance(exc, BrokenProcessPool) and not cores.out_of_resources(exc):
+            raise
+        # a process stopped (out of memory?), or this one lacks memory beside them: the same reading in this one
+        print(f"flux-rules : {cores.why_alone(exc)} ; la lecture reprend dans un seul processus", file=sys.stderr)
         return scan(path, shown, progress, parts=1), None
     except BaseException:
         team.close()

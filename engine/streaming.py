@@ -16,6 +16,7 @@ is not in date order goes the in-memory way.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import mmap
 import os
 import sys
@@ -25,7 +26,7 @@ from itertools import chain, islice
 
 import orjson
 
-from engine.cores import Team
+from engine.cores import Team, out_of_resources, why_alone
 from engine.counting.lifecycle import Offer, Replayer
 from engine.counting.registry import Registry
 from engine.inputs.events import _DATES, EventLog, Record, _date, compact, share_logement_info
@@ -53,9 +54,13 @@ def evaluate_stream(index: Index, ruleset: RuleSet, year: int, previous: dict | 
     if team is not None:
         try:
             parts = _in_team(team, index, ruleset, rules, year, inventory, use_durable, progress)
-        except BrokenProcessPool:  # a worker was stopped (out of memory?): the same work in this process
-            print("flux-rules : un processus de travail s'est arrêté ; l'évaluation reprend dans un seul "
-                  "processus (FLUX_RULES_PROCESSUS=1 pour ne pas en lancer)", file=sys.stderr)
+        except (BrokenProcessPool, MemoryError, OSError, RuntimeError) as exc:
+            # a worker was stopped (out of memory?), or this process lacks memory for its share beside them:
+            # the same work in this process alone
+            if not isinstance(exc, BrokenProcessPool) and not out_of_resources(exc):
+                raise
+            print(f"flux-rules : {why_alone(exc)} ; l'évaluation reprend dans un seul processus "
+                  "(FLUX_RULES_PROCESSUS=1 pour ne pas en lancer)", file=sys.stderr)
         finally:
             team.close()
     if parts is not None:
@@ -124,17 +129,27 @@ class Pass2:
         with self.index.path.open("rb") as handle:
             if os.fstat(handle.fileno()).st_size != size:
                 raise BadInput([Problem(self.index.name, 0, CHANGED)])
-            with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+            try:
+                mm = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+            except OSError as exc:  # no room to map the file (ulimit -v): each line read at its place instead
+                if exc.errno != errno.ENOMEM:
+                    raise
+                mm = None
+            text = mm if mm is not None else _Pread(handle.fileno())
+            try:
                 let_go = DROP_EVERY
                 for offre in order:
                     lines = share[offre]
-                    self._replay(offre, lines, mm, starts)
+                    self._replay(offre, lines, text, starts)
                     if starts[lines[-1]] > let_go:
-                        if DONTNEED is not None:
+                        if DONTNEED is not None and mm is not None:
                             mm.madvise(DONTNEED)
                         if progress is not None:
                             progress(size + starts[lines[-1]])
                         let_go += DROP_EVERY
+            finally:
+                if mm is not None:
+                    mm.close()
 
     def _replay(self, offre: str, lines: list[int], text, starts) -> None:
         """The records of one offer, line ``n`` being ``text[starts[n - 1]:starts[n]]``."""
@@ -189,6 +204,16 @@ class Pass2:
             self._position.pop(logement, None)
         else:
             self._position[logement] = at
+
+
+class _Pread:
+    """The file's bytes ``[a:b]`` read at their place (``os.pread``), where the file cannot be mapped."""
+
+    def __init__(self, fd: int):
+        self.fd = fd
+
+    def __getitem__(self, at: slice) -> bytes:
+        return os.pread(self.fd, at.stop - at.start, at.start)
 
 
 def _changed_or_stripped(name: str, lineno: int, line: bytes) -> dict:

@@ -1,11 +1,13 @@
 """The streaming evaluation (two passes, memory following the open offers) gives the in-memory result."""
 
 import json
+import re
 
 import pytest
 
 from engine.generate import generate
 from engine.pipeline import evaluate_file
+from engine.problems import BadInput
 from tests.conftest import ROOT
 
 
@@ -76,8 +78,22 @@ def test_worker_count_follows_the_log_size_and_the_environment(monkeypatch):
     assert 1 <= workers_for(PARALLEL_FROM) <= 4
     monkeypatch.setenv("FLUX_RULES_PROCESSUS", "3")
     assert workers_for(10) == 3
-    monkeypatch.setenv("FLUX_RULES_PROCESSUS", "beaucoup")  # not a number: the default
-    assert workers_for(10) == 1
+    for wrong in ("beaucoup", "0", "-2", "2.5", "65"):  # not a number of processes: refused, never ignored
+        monkeypatch.setenv("FLUX_RULES_PROCESSUS", wrong)
+        with pytest.raises(BadInput, match=f"FLUX_RULES_PROCESSUS: « {re.escape(wrong)} » : attendu un nombre"):
+            workers_for(10)
+    monkeypatch.setenv("FLUX_RULES_PROCESSUS", " 2 ")
+    assert workers_for(10) == 2
+
+
+@pytest.mark.parametrize("verb", [["evaluate", "--format", "json"], ["explain", "--offre", "O-2"]])
+def test_a_garbage_process_count_is_refused_by_the_cli(monkeypatch, verb):
+    from tests.conftest import invoke
+
+    monkeypatch.setenv("FLUX_RULES_PROCESSUS", "beaucoup")
+    sample = ROOT / "scenarios" / "exemple-2024" / "evenements.jsonl"
+    result = invoke([verb[0], sample, *verb[1:]], 2)
+    assert "FLUX_RULES_PROCESSUS: « beaucoup » : attendu un nombre de processus entre 1 et 64" in result.output
 
 
 def test_evaluate_command_on_a_long_log_shares_it_and_gives_the_in_memory_result(tmp_path, monkeypatch):

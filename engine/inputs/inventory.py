@@ -136,6 +136,7 @@ class Inventory:
     counted: dict[tuple[str, ...], Counter] | None = None  # keys → rows per tuple of cells, when rows not kept
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    unnamed: list[int] = field(default_factory=list)  # cell index of each header cell without a name
     lus: int = 0
     _rows: list[dict] | None = None
 
@@ -204,22 +205,84 @@ class Inventory:
         return self._rows
 
 
+BOMS = [(b"\xef\xbb\xbf", "utf-8", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32-le", "utf-32"),
+        (b"\x00\x00\xfe\xff", "utf-32-be", "utf-32"), (b"\xff\xfe", "utf-16-le", "utf-16"),
+        (b"\xfe\xff", "utf-16-be", "utf-16")]  # longest first: the UTF-32 LE mark begins as the UTF-16 LE one
+NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "cp1252": "Windows-1252", "utf-16": "UTF-16", "utf-32": "UTF-32"}
+
+
 def decode(raw: bytes, name: str) -> tuple[str, str]:
-    """UTF-8 (with or without BOM), else Windows-1252; bytes neither can read are an error at their line."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw, bom = raw[3:], True
-    else:
-        bom = False
+    """The text and its encoding: the one a byte order mark names (UTF-8, UTF-16, UTF-32), else UTF-8, else
+    Windows-1252 (the encoding French spreadsheets export). A file is in one encoding: a UTF-8 file with a
+    Windows-1252 line (or the other way round) is an error at the first line that is not in the encoding of
+    the rest, never a file read in the wrong one (its headers garbled, its exclusions lost).
+
+    >>> decode("N° RPLS;Réservataire\\n".encode("utf-8"), "f.csv")
+    ('N° RPLS;Réservataire\\n', 'utf-8')
+    >>> decode("N° RPLS;Réservataire\\n".encode("cp1252"), "f.csv")
+    ('N° RPLS;Réservataire\\n', 'cp1252')
+    """
+    for mark, codec, label in BOMS:
+        if raw.startswith(mark):
+            body = raw[len(mark):]
+            try:
+                return body.decode(codec), label
+            except UnicodeDecodeError as exc:
+                if codec == "utf-8":  # the mark says UTF-8: a line in another encoding is the error
+                    raise _not_in(raw, len(mark) + exc.start, "UTF-8", name) from None
+                line = body[:exc.start].decode(codec, "replace").count("\n") + 1
+                raise BadInput([Problem(name, line, f"texte illisible en {NAMES[label]} (le fichier commence par "
+                                                    f"la marque de cet encodage)")]) from None
+    if b"\0" in raw:  # UTF-16 or UTF-32 without a mark, or not a text file
+        line = raw.count(b"\n", 0, raw.index(b"\0")) + 1
+        raise BadInput([Problem(name, line, "octet nul : fichier UTF-16 sans marque d'ordre des octets, ou fichier "
+                                            "qui n'est pas du texte ; enregistrez-le en CSV UTF-8")])
     try:
-        return raw.decode("utf-8"), "utf-8-sig" if bom else "utf-8"
-    except UnicodeDecodeError:
-        pass
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
+    lines = raw.split(b"\n")
+    in_utf8: list[int] = []  # lines with non-ASCII text that reads as UTF-8
+    not_utf8: list[int] = []
+    for number, line in enumerate(lines, 1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            not_utf8.append(number)
+        else:
+            in_utf8.append(number)
+    if in_utf8:  # both: the line named is the first of the fewer
+        if len(in_utf8) >= len(not_utf8):
+            raise _not_in(raw, first_bad, "UTF-8", name)
+        line = in_utf8[0]
+        raise BadInput([Problem(name, line, f"ligne en UTF-8 dans un fichier en Windows-1252 (« "
+                                            f"{_shown(lines[line - 1].decode('utf-8'))} ») : enregistrez le "
+                                            "fichier dans un seul encodage (UTF-8 de préférence)")])
     try:
         return raw.decode("cp1252"), "cp1252"
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         raise BadInput([Problem(name, line, f"octet 0x{raw[exc.start]:02X} illisible : encodage inconnu, "
                                             "attendu UTF-8 ou Windows-1252")]) from None
+
+
+def _not_in(raw: bytes, at: int, encoding: str, name: str) -> BadInput:
+    """The error for a byte at ``at`` that is not in the file's encoding (UTF-8): its line, and how it reads."""
+    line = raw.count(b"\n", 0, at) + 1
+    try:
+        raw[at:at + 1].decode("cp1252")
+        other = "en Windows-1252"
+    except UnicodeDecodeError:
+        other = "dans un encodage inconnu"
+    return BadInput([Problem(name, line, f"ligne {other} dans un fichier en {encoding} (octet 0x{raw[at]:02X}) : "
+                                         "enregistrez le fichier dans un seul encodage (UTF-8 de préférence)")])
+
+
+def _shown(text: str, width: int = 60) -> str:
+    text = " ↵ ".join(text.strip().splitlines())
+    return text if len(text) <= width else text[:width - 1] + "…"
 
 
 def split_rows(text: str, delimiter: str) -> list[list[str]] | None:
@@ -246,9 +309,40 @@ def split_rows(text: str, delimiter: str) -> list[list[str]] | None:
     return rows
 
 
-def sniff_delimiter(first_line: str) -> str:
-    counts = {d: first_line.count(d) for d in (";", ",", "\t")}
-    return max(counts, key=lambda d: (counts[d], d == ";"))
+DELIMITERS = (";", ",", "\t", "|")
+SAMPLE = 1 << 16  # characters: the start of the file the delimiter is chosen on
+
+
+def sniff_delimiter(text: str) -> str:
+    r"""The delimiter of ``;``, ``,``, tab and ``|`` that splits the header and the first rows (at most
+    ``SAMPLE`` characters) into as many cells each, and into the most: a file is never read with a delimiter
+    that leaves its header one cell (its columns, and what they exclude, unread). Without any, ``;``.
+
+    >>> sniff_delimiter("N° RPLS|Typologie|Taux\n0031|T3|7,9 %\n0032|T4|7,9 %\n")
+    '|'
+    >>> sniff_delimiter("N° RPLS;Typologie;Taux\n0031;T3;7,9 %\n")
+    ';'
+    >>> sniff_delimiter('N° RPLS,Typologie,Taux\n0031,T3,"7,9 %"\n')
+    ','
+    """
+    sample = text[:SAMPLE]
+    cut = len(text) > SAMPLE
+    best, best_score = ";", None
+    for delimiter in DELIMITERS:
+        if delimiter not in sample.split("\n", 1)[0]:
+            continue
+        try:
+            rows = list(csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter))
+        except csv.Error:
+            continue
+        if cut and len(rows) > 1:
+            rows.pop()  # perhaps cut in the middle
+        width = len(rows[0])
+        fits = sum(1 for row in rows[1:] if len(row) == width or (len(row) > width and not any(row[width:])))
+        score = (fits == len(rows) - 1, fits, width)
+        if best_score is None or score > best_score:
+            best, best_score = delimiter, score
+    return best
 
 
 def is_parsed(column: str) -> bool:
@@ -298,11 +392,20 @@ def parse_distinct(key: str, cells: set, default, bailleur: str | None) -> tuple
     return parsed, bad
 
 
+ID_LIKE = ("rpls", "clelocal")  # in a header name: meant as the dwelling's id
+
+
 def read_header(name: str, header: list[str], inv: Inventory) -> dict[str, str]:
+    """The contract column (or ``autres.<nom>``) of each header cell; two cells for one column, or a header
+    that looks like an id column the reader does not know, are errors at line 1 (a column read in the place
+    of another, or dwellings named by their line, would give figures that look right). Unnamed cells are
+    noted (``inv.unnamed``): their column must be empty."""
     seen: dict[str, str] = {}
+    titles: dict[str, str] = {}
     for index, title in enumerate(header):
-        title = title.strip()
+        title = title.strip().lstrip("\ufeff").strip()
         if not title:
+            inv.unnamed.append(index)
             continue
         column = column_for(title)
         if column and column in seen:
@@ -310,10 +413,31 @@ def read_header(name: str, header: list[str], inv: Inventory) -> dict[str, str]:
                                              f"« {column} »")])
         if column:
             seen[column] = title
-        key = column or f"autres.{re.sub(r'[^a-z0-9]+', '_', fold_ascii(title).strip()).strip('_')}"
+        slug = re.sub(r"[^a-z0-9]+", "_", fold_ascii(title).strip()).strip("_") or f"colonne_{index + 1}"
+        key = column or f"autres.{slug}"
+        if key in titles:
+            raise BadInput([Problem(name, 1, f"colonnes « {titles[key]} » et « {title} » : deux colonnes du même "
+                                             "nom ; renommez l'une d'elles")])
+        titles[key] = title
         inv.columns[title] = key
         inv.index[f"logement.{key}"] = index
+    if "rpls_id" not in seen:
+        for title in titles.values():
+            if any(word in normalise_name(title) for word in ID_LIKE):
+                raise BadInput([Problem(name, 1, f"colonne « {title} » : identifiant du logement non reconnu ; "
+                                                 "nommez-la « N° RPLS » (ou « Clé local »)")])
     return seen
+
+
+def check_unnamed(name: str, inv: Inventory) -> None:
+    """A column without a header name must be empty (a trailing delimiter): otherwise its cells belong to a
+    column no rule can read, or the header is shifted against the rows."""
+    for index in inv.unnamed:
+        for row, line in zip(inv.data, inv.lines, strict=True):
+            if row[index].strip():
+                raise BadInput([Problem(name, line, f"valeur « {_shown(row[index])} » dans la colonne "
+                                                    f"{index + 1}, qui n'a pas de nom dans l'en-tête (ligne 1) : "
+                                                    "nommez la colonne ou videz-la")])
 
 
 def _check_ids(inv: Inventory, title: str, bad_rows: dict[int, list[str]]) -> None:
@@ -331,24 +455,61 @@ def _check_ids(inv: Inventory, title: str, bad_rows: dict[int, list[str]]) -> No
             first[rid] = i
 
 
-def _data_rows(reader, text: str, width: int, name: str, inv: Inventory) -> None:
-    """Data rows and their file lines; blank lines skipped, rows wider than the header reported,
-    shorter ones padded."""
+def csv_rows(text: str, delimiter: str, name: str) -> tuple[list[list[str]], list[int]]:
+    """The rows the csv module reads (strictly: a quote left open is an error, not the rest of the file read
+    as one cell) and the line each starts on; a row it cannot read is ``FILE:LINE: message``."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows, starts = [], []
+    end = 0
+    try:
+        for row in reader:
+            if reader.line_num - end > 1 and rows:  # a cell with line breaks
+                _one_record(row, len(rows[0]), delimiter, name, end + 1)
+            rows.append(row)
+            starts.append(end + 1)
+            end = reader.line_num
+    except csv.Error as exc:
+        line = end + 1
+        if "field larger than field limit" in str(exc):
+            message = (f"cellule de plus de {csv.field_size_limit():,} caractères".replace(",", " ")
+                       + " : un guillemet ouvert n'est sans doute pas fermé")
+        elif "unexpected end of data" in str(exc):
+            message = "guillemet ouvert jamais fermé : la suite du fichier serait lue comme une seule cellule"
+        elif "expected after" in str(exc):
+            message = (f"guillemet mal placé : un guillemet qui ferme une cellule est suivi du séparateur "
+                       f"« {delimiter} » ou d'une fin de ligne (un guillemet dans une cellule s'écrit \"\")")
+        else:
+            message = f"ligne illisible ({exc}) : vérifiez les guillemets autour des cellules"
+        raise BadInput([Problem(name, line, message)]) from None
+    return rows, starts
+
+
+def _one_record(row: list[str], width: int, delimiter: str, name: str, line: int) -> None:
+    """A cell with line breaks is one (an address on two lines), unless one of its lines holds a whole row's
+    worth of delimiters: then a quote left open has made several rows one, and they would not be counted."""
+    if width < 3:
+        return
+    for cell in row:
+        if "\n" in cell and any(part.count(delimiter) >= width - 2 for part in cell.split("\n")):
+            raise BadInput([Problem(name, line, f"cellule sur plusieurs lignes qui contient des lignes entières "
+                                                f"(« {_shown(cell)} ») : un guillemet ouvert n'est sans doute "
+                                                "pas fermé")])
+
+
+def _data_rows(reader, lines: list[int] | None, width: int, name: str, inv: Inventory) -> None:
+    """Data rows and their file lines (``lines``: where each row starts, header included; None when each row
+    is one line); blank lines skipped, rows wider than the header reported, shorter ones padded (those an
+    export cut after their last value), but not a row of one cell when the header has several (another
+    delimiter)."""
     rows = list(reader)
-    physical = text.count("\n") + (0 if text.endswith("\n") else 1)
-    if physical == len(rows) + 1:  # no quoted line breaks: row i is on line i + 2
-        lines = list(range(2, len(rows) + 2))
-    else:  # re-read to learn each row's line
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=inv.delimiter)
-        next(reader)
-        lines = [reader.line_num for _ in reader]
+    lines = list(range(2, len(rows) + 2)) if lines is None else lines[1:]
     if rows and (set(map(len, rows)) != {width} or [""] * width in rows):
         kept_rows, kept_lines = [], []
         for row, line in zip(rows, lines, strict=True):
             if not any(row):
                 continue
-            if len(row) > width and any(cell.strip() for cell in row[width:]):
-                inv.problems.append(Problem(name, line, f"{len(row)} valeurs pour {width} colonnes : vérifiez le "
+            if (len(row) > width and any(cell.strip() for cell in row[width:])) or (len(row) == 1 < width):
+                inv.problems.append(Problem(name, line, f"{len(row)} valeur(s) pour {width} colonnes : vérifiez le "
                                                         f"séparateur « {inv.delimiter} » et les guillemets"))
                 inv.lus += 1
                 continue
@@ -360,20 +521,16 @@ def _data_rows(reader, text: str, width: int, name: str, inv: Inventory) -> None
 
 
 def read_inventory(path: Path, shown: str | None = None, bailleur: str | None = None,
-                   skip_invalid: bool = False) -> Inventory:
+                   skip_invalid: bool = False, need_ids: bool = False) -> Inventory:
     """Read and check every row; each column's distinct texts are parsed once.
 
     Bad rows stop the run with every problem as ``FILE:LINE``, or with
-    ``skip_invalid`` are listed in ``problems`` and left out.
+    ``skip_invalid`` are listed in ``problems`` and left out. ``need_ids``: see :func:`parse`.
     """
     with gc_paused():
-        return _read(path, shown, bailleur, skip_invalid)
-
-
-def _read(path: Path, shown: str | None, bailleur: str | None, skip_invalid: bool) -> Inventory:
-    name = shown or str(path)
-    text, encoding = load(path, name)
-    return parse(text, encoding, name, bailleur, skip_invalid)
+        name = shown or str(path)
+        text, encoding = load(path, name)
+        return parse(text, encoding, name, bailleur, skip_invalid, need_ids)
 
 
 def load(path: Path, name: str) -> tuple[str, str]:
@@ -385,17 +542,28 @@ def load(path: Path, name: str) -> tuple[str, str]:
     return decode(raw, name)
 
 
-def parse(text: str, encoding: str, name: str, bailleur: str | None, skip_invalid: bool) -> Inventory:
-    """Every row of ``text`` read and checked (what :func:`read_inventory` does once the file is read)."""
-    delimiter = sniff_delimiter(text.split("\n", 1)[0])
+NO_ID = ("pas de colonne d'identifiant des logements (N° RPLS, N°RPLS du logement, Clé local…) : obligatoire "
+         "pour relier les logements aux événements (inventory.md)")
+
+
+def parse(text: str, encoding: str, name: str, bailleur: str | None, skip_invalid: bool,
+          need_ids: bool = False) -> Inventory:
+    """Every row of ``text`` read and checked (what :func:`read_inventory` does once the file is read).
+    ``need_ids``: an inventory without an id column is an error (the rows are joined to the events by their
+    id); else its rows are named by their line, as an annex table without RPLS numbers is read."""
+    delimiter = sniff_delimiter(text)
     rows = split_rows(text, delimiter)
-    reader = iter(rows) if rows is not None else csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    lines = None
+    if rows is None:
+        rows, lines = csv_rows(text, delimiter, name)
+    reader = iter(rows)
     header = next(reader, None)
     if not header:
         raise BadInput([Problem(name, 1, "inventaire vide : attendu une ligne d'en-tête (N° RPLS, Réservataire…)")])
     inv = Inventory(name, encoding, delimiter)
     seen = read_header(name, header, inv)
-    _data_rows(reader, text, len(header), name, inv)
+    _data_rows(reader, lines, len(header), name, inv)
+    check_unnamed(name, inv)
     bad_rows: dict[int, list[str]] = {}
     titles = {f"logement.{v}": k for k, v in inv.columns.items()}
     for key, index in inv.index.items():
@@ -409,9 +577,12 @@ def parse(text: str, encoding: str, name: str, bailleur: str | None, skip_invali
                 bad_rows.setdefault(i, []).append(f"colonne « {titles[key]} » : {bad[cell]}")
     if "rpls_id" in seen:
         _check_ids(inv, seen["rpls_id"], bad_rows)
+    elif need_ids:
+        raise BadInput([Problem(name, 1, NO_ID)])
     else:
         inv.warnings.append(f"{name}: pas de colonne d'identifiant (N° RPLS, Clé local…) : les logements sont "
-                            "identifiés par leur numéro de ligne (L2, L3…)")
+                            "identifiés par leur numéro de ligne (L2, L3…) et un logement listé deux fois n'est "
+                            "pas repéré")
     set_constants(inv, bailleur)
     for i, messages in sorted(bad_rows.items()):
         inv.problems += [Problem(name, inv.lines[i], message) for message in messages]

@@ -74,7 +74,7 @@ def _counted(text: str, encoding: str, name: str, bailleur: str | None, keys_for
     head, _, body = text.partition("\n")
     end = "\r\n" if head.endswith("\r") else "\n"  # the header's line end: every part checks that it has no other
     head = head.removesuffix("\r")
-    delimiter = sniff_delimiter(head)
+    delimiter = sniff_delimiter(text)  # as the usual reading chooses it
     header = head.split(delimiter)
     inv = Inventory(name, encoding, delimiter)
     seen = read_header(name, header, inv)
@@ -85,7 +85,7 @@ def _counted(text: str, encoding: str, name: str, bailleur: str | None, keys_for
                if is_parsed(key.removeprefix("logement.")) or key in present}
     width, id_index = len(header), inv.index["logement.rpls_id"]
     counted_at = [inv.index[k] for k in present]
-    distinct_at = sorted(set(checked.values()) - set(counted_at))
+    distinct_at = sorted((set(checked.values()) | set(inv.unnamed)) - set(counted_at))
     parts = _cut(body, workers)
 
     def part(k: int) -> Part:
@@ -103,6 +103,8 @@ def _counted(text: str, encoding: str, name: str, bailleur: str | None, keys_for
         if not ids.isdisjoint(more):
             return None
         ids.update(more)
+    if any(cell.strip() for index in inv.unnamed for p in found for cell in p.distinct[index]):
+        return None  # a column without a name holds values: the usual reading names the line
     counts: Counter = Counter()
     for p in found:
         counts.update(p.counts)

@@ -3,6 +3,8 @@ for several steps."""
 
 import multiprocessing as mp
 import os
+import signal
+import time
 from concurrent.futures.process import BrokenProcessPool
 
 import pytest
@@ -104,3 +106,60 @@ def test_an_exchange_sends_to_each_while_receiving_from_each():
         assert [team.receive(k) for k in (1, 2)] == [("reçu", "abc"), ("reçu", "abc")]
     finally:
         team.close()
+
+
+def _stop_the_children():
+    for child in mp.active_children():
+        os.kill(child.pid, signal.SIGSTOP)
+
+
+def test_a_stopped_child_counts_as_dead_after_a_bounded_wait(monkeypatch):
+    import engine.cores as cores
+
+    monkeypatch.setattr(cores, "STOPPED_AFTER", 0.3)
+
+    def work(k):
+        if k == 0:
+            _stop_the_children()
+            return 0
+        time.sleep(0.5)
+        return k
+
+    start = time.monotonic()
+    with pytest.raises(BrokenProcessPool, match="est arrêté"):
+        in_forks(work, 2)
+    assert time.monotonic() - start < 10
+    assert not mp.active_children()  # killed, not left stopped
+
+
+def test_a_child_that_neither_works_nor_answers_counts_as_dead(monkeypatch):
+    import engine.cores as cores
+
+    monkeypatch.setattr(cores, "SILENT_AFTER", 0.5)
+    start = time.monotonic()
+    with pytest.raises(BrokenProcessPool, match="ne travaille plus"):
+        in_forks(lambda k: time.sleep(3600) if k else 0, 2)
+    assert time.monotonic() - start < 10
+
+
+def test_a_send_to_a_stopped_child_that_does_not_read_is_bounded(monkeypatch):
+    import engine.cores as cores
+
+    monkeypatch.setattr(cores, "STOPPED_AFTER", 0.3)
+    team = Team(lambda k, channel: channel.recv(), 2)
+    try:
+        _stop_the_children()
+        with pytest.raises(BrokenProcessPool):
+            team.send(1, b"x" * (8 << 20))  # far more than a pipe holds
+    finally:
+        team.close()
+
+
+def test_a_child_short_of_memory_breaks_the_work_to_be_redone_in_one_process():
+    def work(k):
+        if k:
+            raise MemoryError
+        return k
+
+    with pytest.raises(BrokenProcessPool, match="manqué de mémoire"):
+        in_forks(work, 2)
