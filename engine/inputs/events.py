@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 import msgspec
@@ -265,6 +266,14 @@ def life_order(records: list[Record], name: str) -> None:
     their place in an offer's life cycle (``RANK``), then by id; records of one day and type without an id by
     their content. ``name``: the file, whose auto-ids (``<file>:<line>``) say nothing of the record."""
     if len(records) < 2:
+        return
+    rank = RANK
+    before = records[0]
+    for record in islice(records, 1, None):  # most often already so, each day's records in life-cycle order
+        if record.date < before.date or (record.date == before.date and rank[record.type] <= rank[before.type]):
+            break
+        before = record
+    else:
         return
     base = Path(name).name
     keys = [(r.date, RANK[r.type], "" if r.id == f"{base}:{r.line}" else r.id) for r in records]

@@ -21,7 +21,7 @@ from typing import Annotated, Literal, Optional, Union
 
 import msgspec
 
-from engine.inputs.events import RANG_MAX, logement_info_problem, plain
+from engine.inputs.events import MAX_DEPTH, RANG_MAX, logement_info_problem, plain
 
 Text = Annotated[str, msgspec.Meta(min_length=1)]  # a required text: present, a string, not empty
 Zone = Literal["tendue", "detendue"]
@@ -129,7 +129,7 @@ def checked(line: bytes):
     caller then reads it with the detailed check). The fields it does not know are skipped unread: a line that
     is not plain UTF-8 with few brackets is left to the detailed check (:func:`engine.inputs.events.plain`).
     Households listed twice and the cells of ``logement_info`` are what is left to see."""
-    if not plain(line):
+    if line.count(b"{") + line.count(b"[") > MAX_DEPTH or not (line.isascii() or plain(line)):
         return None
     try:
         rec = _DECODER.decode(line)
