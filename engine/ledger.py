@@ -22,6 +22,11 @@ POPULATIONS = ("attributions", "baux", "decompte")
 BY_DATE_AND_OFFER = itemgetter(0, 1)  # counted offers and overdue deadlines, as the result lists them
 
 
+def OVERDUE_KEY(record: dict) -> tuple:
+    """One offer's overdue deadlines: by due date, rule, household, date done (the rest follows the rule)."""
+    return record["echeance"], record["regle"], record.get("menage") or "", record["realise"] or ""
+
+
 def _populations() -> dict[str, Counter]:
     return {name: Counter() for name in POPULATIONS}
 
@@ -124,7 +129,8 @@ class Ledger:
                 account.regles.add(c.regle.id)
                 if c.prorogee:
                     account.regles.add("prorogation")
-            overdue = [c.record() for c in ev.deadlines if c.depasse and c.echeance.year == year]
+            overdue = sorted([c.record() for c in ev.deadlines if c.depasse and c.echeance.year == year],
+                             key=OVERDUE_KEY)  # a full key: the order of the households in the file says nothing
             if overdue:
                 account.depasses.append((mad, offer.id, overdue))
 

@@ -18,14 +18,14 @@ from engine.counting.lifecycle import Lifecycle, Offer, replay
 from engine.counting.registry import Registry, Reservataire
 from engine.flux.theoretical import objective_from_annexe
 from engine.gcpause import gc_paused
-from engine.inputs.events import EventLog, read_events
+from engine.inputs.events import HEADER_CODE, EventLog, read_events
 from engine.inputs.previous import Previous
 from engine.inputs.values import logement_facts
 from engine.ledger import BY_DATE_AND_OFFER, Account, Ledger, obligation_fields
 from engine.problems import BadInput, Problem
 from engine.ruleset.conditions import evaluate
 from engine.ruleset.inherit import RuleSet, load_ruleset
-from engine.scan import PARALLEL_FROM, scan, scan_in_team
+from engine.scan import PARALLEL_FROM, all_problems, first_seen, scan, scan_in_team
 
 
 class OfferEval(msgspec.Struct):
@@ -88,32 +88,52 @@ def _evaluate_file(path: Path, rules: str | None, year: int | None, skip_invalid
         header, problems, years = log.header or {}, log.problems, {r.date.year for r in log.records}
     try:
         if problems and not skip_invalid:
-            raise BadInput(list(problems))
+            raise BadInput(all_problems(index) if stream else list(problems))
         rules = rules or header.get("regles")
         year = year or header.get("annee") or (next(iter(years)) if len(years) == 1 else None)
-        if not rules:
-            raise BadInput([Problem(str(shown or path), 1, "règles inconnues : ajoutez un en-tête {\"type\": "
-                                                           "\"exercice\", \"annee\": 2024, \"regles\": "
-                                                           "\"haute-garonne\"} ou l'option --rules")])
-        if not year:
-            raise BadInput([Problem(str(shown or path), 1, "exercice inconnu : les événements couvrent plusieurs "
-                                                           "années ; ajoutez un en-tête « exercice » ou l'option "
-                                                           "--year")])
+        if not rules or not year:
+            _unknown_rules_or_year(str(shown or path), rules, problems)
         ruleset = load_ruleset(rules)
         if isinstance(previous, Previous):  # last year's result: its year and rule set checked against this one
             previous = previous.for_year(int(year), ruleset.name)
         bailleur = bailleur or header.get("bailleur")
         if stream and index.in_order:
-            evaluation = evaluate_stream(index, ruleset, int(year), previous, inventory, bailleur, use_durable,
-                                         progress, keep_offers, team, rules)
-            team = None  # let go by the evaluation
-            return evaluation
+            from engine.streaming import ReadInMemory
+
+            try:
+                evaluation = evaluate_stream(index, ruleset, int(year), previous, inventory, bailleur, use_durable,
+                                             progress, keep_offers, team, rules)
+                return evaluation
+            except ReadInMemory:  # the two decoders disagree on a line: the in-memory reader says what it is
+                log = read_events(path, shown)
+                if log.problems and not skip_invalid:
+                    raise BadInput(list(log.problems)) from None
+                return evaluate_log(log, ruleset, int(year), previous, inventory, bailleur, use_durable)
+            finally:
+                team = None  # let go by the evaluation
     finally:
         if team is not None:  # no pass 2 to share: the team's processes end
             team.close()
     if stream:  # not in date order: everything in memory, sorted
         log = read_events(path, shown)
     return evaluate_log(log, ruleset, int(year), previous, inventory, bailleur, use_durable)
+
+
+def _unknown_rules_or_year(name: str, rules, problems: list[Problem]) -> None:
+    """The rules or the year cannot be known: say why. A header refused (``--skip-invalid`` set it aside) is the
+    cause, not a missing header."""
+    headers = [p for p in problems if p.code == HEADER_CODE]
+    what = "règles inconnues" if not rules else "exercice inconnu"
+    if headers:
+        raise BadInput([*headers, Problem(name, headers[0].ligne, f"{what} : l'en-tête « exercice » de la ligne "
+                                                                  f"{headers[0].ligne} est refusé ; "
+                                                                  "corrigez-le ou donnez l'option "
+                                                                  f"{'--rules' if not rules else '--year'}")])
+    if not rules:
+        raise BadInput([Problem(name, 1, "règles inconnues : ajoutez un en-tête {\"type\": \"exercice\", \"annee\": "
+                                         "2024, \"regles\": \"haute-garonne\"} ou l'option --rules")])
+    raise BadInput([Problem(name, 1, "exercice inconnu : les événements couvrent plusieurs années ; ajoutez un en-tête "
+                                     "« exercice » ou l'option --year")])
 
 
 def _workers_for_file(path: Path) -> int:
@@ -129,13 +149,17 @@ def evaluate_log(log: EventLog, ruleset: RuleSet, year: int, previous: dict | No
     on = dt.date(year, 12, 31)
     life = replay(log)
     as_of = max([on] + [r.date for r in log.records])
-    evaluator = OfferEvaluator(ruleset, year, life, inventory, as_of, use_durable)
+    registry = Registry(ruleset)
+    for *_, name, hint in first_seen((r.date, r.data["offre"], r.data["reservataire"], r.data.get("reservataire_type"))
+                                     for r in log.records if r.type == "mise_a_disposition"):
+        registry.resolve(name, hint)  # in the order of their first opening, as the two-pass reader does
+    evaluator = OfferEvaluator(ruleset, year, life, inventory, as_of, use_durable, registry)
     evals: dict[str, OfferEval] = {}
     by_logement: dict[str, list[Offer]] = defaultdict(list)
     for offer in life.offers.values():
         by_logement[offer.logement].append(offer)
     for logement, offers in by_logement.items():
-        offers.sort(key=lambda o: (o.mad.date, o.mad.line))
+        offers.sort(key=lambda o: (o.mad.date, o.id))  # by opening, those of one day by id (not by file line)
         vacancy = Vacancy(sorted(r.date for r in life.liberations.get(logement, [])))
         for offer in offers:
             evals[offer.id] = vacancy.evaluate(evaluator, offer)
@@ -327,7 +351,7 @@ def tally(log: EventLog, ruleset: RuleSet, year: int, registry: Registry, bases:
         entries.append(entry)
     _roll_up_delegations(entries, registry, report_params)
     rejets = [{"fichier": p.fichier, "ligne": p.ligne, "motif": p.message} for p in
-              sorted(log.problems, key=lambda p: p.ligne)]
+              sorted(log.problems, key=lambda p: (p.ligne, p.message, p.fichier))]
     return {
         "exercice": year,
         "regles": ruleset.name,

@@ -32,12 +32,22 @@ import orjson
 
 from engine import cores
 from engine.counting.lifecycle import Lifecycle
-from engine.inputs.events import Record, _date, check_record, record_lines, valid
+from engine.inputs.events import (
+    HEADER_CODE,
+    HEADER_FIRST,
+    Record,
+    _date,
+    annulation_problem,
+    auto_id,
+    checked_line,
+    content,
+    life_order,
+    record_lines,
+)
 from engine.inputs.schema import KIND, checked
 from engine.problems import Problem
 
 PARALLEL_FROM = 10_000_000  # bytes (about 50 000 records): below, forking costs more than it saves
-HEADER_FIRST = "l'en-tête « exercice » doit être le premier enregistrement"
 
 
 class Opening(msgspec.Struct, frozen=True):
@@ -52,6 +62,7 @@ class Index:
     path: Path
     name: str
     header: dict | None = None
+    header_line: int = 0
     problems: list[Problem] = field(default_factory=list)  # invalid records (exit 2 unless --skip-invalid)
     rejections: list[Problem] = field(default_factory=list)  # annulations of unknown records (cycle)
     lus: int = 0
@@ -65,6 +76,7 @@ class Index:
     services: dict[str, list[Record]] = field(default_factory=dict)
     lines_of: dict[str, list[int]] = field(default_factory=dict)  # offer → the lines of its records (pass 2 reads)
     starts: array = field(default_factory=lambda: array("q"))  # line n is the bytes starts[n-1]:starts[n]
+    reservataires: list[tuple[dt.date, str, str, str | None]] = field(default_factory=list)  # see first_seen
 
     def lifecycle(self) -> Lifecycle:
         """The dwellings' libérations and mises en service, as the evaluation of an offer reads them."""
@@ -88,13 +100,14 @@ class Part:
     known: set[str] | None = None  # the first part's ids, gathered while the later parts travel
     ids: dict[str, int] = field(default_factory=dict)  # id → line, read the exact way only
     annulations: list[tuple[int, str]] = field(default_factory=list)  # (line, target id)
-    annulation_ids: set[str] = field(default_factory=set)
+    annulation_ids: dict[str, int] = field(default_factory=dict)  # id → line
     openings: dict[str, list[tuple[str, dt.date, int, str]]] = field(default_factory=dict)  # offer → (id, …)
     liberations: dict[str, list[Record]] = field(default_factory=dict)
     services: dict[str, list[Record]] = field(default_factory=dict)
     lines_of: dict[str, list[int]] = field(default_factory=dict)
     starts: bytes = b""  # where each of its lines starts in the file (int64, as ``array("q")`` holds them)
     end: int = 0  # where the range ends: the start of the next one
+    reservataires: list[tuple[dt.date, str, str, str | None]] = field(default_factory=list)  # see first_seen
 
 
 def scan(path: Path, shown: str | None = None, progress=None, exact: bool = False, parts: int | None = None) -> Index:
@@ -132,6 +145,25 @@ def scan(path: Path, shown: str | None = None, progress=None, exact: bool = Fals
     if not _put_together(index, found, exact):
         return scan(path, shown, progress, exact=True)
     return index
+
+
+def all_problems(index: Index) -> list[Problem]:
+    """Every invalid line, when the log is refused: those of pass 1 and the ones its typed decoder took for what
+    it skips unread and orjson refuses (a number beyond a float in an unknown field), which pass 2 would have
+    met. Read only when the log is refused: one decoding of each line."""
+    found = {p.ligne for p in index.problems}
+    more = []
+    try:
+        with index.path.open("rb") as handle:
+            for lineno, line in record_lines(handle):
+                if lineno not in found:
+                    try:
+                        orjson.loads(line)
+                    except orjson.JSONDecodeError:
+                        more.append(checked_line(index.name, lineno, line)[1])
+    except OSError:
+        return index.problems
+    return sorted([*index.problems, *filter(None, more)], key=lambda p: p.ligne) if more else index.problems
 
 
 def scan_in_team(path: Path, shown: str | None, progress, n: int, then) -> tuple[Index, cores.Team | None]:
@@ -267,37 +299,37 @@ def _read_range(path: Path, name: str, start: int, end: int, exact: bool, progre
     in_order = True
     lus = 0
     starts = array("q")
+    names: dict[tuple[str, str | None], tuple[dt.date, str]] = {}  # réservataire as written → first opening
     for lineno, line in _range_lines(path, start, end, progress, starts):
         lus += 1
         rec = checked(line)
+        obj = None
         if rec is not None:
             kind = KIND[type(rec)]
-            if kind == "exercice":
-                obj = orjson.loads(line)
-            else:
+            if kind == "exercice" or kind == "liberation" or kind == "mise_en_service" or kind == "annulation":
+                try:  # kept (or, for an annulation, not read again): its data as the in-memory reader reads it
+                    obj = orjson.loads(line)
+                except orjson.JSONDecodeError:  # a field the typed decoder skipped (1e400?): the detailed check
+                    rec = None
+            if rec is not None and kind != "exercice":
                 rid, day, offre, logement, cible = rec.id, rec.date, rec.offre, rec.logement, rec.cible
-                obj = None
-        else:  # refused by the typed decoder: the detailed check says why (or takes it after all)
-            try:
-                obj = orjson.loads(line)
-            except orjson.JSONDecodeError as exc:
-                problems.append(Problem(name, lineno, f"JSON invalide ({exc.msg}) : attendu un objet par ligne, "
-                                                      "par exemple {\"type\": \"bail\", \"date\": \"2024-04-15\", "
-                                                      "...}"))
+                if kind == "mise_a_disposition":
+                    reservataire, hint = rec.reservataire, rec.reservataire_type
+        if rec is None:  # refused by the typed decoder: the detailed check says why (or takes it after all)
+            obj, problem = checked_line(name, lineno, line)
+            if problem is not None:
+                problems.append(problem)
                 continue
-            if not valid(obj):
-                message = check_record(obj)
-                if message:
-                    problems.append(Problem(name, lineno, message))
-                    continue
             kind = obj["type"]
             if kind != "exercice":
                 rid, day, offre, logement, cible = (obj.get("id"), obj["_date"], obj.get("offre"),
                                                     obj.get("logement"), obj.get("cible"))
+                if kind == "mise_a_disposition":
+                    reservataire, hint = obj["reservataire"], obj.get("reservataire_type")
         if kind == "exercice":
             part.headers.append((lineno, obj, valid_seen))
             continue
-        rid = rid or f"{name}:{lineno}"
+        rid = rid or auto_id(name, lineno)
         if not exact:
             rids.append(rid)
         elif rid in ids:
@@ -315,14 +347,12 @@ def _read_range(path: Path, name: str, start: int, end: int, exact: bool, progre
                 first_date = day
             last_date = day
         if kind == "annulation":
-            part.annulation_ids.add(rid)
+            part.annulation_ids[rid] = lineno
             part.annulations.append((lineno, cible))
             continue
         if kind == "liberation" or kind == "mise_en_service":
-            if obj is None:  # the typed record was enough so far: its data as read_events keeps it
-                obj = orjson.loads(line)
-                if "entree" in obj:
-                    obj["_entree"] = _date(obj["entree"])
+            if "entree" in obj and "_entree" not in obj:
+                obj["_entree"] = _date(obj["entree"])
             for key in ("type", "date", "id", "_date"):  # what the Record holds (as compact(), texts unshared)
                 obj.pop(key, None)
             record = Record(rid, kind, days.setdefault(day, day), lineno, obj)
@@ -336,6 +366,10 @@ def _read_range(path: Path, name: str, start: int, end: int, exact: bool, progre
             group.append(lineno)
         if kind == "mise_a_disposition":
             part.openings.setdefault(offre, []).append((rid, days.setdefault(day, day), lineno, logement))
+            seen = names.get((reservataire, hint))
+            if seen is None or (day, offre) < seen:
+                names[(reservataire, hint)] = (day, offre)
+    part.reservataires = [(*seen, *key) for key, seen in names.items()]
     part.lus, part.valid, part.in_order, part.first_date, part.last_date = lus, valid_seen, in_order, first_date, \
         last_date
     part.starts, part.end = starts.tobytes(), end
@@ -363,18 +397,41 @@ def _put_together(index: Index, parts: list[Part], exact: bool) -> bool:
         for into, more in ((openings, part.openings), (index.liberations, part.liberations),
                            (index.services, part.services), (index.lines_of, part.lines_of)):
             _extend(into, more)
-    _resolve_annulations(index, annulations, known, first.annulation_ids.union(*(p.annulation_ids for p in others)))
+    annulation_ids = first.annulation_ids
+    for part in others:
+        annulation_ids.update(part.annulation_ids)
+    _resolve_annulations(index, annulations, known, annulation_ids)
     _first_openings(index, openings)
     cancelled = index.cancelled
-    if cancelled:  # a cancelled libération or mise en service opens no vacancy and is not freed or delivered
-        for table in (index.liberations, index.services):
-            for logement, records in list(table.items()):
-                kept = [record for record in records if record.id not in cancelled]
-                if kept:
-                    table[logement] = kept
-                else:
+    for table in (index.liberations, index.services):
+        for logement, records in list(table.items()):
+            if cancelled:  # a cancelled libération or mise en service opens no vacancy, frees or delivers nothing
+                records = [record for record in records if record.id not in cancelled]
+                if not records:
                     del table[logement]
+                    continue
+                table[logement] = records
+            if len(records) > 1:  # as the in-memory reader orders them (same-day records too)
+                life_order(records, index.name)
+    index.reservataires = first_seen(r for part in parts for r in part.reservataires)
     return True
+
+
+def first_seen(openings) -> list[tuple[dt.date, str, str, str | None]]:
+    """Each réservataire as written (name, type) with its first opening (date, offer), in that order: the order
+    in which the registry meets the names it does not know (the first one gives an unknown name its type and
+    label), whatever the order of the file and however the work is shared.
+
+    >>> d = dt.date(2024, 5, 2)
+    >>> first_seen([(d, "O-2", "X", None), (d, "O-1", "X", None), (dt.date(2024, 1, 9), "O-9", "Y", "etat")])
+    [(datetime.date(2024, 1, 9), 'O-9', 'Y', 'etat'), (datetime.date(2024, 5, 2), 'O-1', 'X', None)]
+    """
+    first: dict[tuple, tuple] = {}
+    for day, offre, name, hint in openings:
+        seen = first.get((name, hint))
+        if seen is None or (day, offre) < seen:
+            first[(name, hint)] = (day, offre)
+    return sorted((*seen, *key) for key, seen in first.items())
 
 
 def _whole_file(index: Index, parts: list[Part]) -> None:
@@ -385,9 +442,9 @@ def _whole_file(index: Index, parts: list[Part]) -> None:
     for part in parts:
         for line, obj, valid_before in part.headers:
             if valid_seen or valid_before or index.header is not None:
-                header_lines.append(Problem(index.name, line, HEADER_FIRST))
+                header_lines.append(Problem(index.name, line, HEADER_FIRST, HEADER_CODE))
             else:
-                index.header = obj
+                index.header, index.header_line = obj, line
         valid_seen = valid_seen or part.valid
         if part.first_date is not None:
             if not part.in_order or (index.last_date is not None and part.first_date < index.last_date):
@@ -426,10 +483,11 @@ def _first_openings(index: Index, openings: dict[str, list[tuple[str, dt.date, i
     they first appear."""
     cancelled, first_open, queue = index.cancelled, index.first_open, index.queue
     get = queue.get
+    several = []
     for offre, opens in openings.items():
         opening = opens[0]
         if opening[0] in cancelled or len(opens) > 1:  # the first opening that is not cancelled, if any
-            opening = next((o for o in opens if o[0] not in cancelled), None)
+            opening = next((o for o in _life_ordered(index, opens) if o[0] not in cancelled), None)
             if opening is None:
                 continue
         first_open[offre] = Opening(opening[1], opening[2])
@@ -437,7 +495,27 @@ def _first_openings(index: Index, openings: dict[str, list[tuple[str, dt.date, i
         if offers is None:
             queue[opening[3]] = [offre]
         else:
+            if len(offers) == 1:
+                several.append(offers)
             offers.append(offre)
+    for offers in several:  # a dwelling's offers by opening, those of one day by id (not by place in the file)
+        offers.sort(key=lambda offre: (first_open[offre].date, offre))
+
+
+def _life_ordered(index: Index, opens: list[tuple[str, dt.date, int, str]]) -> list:
+    """An offer's openings (id, date, line, dwelling) in the order the in-memory reader replays them
+    (:func:`~engine.inputs.events.life_order`): by date, then id, those without an id by content (read again
+    here: an offer opened twice on one day is rare)."""
+    base = Path(index.name).name
+    keyed = sorted(((o[1], "" if o[0] == f"{base}:{o[2]}" else o[0]), o) for o in opens)
+    if len({k for k, _ in keyed}) == len(keyed):
+        return [o for _, o in keyed]
+    with index.path.open("rb") as handle:
+        def text(o):
+            handle.seek(index.starts[o[2] - 1])
+            return content(orjson.loads(handle.read(index.starts[o[2]] - index.starts[o[2] - 1]).strip()))
+
+        return [o for _, o in sorted(keyed, key=lambda ko: (ko[0], text(ko[1]) if not ko[0][1] else b""))]
 
 
 def _extend(into: dict[str, list], more: dict[str, list]) -> None:
@@ -451,10 +529,13 @@ def _extend(into: dict[str, list], more: dict[str, list]) -> None:
             mine += items
 
 
-def _resolve_annulations(index: Index, annulations, ids, annulation_ids: set[str]) -> None:
+def _resolve_annulations(index: Index, annulations, ids, annulation_ids: dict[str, int]) -> None:
+    header = index.header
+    header_id = (header.get("id") or auto_id(index.name, index.header_line)) if header is not None else None
     for line, target in annulations:
-        if target not in ids or target in annulation_ids:
-            index.rejections.append(Problem(index.name, line, f"annulation de « {target} » : aucun enregistrement "
-                                                              "de ce fichier n'a cet identifiant", "cycle-incoherent"))
+        if target in annulation_ids or target not in ids:
+            kind, at = ("annulation", annulation_ids[target]) if target in annulation_ids else \
+                ("exercice", index.header_line) if target == header_id else (None, 0)
+            index.rejections.append(Problem(index.name, line, annulation_problem(target, kind, at), "cycle-incoherent"))
             continue
         index.cancelled.add(target)

@@ -29,7 +29,8 @@ import orjson
 from engine.cores import Team, out_of_resources, why_alone
 from engine.counting.lifecycle import Offer, Replayer
 from engine.counting.registry import Registry
-from engine.inputs.events import _DATES, EventLog, Record, _date, compact, share_logement_info
+from engine.inputs.events import _DATES, EventLog, Record, _date, auto_id, compact, life_order, share_logement_info
+from engine.inputs.schema import checked
 from engine.ledger import Ledger, obligation_fields
 from engine.pipeline import Evaluation, OfferEval, OfferEvaluator, Vacancy, tally
 from engine.problems import BadInput, Problem
@@ -47,9 +48,10 @@ def evaluate_stream(index: Index, ruleset: RuleSet, year: int, previous: dict | 
     are shared among them and this process, each evaluates the offers of its dwellings with the rule set
     ``rules`` gives, and the sum of their ledgers is the ledger of a single process (only the result is
     kept: ``keep_offers`` is then false)."""
-    log = EventLog(index.name, index.header, [], list(index.problems) + index.rejections, index.lus)
+    log = EventLog(index.name, index.header, [], list(index.problems) + index.rejections, index.lus,
+                   header_line=index.header_line)
     log.rejected_lines.update((p.ligne, p.message) for p in index.rejections)
-    registry = Registry(ruleset)
+    registry = known_names(Registry(ruleset), index)
     parts = None
     if team is not None:
         try:
@@ -70,8 +72,6 @@ def evaluate_stream(index: Index, ruleset: RuleSet, year: int, previous: dict | 
             ledger.merge(part.ledger)
         for part in parts:
             log.problems.extend(part.problems)
-        for *_, name, hint in sorted(r for part in parts for r in part.resolutions):
-            registry.resolve(name, hint)  # first seen in the order one process would have seen them
         bases: dict = {}
     else:
         one = Pass2(index, ruleset, year, inventory, use_durable, log.reject, registry, keep_offers)
@@ -79,6 +79,22 @@ def evaluate_stream(index: Index, ruleset: RuleSet, year: int, previous: dict | 
         evals, ledger, bases = one.evals, one.ledger, one.evaluator.bases
     result = tally(log, ruleset, year, registry, bases, ledger, previous, bailleur)
     return Evaluation(year, ruleset, log, index.lifecycle(), evals, result, set(index.queue))  # each offer evaluated
+
+
+def known_names(registry: Registry, index: Index) -> Registry:
+    """The registry having met every réservataire of the file in the order of their first opening (each process
+    the same way): an unknown name's type and label do not depend on which offer is evaluated first."""
+    for *_, name, hint in index.reservataires:
+        registry.resolve(name, hint)
+    return registry
+
+
+class ReadInMemory(Exception):
+    """A line the typed decoder of pass 1 took (it skips the fields it does not know) that orjson refuses (a
+    number beyond a float in such a field): the log is read again in memory, where the line gets its message."""
+
+    def __reduce__(self):
+        return ReadInMemory, self.args
 
 
 DROP_EVERY = 16 << 20  # bytes: the pages of the mapped file let go as often (measured at a million records:
@@ -103,8 +119,6 @@ class Pass2:
                                         registry)
         self.evals: dict[str, OfferEval] = {}
         self.ledger = Ledger(year, obligation_fields(ruleset))
-        self.resolutions: list[tuple[int, int, str, str | None]] = []  # (line, order, name, type) first seen
-        self._seen: set[tuple] = set()
         self._complete: set[str] = set()
         self._position: dict[str, int] = {}
         self._vacancies: dict[str, Vacancy] = {}
@@ -155,23 +169,28 @@ class Pass2:
         """The records of one offer, line ``n`` being ``text[starts[n - 1]:starts[n]]``."""
         index, replayer, infos = self.index, self.replayer, self._infos
         cancelled, name, dates = index.cancelled, index.name, _DATES
+        records = []
         for lineno in lines:
             line = text[starts[lineno - 1]:starts[lineno]]
             try:
                 obj = orjson.loads(line)
             except orjson.JSONDecodeError:  # the first pass read it stripped (a form feed before it?)
                 obj = _changed_or_stripped(name, lineno, line)
-            rid = obj.get("id") or f"{name}:{lineno}"
+            rid = obj.get("id") or auto_id(name, lineno)
             kind = obj["type"]
             day = dates.get(obj["date"]) or _date(obj["date"])
             if "entree" in obj:
-                obj["_entree"] = _date(obj["entree"]) or dt.date.fromisoformat(obj["entree"])
+                obj["_entree"] = _date(obj["entree"])
             if kind == "mise_a_disposition":
                 if self.keep_offers:  # it stays with the slim offer: compact, its texts shared
                     obj = compact(obj, infos)
                 else:
                     share_logement_info(obj, infos)
-            replayer.feed(Record(rid, kind, day, lineno, obj, rid in cancelled))
+            records.append(Record(rid, kind, day, lineno, obj, rid in cancelled))
+        if len(records) > 1:  # records of one day in the order of the life cycle, not of the file
+            life_order(records, name)
+        for record in records:
+            replayer.feed(record)
         self._complete.add(offre)
         offer = replayer.offers.get(offre)
         if offer is not None:
@@ -189,10 +208,6 @@ class Pass2:
             if vacancy is None:
                 libs = self.index.liberations.get(logement)
                 vacancy = self._vacancies[logement] = Vacancy(sorted([r.date for r in libs]) if libs else [])
-            key = (offer.mad.data["reservataire"], offer.mad.data.get("reservataire_type"))
-            if key not in self._seen:
-                self._seen.add(key)
-                self.resolutions.append((lineno, len(self.resolutions), *key))
             ev = vacancy.evaluate(self.evaluator, offer)
             self.ledger.add(ev)
             if self.keep_offers:
@@ -220,6 +235,8 @@ def _changed_or_stripped(name: str, lineno: int, line: bytes) -> dict:
     try:
         return orjson.loads(line.strip())
     except orjson.JSONDecodeError:  # the first pass found a record there
+        if checked(line.strip()) is not None:  # the same bytes: not a change, the two decoders disagree
+            raise ReadInMemory(f"{name}:{lineno}") from None
         raise BadInput([Problem(name, lineno, CHANGED)]) from None
 
 
@@ -229,7 +246,6 @@ class WorkerResult:
 
     ledger: Ledger
     problems: list[Problem]
-    resolutions: list[tuple[int, int, str, str | None]]
 
 
 def share_of(index: Index, workers: int, k: int) -> dict[str, list[int]]:
@@ -246,9 +262,10 @@ def share_of(index: Index, workers: int, k: int) -> dict[str, list[int]]:
 def _work(job: tuple, me: int, progress=None) -> WorkerResult:
     index, ruleset, year, inventory, use_durable, workers = job
     log = EventLog(index.name, None, [], [], 0)
-    one = Pass2(index, ruleset, year, inventory, use_durable, log.reject, Registry(ruleset), keep_offers=False)
+    one = Pass2(index, ruleset, year, inventory, use_durable, log.reject, known_names(Registry(ruleset), index),
+                keep_offers=False)
     one.run(share_of(index, workers, me), progress)
-    return WorkerResult(one.ledger.in_order(), log.problems, one.resolutions)
+    return WorkerResult(one.ledger.in_order(), log.problems)
 
 
 def pass2_in_team(inventory: dict | None, use_durable: bool):

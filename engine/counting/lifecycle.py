@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from operator import itemgetter
 
-from engine.inputs.events import EventLog, Record
+from engine.inputs.events import EventLog, Record, annulation_problem, auto_id
 
 ATTRIBUTION = ("attribution", "attribution_sous_condition")
 _second = itemgetter(1)
@@ -154,13 +154,15 @@ def replay(log: EventLog) -> Lifecycle:
     """Build every offer from the sorted records; reject contradictions on ``log``."""
     targets = {r.data["cible"] for r in log.records if r.type == "annulation"}
     by_id = {r.id: r for r in log.records if r.id in targets} if targets else {}
+    header_id = (log.header.get("id") or auto_id(log.path, log.header_line)) if log.header is not None else None
     cancelled: dict[str, Record] = {}
     for r in log.records:
         if r.type == "annulation":
             target = by_id.get(r.data["cible"])
             if target is None or target.type == "annulation":
-                log.reject(r, f"annulation de « {r.data['cible']} » : aucun enregistrement de ce fichier n'a cet "
-                              f"identifiant")
+                kind, at = (target.type, target.line) if target is not None else \
+                    ("exercice", log.header_line) if r.data["cible"] == header_id else (None, 0)
+                log.reject(r, annulation_problem(r.data["cible"], kind, at))
                 continue
             target.annule = True
             cancelled[target.id] = r

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 import msgspec
@@ -43,6 +44,15 @@ ENUMS = {
 }
 BOOLS = ("neuf", "imputer_au_reservataire", "adaptee")
 MENAGE_BOOLS = ("dalo", "prioritaire", "mutation", "salarie")
+MAX_DEPTH = 32  # objects and lists inside one another in a record (a household in its list is 3)
+RANG_MAX = 9999  # « rang » 1..n: bounded, so that both decoders read the same integer (orjson makes a float of
+# an integer beyond 64 bits, msgspec keeps it whole)
+HEADER_CODE = "en-tete-invalide"
+# The life cycle of an offer, for records of one day: a dwelling is freed or delivered, offered, the
+# réservataire cannot designate or designates, the CALEOL decides, the household answers, signs, or the bailleur
+# takes the dwelling back; an annulation names its target by id, wherever it is.
+RANK = {"liberation": 0, "mise_en_service": 1, "mise_a_disposition": 2, "impossibilite": 3, "candidats": 4,
+        "caleol": 5, "reponse": 6, "bail": 7, "reprise": 8, "annulation": 9}
 
 
 class Record(msgspec.Struct):
@@ -73,6 +83,7 @@ class EventLog:
     problems: list[Problem]
     lus: int
     rejected_lines: dict[int, str] = field(default_factory=dict)
+    header_line: int = 0
 
     def reject(self, record: Record, reason: str) -> None:
         """A record valid on its own but contradicting its offer's life cycle."""
@@ -111,12 +122,104 @@ def record_lines(handle, progress=None, first_line: int = 1, limit: int | None =
             yield lineno, stripped
 
 
+def auto_id(name: str, lineno: int) -> str:
+    """The id of a record without one: ``<file>:<line>``, the file's name only (events.md), whatever the path
+    it was given by.
+
+    >>> auto_id("../donnees/./annee.jsonl", 12)
+    'annee.jsonl:12'
+    """
+    return f"{Path(name).name}:{lineno}"
+
+
+def json_problem(line: bytes) -> str | None:
+    """What makes a line unreadable before it is decoded, the same for both decoders: bytes that are not
+    UTF-8, objects and lists nested deeper than ``MAX_DEPTH``."""
+    if not line.isascii():
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return (f"octet 0x{line[exc.start]:02x} invalide en UTF-8 (colonne {exc.start + 1}) : le journal doit "
+                    "être enregistré en UTF-8")
+    if line.count(b"{") + line.count(b"[") > MAX_DEPTH and _depth(line) > MAX_DEPTH:
+        return f"objets ou listes imbriqués sur plus de {MAX_DEPTH} niveaux : un enregistrement reste à plat"
+    return None
+
+
+def plain(line: bytes) -> bool:
+    """True when nothing :func:`json_problem` looks for can be in the line (the typed decoder, which skips the
+    fields it does not know without looking at them, is trusted only then): ASCII or UTF-8, few brackets."""
+    if line.count(b"{") + line.count(b"[") > MAX_DEPTH:
+        return False
+    if line.isascii():
+        return True
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _depth(line: bytes) -> int:
+    """How deep objects and lists go in a JSON text (brackets inside strings left out)."""
+    depth = deepest = 0
+    quoted = escaped = False
+    for byte in line:
+        if quoted:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:
+                escaped = True
+            elif byte == 0x22:
+                quoted = False
+        elif byte == 0x22:
+            quoted = True
+        elif byte == 0x7B or byte == 0x5B:
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte == 0x7D or byte == 0x5D:
+            depth -= 1
+    return deepest
+
+
+JSON_EXAMPLE = "attendu un objet par ligne, par exemple {\"type\": \"bail\", \"date\": \"2024-04-15\", ...}"
+
+
+def decode(line: bytes):
+    """(object, None) or (None, message): the one way a line is decoded when it is checked in detail."""
+    message = json_problem(line)
+    if message is not None:
+        return None, message
+    try:
+        return orjson.loads(line), None
+    except orjson.JSONDecodeError as exc:
+        return None, f"JSON invalide ({exc.msg}) : {JSON_EXAMPLE}"
+
+
+def line_problem(name: str, lineno: int, line: bytes, obj, message: str) -> Problem:
+    """The problem of an invalid line; a header's is marked (``HEADER_CODE``): when the rules or the year are
+    then unknown, its message is what the user needs, not « ajoutez un en-tête »."""
+    header = (obj.get("type") == "exercice") if isinstance(obj, dict) else (obj is None and b'"exercice"' in line)
+    return Problem(name, lineno, message, HEADER_CODE if header else "entree-invalide")
+
+
+def checked_line(name: str, lineno: int, line: bytes):
+    """(object, None) for a valid record (``_date`` set), or (None, problem): both readers' detailed check."""
+    obj, message = decode(line)
+    if message is None and not valid(obj):  # the fast check failed: the detailed one says why
+        message = check_record(obj)
+    if message is not None:
+        return None, line_problem(name, lineno, line, obj, message)
+    return obj, None
+
+
 def read_events(path: Path, shown: str | None = None, progress=None) -> EventLog:
     """``progress(bytes_read)``, when given, is called every 20 000 lines (a progress bar on stderr)."""
     name = shown or str(path)
     problems: list[Problem] = []
     records: list[Record] = []
     header = None
+    header_line = 0
     ids: dict[str, int] = {}
     infos: dict[tuple, dict] = {}  # identical logement_info objects, merged
     lus = 0
@@ -127,31 +230,63 @@ def read_events(path: Path, shown: str | None = None, progress=None) -> EventLog
     with handle:
         for lineno, stripped in record_lines(handle, progress):
             lus += 1
-            try:
-                obj = orjson.loads(stripped)
-            except orjson.JSONDecodeError as exc:
-                problems.append(Problem(name, lineno, f"JSON invalide ({exc.msg}) : attendu un objet par ligne, "
-                                                      f"par exemple {{\"type\": \"bail\", \"date\": \"2024-04-15\", ...}}"))
+            obj, problem = checked_line(name, lineno, stripped)
+            if problem is not None:
+                problems.append(problem)
                 continue
-            if not valid(obj):  # the fast check failed: the detailed one says why
-                message = check_record(obj)
-                if message:
-                    problems.append(Problem(name, lineno, message))
-                    continue
             if obj["type"] == "exercice":
                 if records or header is not None:
-                    problems.append(Problem(name, lineno, "l'en-tête « exercice » doit être le premier enregistrement"))
+                    problems.append(Problem(name, lineno, HEADER_FIRST, HEADER_CODE))
                 else:
-                    header = obj
+                    header, header_line = obj, lineno
                 continue
-            rid = obj.get("id") or f"{name}:{lineno}"
+            rid = obj.get("id") or auto_id(name, lineno)
             if rid in ids:
                 problems.append(Problem(name, lineno, f"identifiant « {rid} » en double (déjà ligne {ids[rid]})"))
                 continue
             ids[rid] = lineno
             records.append(Record(rid, obj["type"], obj["_date"], lineno, compact(obj, infos)))
-    records.sort(key=lambda r: r.date)  # stable: equal dates keep file order
-    return EventLog(name, header, records, problems, lus)
+    life_order(records, name)
+    return EventLog(name, header, records, problems, lus, header_line=header_line)
+
+
+HEADER_FIRST = "l'en-tête « exercice » doit être le premier enregistrement"
+_DERIVED = frozenset(("type", "date", "id", "_date", "_entree"))
+
+
+def content(data: dict) -> bytes:
+    """A record's fields as a text that does not depend on how the line was written (keys sorted): what tells
+    apart two records of the same day, type and offer that have no id."""
+    return orjson.dumps({k: v for k, v in data.items() if k not in _DERIVED}, option=orjson.OPT_SORT_KEYS,
+                        default=str)
+
+
+def life_order(records: list[Record], name: str) -> None:
+    """Sort records in place in the order they are evaluated, whatever the order of the file: by date, then by
+    their place in an offer's life cycle (``RANK``), then by id; records of one day and type without an id by
+    their content. ``name``: the file, whose auto-ids (``<file>:<line>``) say nothing of the record."""
+    if len(records) < 2:
+        return
+    rank = RANK
+    before = records[0]
+    for record in islice(records, 1, None):  # most often already so, each day's records in life-cycle order
+        if record.date < before.date or (record.date == before.date and rank[record.type] <= rank[before.type]):
+            break
+        before = record
+    else:
+        return
+    base = Path(name).name
+    keys = [(r.date, RANK[r.type], "" if r.id == f"{base}:{r.line}" else r.id) for r in records]
+    order = sorted(range(len(records)), key=keys.__getitem__)
+    records[:] = [records[i] for i in order]
+    keys = [keys[i] for i in order]
+    start = 0
+    for i in range(1, len(keys) + 1):
+        if i < len(keys) and keys[i] == keys[start]:
+            continue
+        if i - start > 1 and keys[start][2] == "":  # a tie: records without an id, ordered by content
+            records[start:i] = sorted(records[start:i], key=lambda r: content(r.data))
+        start = i
 
 
 SHARED = ("offre", "logement", "reservataire", "menage", "decision", "reponse", "motif", "zone", "source", "cible",
@@ -188,9 +323,16 @@ _DATES: dict[str, dt.date] = {}
 
 
 def _date(text) -> dt.date | None:
-    """ISO date, cached (a year of records has a few hundred distinct dates)."""
+    """ISO date ``YYYY-MM-DD`` and no other form (``2024-W01-1`` and ``20240105`` are ISO too, and
+    ``date.fromisoformat`` takes them from Python 3.11), cached (a year of records has a few hundred distinct
+    dates).
+
+    >>> _date("2024-03-14"), _date("2024-W11-4"), _date("2024-02-30"), _date("２０２４-03-14")
+    (datetime.date(2024, 3, 14), None, None, None)
+    """
     found = _DATES.get(text) if type(text) is str else None
-    if found is None and type(text) is str and len(text) == 10:
+    if found is None and type(text) is str and len(text) == 10 and text.isascii() and text[4] == "-" == text[7] \
+            and (text[:4] + text[5:7] + text[8:]).isdigit():
         try:
             found = _DATES[text] = dt.date.fromisoformat(text)
         except ValueError:
@@ -199,7 +341,11 @@ def _date(text) -> dt.date | None:
 
 
 def _is_rank(value) -> bool:
-    return type(value) is int and value >= 1
+    return type(value) is int and 1 <= value <= RANG_MAX
+
+
+def _is_notice(value) -> bool:
+    return value in (1, 3) and type(value) is not bool
 
 
 def _checks_for(kind: str) -> dict:
@@ -211,10 +357,10 @@ def _checks_for(kind: str) -> dict:
             checks[key] = lambda v, a=frozenset(allowed): type(v) is str and v in a
     for key in BOOLS:
         checks[key] = lambda v: type(v) is bool
-    checks["preavis_mois"] = lambda v: v in (1, 3)
+    checks["preavis_mois"] = _is_notice
     checks["rang"] = _is_rank
     checks["entree"] = lambda v: _date(v) is not None
-    checks["logement_info"] = lambda v: type(v) is dict
+    checks["logement_info"] = lambda v: type(v) is dict and logement_info_problem(v) is None
     if kind == "candidats":
         checks["menages"] = lambda v: _check_menages(v) is None
     return checks
@@ -263,19 +409,14 @@ def check_record(obj) -> str | None:
     if not isinstance(kind, str) or kind not in TYPES:
         return f"type inconnu « {kind} » : attendu un de {', '.join(sorted(TYPES))}"
     if kind == "exercice":
-        year = obj.get("annee")
-        if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= 2100:
-            return "« annee » : attendu une année, par exemple 2024"
-        return None
+        return check_header(obj)
     date = obj.get("date")
     if date is None:
         return "champ obligatoire « date » absent (AAAA-MM-JJ)"
-    try:
-        if not isinstance(date, str) or len(date) != 10:
-            raise ValueError
-        obj["_date"] = dt.date.fromisoformat(date)
-    except ValueError:
+    day = _date(date)
+    if day is None:
         return f"date invalide « {date} » : attendu AAAA-MM-JJ, par exemple 2024-03-14"
+    obj["_date"] = day
     for key in REQUIRED[kind]:
         if obj.get(key) in (None, ""):
             return f"champ obligatoire « {key} » absent pour un enregistrement « {kind} »"
@@ -288,20 +429,73 @@ def check_record(obj) -> str | None:
     for key in BOOLS:
         if key in obj and not isinstance(obj[key], bool):
             return f"« {key} » : attendu true ou false"
-    if "preavis_mois" in obj and obj["preavis_mois"] not in (1, 3):
+    if "preavis_mois" in obj and not _is_notice(obj["preavis_mois"]):
         return "« preavis_mois » : attendu 1 ou 3"
-    if "rang" in obj and (not isinstance(obj["rang"], int) or isinstance(obj["rang"], bool) or obj["rang"] < 1):
-        return "« rang » : attendu un entier à partir de 1"
+    if "rang" in obj and not _is_rank(obj["rang"]):
+        return f"« rang » : attendu un entier de 1 à {RANG_MAX}"
     if "entree" in obj:
-        try:
-            obj["_entree"] = dt.date.fromisoformat(obj["entree"])
-        except (TypeError, ValueError):
-            return f"« entree » : date invalide « {obj['entree']} », attendu AAAA-MM-JJ"
-    if "logement_info" in obj and not isinstance(obj["logement_info"], dict):
-        return "« logement_info » : attendu un objet avec les colonnes de l'inventaire"
+        obj["_entree"] = _date(obj["entree"])
+        if obj["_entree"] is None:
+            return f"« entree » : date invalide « {obj['entree']} », attendu AAAA-MM-JJ, par exemple 2024-03-14"
+    if "logement_info" in obj:
+        if not isinstance(obj["logement_info"], dict):
+            return "« logement_info » : attendu un objet avec les colonnes de l'inventaire"
+        message = logement_info_problem(obj["logement_info"])
+        if message is not None:
+            return message
     if kind == "candidats":
         return _check_menages(obj["menages"])
     return None
+
+
+def check_header(obj: dict) -> str | None:
+    """The first thing wrong with an ``exercice`` header, or None."""
+    year = obj.get("annee")
+    if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= 2100:
+        return "« annee » : attendu une année, par exemple 2024"
+    rules = obj.get("regles")
+    if rules is not None and (not isinstance(rules, str) or not rules.strip()):
+        return ("« regles » : attendu le nom d'un jeu de règles (un texte), par exemple \"haute-garonne\" ou "
+                "\"escalquens-patrimoine\"")
+    bailleur = obj.get("bailleur")
+    if bailleur is not None and not isinstance(bailleur, str):
+        return "« bailleur » : attendu le nom du bailleur (un texte), par exemple \"cite-jardins\""
+    return None
+
+
+_INFO_VERDICTS: dict[tuple, str | None] = {}
+
+
+def logement_info_problem(info: dict) -> str | None:
+    """What is wrong with an inline ``logement_info``, checked as the inventory's cells are (the inventory's
+    parsers), or None; the verdict of each distinct object is kept (a year repeats a few thousand)."""
+    try:
+        key = tuple(info.items())
+        return _INFO_VERDICTS[key]
+    except TypeError:  # a list or an object among the values
+        key = None
+    except KeyError:
+        pass
+    from engine.inputs.inventory import cell_problem
+
+    message = next((m for m in (cell_problem(k, v) for k, v in info.items()) if m is not None), None)
+    if message is not None:
+        message = f"« logement_info » : {message}"
+    if key is not None and len(_INFO_VERDICTS) < 100_000:
+        _INFO_VERDICTS[key] = message
+    return message
+
+
+def annulation_problem(target: str, kind: str | None, line: int = 0) -> str:
+    """Why an annulation of ``target`` is refused: ``kind`` is what the target is (``annulation``, ``exercice``)
+    or None when no record of the file has that id."""
+    if kind == "annulation":
+        return (f"annulation de « {target} » : cet identifiant est celui d'une annulation (ligne {line}) ; une "
+                "annulation ne s'annule pas : retirez-la du journal")
+    if kind == "exercice":
+        return (f"annulation de « {target} » : cet identifiant est celui de l'en-tête « exercice » (ligne {line}), "
+                "qui ne s'annule pas : corrigez l'en-tête ou donnez --year et --rules")
+    return f"annulation de « {target} » : aucun enregistrement de ce fichier n'a cet identifiant"
 
 
 def _check_menages(menages) -> str | None:

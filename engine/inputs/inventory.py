@@ -115,6 +115,46 @@ PARSERS = {  # each distinct text of a column is parsed once (see parse_distinct
 }
 
 
+_SCALAR_COLUMNS = frozenset(ALIASES) - {"rpls_id"}
+_BOOLEAN = frozenset(("qpv", "en_vente", "demolition", "accessibilite"))
+
+
+def cell_problem(column: str, value) -> str | None:
+    """What is wrong with one value of an inline ``logement_info`` (events.md: the inventory's column names), read
+    as the inventory reads its cell, or None. JSON gives numbers and booleans where a CSV gives texts: a number is
+    read as its digits, a boolean is a cell of a yes/no column; a list or an object is never a cell. Unknown
+    columns are kept as they are (rules may read them).
+
+    >>> cell_problem("qpv", "peut-etre")
+    '« qpv » : valeur « peut-etre » : attendu oui/non, true/false, 1/0 ou x/vide'
+    >>> cell_problem("typologie", "T4"), cell_problem("qpv", False), cell_problem("couleur", [1])
+    (None, None, None)
+    """
+    if column not in _SCALAR_COLUMNS or value is None:
+        return None
+    if isinstance(value, (list, dict)):
+        return f"« {column} » : attendu une valeur (texte, nombre ou booléen), pas {'une liste' if isinstance(value, list) else 'un objet'}"
+    if isinstance(value, bool):
+        return None if column in _BOOLEAN else f"« {column} » : attendu un texte ou un nombre, pas {str(value).lower()}"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 2 ** 63:
+            value = int(value)  # 4.0 is 4
+        elif column in ("typologie", "annee_construction"):  # 1e+29 is no room count (and « 1 » is not its digit)
+            return f"« {column} » : attendu un nombre entier, pas « {value} »"
+    parser = PARSERS.get(column)
+    if parser is None or not isinstance(value, (str, int, float)):
+        return None
+    text = str(value).strip()
+    if not text:
+        return None
+    try:
+        parser(text)
+    except ValueError as exc:
+        said = str(exc)
+        return said if said.startswith(column) else f"« {column} » : {said}"
+    return None
+
+
 @dataclass
 class Inventory:
     """The valid rows of an inventory as read, with each column's distinct texts parsed once.

@@ -21,6 +21,8 @@ from typing import Annotated, Literal, Optional, Union
 
 import msgspec
 
+from engine.inputs.events import MAX_DEPTH, RANG_MAX, logement_info_problem, plain
+
 Text = Annotated[str, msgspec.Meta(min_length=1)]  # a required text: present, a string, not empty
 Zone = Literal["tendue", "detendue"]
 
@@ -53,7 +55,7 @@ class Base(msgspec.Struct, tag_field="type", kw_only=True, gc=False):
     imputer_au_reservataire: bool = None
     adaptee: bool = None
     preavis_mois: Literal[1, 3] = None
-    rang: Annotated[int, msgspec.Meta(ge=1)] = None
+    rang: Annotated[int, msgspec.Meta(ge=1, le=RANG_MAX)] = None
     entree: dt.date = None
     logement_info: dict = None
 
@@ -112,6 +114,8 @@ class Annulation(Base, tag="annulation"):
 
 class Exercice(msgspec.Struct, tag_field="type", tag="exercice", gc=False):
     annee: Annotated[int, msgspec.Meta(ge=2000, le=2100)]
+    regles: Optional[Annotated[str, msgspec.Meta(pattern=r"\S")]] = None
+    bailleur: Optional[str] = None
 
 
 Record = Union[Liberation, MiseADisposition, Impossibilite, Candidats, Reprise, Caleol, Reponse, Bail,
@@ -122,12 +126,19 @@ Invalid = (msgspec.DecodeError, msgspec.ValidationError)
 
 def checked(line: bytes):
     """The typed record, or None when the line is not one the detailed check would take as it is (the
-    caller then reads it with the detailed check). Households listed twice are the one thing left to see."""
+    caller then reads it with the detailed check). The fields it does not know are skipped unread: a line that
+    is not plain UTF-8 with few brackets is left to the detailed check (:func:`engine.inputs.events.plain`).
+    Households listed twice and the cells of ``logement_info`` are what is left to see."""
+    if line.count(b"{") + line.count(b"[") > MAX_DEPTH or not (line.isascii() or plain(line)):
+        return None
     try:
         rec = _DECODER.decode(line)
-    except Invalid:
+    except (*Invalid, RecursionError):
         return None
-    if type(rec) is Candidats and len({m.id for m in rec.menages}) != len(rec.menages):
+    kind = type(rec)
+    if kind is Candidats and len({m.id for m in rec.menages}) != len(rec.menages):
+        return None
+    if kind is not Exercice and rec.logement_info and logement_info_problem(rec.logement_info) is not None:
         return None
     return rec
 

@@ -39,15 +39,27 @@ def parse_qpv(value) -> bool | None:
     return parse_bool(value)
 
 
+TYPOLOGIE_MAX = 12  # pieces: T7 and more exist, T99 is a typing mistake
+
+
 def parse_typologie(value) -> int | None:
+    """A room count from T1..T6, « Type 3 », V4, 5 (1 to ``TYPOLOGIE_MAX``).
+
+    >>> parse_typologie("T99")
+    Traceback (most recent call last):
+    ValueError: typologie « T99 » : attendu T1..T6, « Type 3 », V4 ou un nombre de pièces (1 à 12)
+    """
     if value is None or value == "":
         return None
     if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    match = re.search(r"(\d+)", str(value))
-    if not match:
-        raise ValueError(f"typologie « {value} » : attendu T1..T6, « Type 3 », V4 ou un nombre de pièces")
-    return int(match.group(1))
+        rooms = value
+    else:
+        match = re.search(r"([0-9]+)", str(value))
+        rooms = int(match.group(1)) if match and len(match.group(1)) < 4 else None
+    if rooms is None or not 1 <= rooms <= TYPOLOGIE_MAX:
+        raise ValueError(f"typologie « {value} » : attendu T1..T6, « Type 3 », V4 ou un nombre de pièces "
+                         f"(1 à {TYPOLOGIE_MAX})")
+    return rooms
 
 
 def parse_date(value) -> dt.date | None:
@@ -55,10 +67,12 @@ def parse_date(value) -> dt.date | None:
         return None
     text = str(value).strip()
     try:
-        if re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", text):
+        if re.fullmatch(r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}", text):
             day, month, year = map(int, text.split("/"))
             return dt.date(year, month, day)
-        return dt.date.fromisoformat(text)
+        if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):  # not the other ISO forms (2024-W01-1, 20240105)
+            return dt.date.fromisoformat(text)
+        raise ValueError
     except ValueError:
         raise ValueError(f"date invalide « {value} » : attendu JJ/MM/AAAA ou AAAA-MM-JJ") from None
 

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from engine.pipeline import evaluate_file
+from engine.problems import BadInput
 from tests.conftest import invoke
 
 HERE = Path(__file__).parent / "events"
@@ -18,6 +20,22 @@ CASES = [
     ("id-en-double.jsonl", 3, "identifiant « m » en double (déjà ligne 2)"),
     ("menage-invalide.jsonl", 3, "« quartile » attendu 1, 2, 3 ou 4"),
     ("valeur-non-reconnue.jsonl", 5, "« decision » : valeur « acceptee » non reconnue"),
+    ("utf8-dans-une-cle.jsonl", 3, "octet 0xff invalide en UTF-8"),
+    ("rang-immense.jsonl", 3, "« rang » : attendu un entier de 1 à 9999"),
+    ("imbrication-profonde.jsonl", 3, "imbriqués sur plus de 32 niveaux"),
+    ("nombre-infini.jsonl", 3, "JSON invalide (number is infinity"),
+    ("date-semaine-iso.jsonl", 3, "date invalide « 2024-W10-2 » : attendu AAAA-MM-JJ"),
+    ("entree-sans-tirets.jsonl", 3, "« entree » : date invalide « 20240405 »"),
+    ("preavis-booleen.jsonl", 3, "« preavis_mois » : attendu 1 ou 3"),
+    ("logement-info-qpv.jsonl", 3, "« logement_info » : « qpv » : valeur « peut-etre »"),
+    ("logement-info-typologie.jsonl", 3, "« logement_info » : typologie « T99 »"),
+]
+HEADERS = [
+    ("en-tete-regles-nombre.jsonl", "« regles » : attendu le nom d'un jeu de règles"),
+    ("en-tete-regles-booleen.jsonl", "« regles » : attendu le nom d'un jeu de règles"),
+    ("en-tete-regles-liste.jsonl", "« regles » : attendu le nom d'un jeu de règles"),
+    ("en-tete-bailleur-liste.jsonl", "« bailleur » : attendu le nom du bailleur"),
+    ("en-tete-annee-texte.jsonl", "« annee » : attendu une année"),
 ]
 
 
@@ -35,3 +53,81 @@ def test_skip_invalid_reports_every_rejected_line(name, line, words):
     ev = data["evenements"]
     assert ev["lus"] == ev["evalues"] + ev["rejetes"] == 3
     assert [r["ligne"] for r in ev["rejets"]] == [line]
+
+
+def _outcome(path, stream, **kw):
+    try:
+        return evaluate_file(path, stream=stream, **kw).result
+    except BadInput as exc:
+        return [str(p) for p in exc.problems]
+
+
+@pytest.mark.parametrize("name,line,words", CASES, ids=[c[0] for c in CASES])
+def test_both_readers_refuse_the_same_line_with_the_same_message(name, line, words):
+    """The in-memory reader and the two-pass one (typed decoder, then orjson) agree, with --skip-invalid too."""
+    path = HERE / name
+    memory = _outcome(path, False)
+    assert memory == _outcome(path, True) and any(f"{name}:{line}: " in p and words in p for p in memory), memory
+    assert _outcome(path, False, skip_invalid=True) == _outcome(path, True, skip_invalid=True)
+
+
+def test_bad_lines_in_a_long_log_read_in_parts_give_the_in_memory_answer(tmp_path):
+    """Each bad line of CASES inside a generated year read by two and three processes: the same rejections and
+    the same result as the in-memory reader (the line of 1e400, which the typed decoder skips, included)."""
+    from engine.generate import generate
+
+    lines = generate(200, 3000, 21)[1].encode().splitlines()
+    import re
+
+    from engine.scan import scan
+
+    bad = [(HERE / name).read_bytes().splitlines()[line - 1] for name, line, _ in CASES
+           if line == 3 and name != "id-en-double.jsonl"]
+    for i, extra in enumerate(bad):  # dated as the line before it: the file stays in date order
+        day = re.search(rb'"date": "([0-9-]{10})"', lines[199 + i * 180]).group(1)
+        lines.insert(200 + i * 180, re.sub(rb'"date": "2024-03-0[0-9]"', b'"date": "' + day + b'"', extra))
+    path = tmp_path / "annee.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    assert scan(path, parts=2).in_order  # the bad lines are no records: the two-pass reader takes the file
+    memory = _outcome(path, False, skip_invalid=True)
+    assert memory["evenements"]["rejetes"] >= len(bad)
+    for workers in (2, 3):
+        assert _outcome(path, True, skip_invalid=True, keep_offers=False, workers=workers) == memory, workers
+    refused = _outcome(path, False)
+    assert _outcome(path, True, keep_offers=False, workers=2) == refused and len(refused) >= len(bad)
+
+
+@pytest.mark.parametrize("name,words", HEADERS, ids=[c[0] for c in HEADERS])
+def test_a_bad_header_is_said_as_it_is(name, words):
+    """FILE:1: message, never a traceback; with --skip-invalid the real cause, not « ajoutez un en-tête »."""
+    path = HERE / name
+    for extra in ([], ["--skip-invalid"]):
+        result = invoke(["evaluate", path, "--format", "json", *extra], 2)
+        assert f"{name}:1: " in result.output and words in result.output, result.output
+        assert "ajoutez un en-tête" not in result.output
+    assert _outcome(path, False) == _outcome(path, True)
+    kept = invoke(["evaluate", path, "--format", "json", "--skip-invalid", "--rules", "haute-garonne", "--year",
+                   "2024"], None)
+    ev = json.loads(kept.output)["evenements"]
+    assert ev["lus"] == 3 == ev["evalues"] + ev["rejetes"] and [r["ligne"] for r in ev["rejets"]] == [1]
+
+
+@pytest.mark.parametrize("name,words", [
+    ("annulation-de-l-en-tete.jsonl", "celui de l'en-tête « exercice » (ligne 1)"),
+    ("annulation-d-une-annulation.jsonl", "celui d'une annulation (ligne 3)"),
+])
+def test_an_annulation_of_the_header_or_of_an_annulation_says_what_it_names(name, words):
+    for stream in (False, True):
+        result = evaluate_file(HERE / name, stream=stream).result
+        motifs = [r["motif"] for r in result["evenements"]["rejets"]]
+        assert len(motifs) == 1 and words in motifs[0] and "aucun enregistrement" not in motifs[0], motifs
+
+
+def test_auto_ids_name_the_file_not_the_path():
+    """``<file>:<line>``: the annulation of « annulation-identifiant-auto.jsonl:2 » cancels line 2 however the
+    path is spelled."""
+    spelled = HERE / ".." / "events" / "." / "annulation-identifiant-auto.jsonl"
+    for path in (spelled, HERE / "annulation-identifiant-auto.jsonl"):
+        for stream in (False, True):
+            result = evaluate_file(path, stream=stream, shown=str(path)).result
+            assert result["evenements"]["rejets"] == [] and result["reservataires"] == [], (path, stream)
