@@ -45,12 +45,20 @@ def load_yaml(path: Path, shown: str | None = None) -> tuple[Any, Positions]:
         raise BadInput([Problem(name, 1, f"fichier illisible : attendu de l'UTF-8 ({exc.reason})")]) from None
     except OSError as exc:
         raise BadInput([Problem(name, 0, f"fichier introuvable ou illisible ({exc.strerror})")]) from None
+    bad = next((i for i, ch in enumerate(text) if _forbidden(ch)), None)
+    if bad is not None:  # YAML refuses control characters (PyYAML: a ReaderError, not a marked error)
+        raise BadInput([Problem(name, text.count("\n", 0, bad) + 1,
+                                f"caractère de contrôle interdit (U+{ord(text[bad]):04X}) : YAML n'accepte que du "
+                                f"texte imprimable, des tabulations et des fins de ligne")])
     loader = LOADER(text)
     try:
         refused = _refused_tokens(text, name)
         if refused:  # nothing is composed: an alias could expand without limit
             raise BadInput(refused)
         node = loader.get_single_node()
+    except yaml.reader.ReaderError as exc:  # what the check above let through, said with its line all the same
+        raise BadInput([Problem(name, text.count("\n", 0, exc.position) + 1,
+                                f"YAML illisible : {exc.reason}")]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
@@ -176,6 +184,14 @@ def _scalar_message(node, exc) -> str:
         return (f"« {node.value} » refusé : YAML y lit une fusion ou une valeur par défaut ; recopiez les clés "
                 f"voulues, ou mettez « {node.value} » entre guillemets pour un texte")
     return f"valeur invalide « {getattr(node, 'value', '')} » : {exc}"
+
+
+def _forbidden(ch: str) -> bool:
+    """What the YAML 1.1 reader refuses: control characters other than tab and line ends, surrogates, U+FFFE/F."""
+    code = ord(ch)
+    if code < 0x20:
+        return ch not in "\t\n\r"
+    return code == 0x7F or 0x80 <= code < 0xA0 and code != 0x85 or 0xD800 <= code <= 0xDFFF or code in (0xFFFE, 0xFFFF)
 
 
 def line_of(positions: Positions, loc: tuple) -> int:
