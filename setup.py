@@ -10,5 +10,5 @@ from setuptools import find_packages, setup
 setup(
     packages=find_packages(include=["engine", "engine.*"]) + ["engine.rules", "engine.scenarios"],
     package_dir={"engine.rules": "rules", "engine.scenarios": "scenarios"},
-    package_data={"engine.rules": ["**/*.yaml"], "engine.scenarios": ["**/*.yaml", "**/*.jsonl", "**/*.csv"]},
+    package_data={"engine.rules": ["**/*.yaml", "**/*.csv"], "engine.scenarios": ["**/*.yaml", "**/*.jsonl", "**/*.csv"]},
 )
