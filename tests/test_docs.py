@@ -1,6 +1,7 @@
 """Every rule has a French label and a source; every verb is documented in the README."""
 
 import re
+from pathlib import Path
 
 from tests.conftest import ROOT
 
@@ -25,3 +26,38 @@ def test_readme_opens_with_the_two_setup_commands():
     assert "pytest" in blocks[1]
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert blocks[1].strip() in ci
+
+
+def readme_commands() -> list[str]:
+    """Every ``flux-rules …`` command of the README's sh blocks, continuation lines joined, comments dropped."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = []
+    for block in re.findall(r"```sh\n(.*?)```", text, re.S):
+        for line in block.replace("\\\n", " ").splitlines():
+            line = re.sub(r"\s+#\s.*$", "", line).strip()
+            if line.startswith("flux-rules "):
+                commands.append(re.sub(r"\s+", " ", line))
+    return commands
+
+
+def test_readme_examples_run_on_a_fresh_clone(tmp_path):
+    """Each command runs as a reader would type it in the repository's root — every file it names is in the
+    repository — and ends with 0 or 1, never a traceback. The root is mirrored by links in a temporary folder,
+    so that the files the examples write (--output, > …) do not land in the clone."""
+    import os
+    import subprocess
+    import sys
+
+    commands = readme_commands()
+    assert len(commands) >= 15 and any(c.startswith("flux-rules generate") for c in commands)
+    for entry in ROOT.iterdir():
+        if entry.name not in (".git", ".venv"):
+            (tmp_path / entry.name).symlink_to(entry)
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    failed = []
+    for command in commands:
+        run = subprocess.run(["bash", "-c", command], cwd=tmp_path, env=env, capture_output=True, text=True,
+                             timeout=600)
+        if run.returncode not in (0, 1) or "Traceback" in run.stdout + run.stderr:
+            failed.append((command, run.returncode, run.stderr[-500:]))
+    assert failed == []
