@@ -55,6 +55,7 @@ def grouped_bars(title: str, categories: list[str], series: list[tuple[str, list
     """
     from matplotlib import rc_context
     from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     n, k = len(categories), max(1, len(series))
@@ -70,7 +71,7 @@ def grouped_bars(title: str, categories: list[str], series: list[tuple[str, list
         for s, (name, values) in enumerate(series):
             ys = [c + (s - (k - 1) / 2) * bar_h for c in range(n)]
             bars = ax.barh(ys, [v if _number(v) else 0 for v in values], height=bar_h * 0.9,
-                           color=PALETTE[s % len(PALETTE)], label=name)
+                           color=PALETTE[s % len(PALETTE)])
             for c, (bar, value) in enumerate(zip(bars, values, strict=True)):
                 if _number(value):
                     gid = f"barre-{s}-{c}"
@@ -87,8 +88,10 @@ def grouped_bars(title: str, categories: list[str], series: list[tuple[str, list
         ax.grid(axis="x", color="#e4e4e4", linewidth=0.8)
         ax.set_axisbelow(True)
         ax.tick_params(axis="y", length=0)
-        if len(series) > 1:
-            fig.legend(loc="outside upper left", ncols=len(series), frameon=False, fontsize=9.5)
+        if len(series) > 1:  # its own patches: a series whose first bar is not drawn keeps its colour
+            fig.legend(handles=[Patch(color=PALETTE[s % len(PALETTE)], label=name)
+                                for s, (name, _) in enumerate(series)],
+                       loc="outside upper left", ncols=len(series), frameon=False, fontsize=9.5)
         buf = io.StringIO()
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
     return _inline(buf.getvalue(), title, titles)
