@@ -134,6 +134,14 @@ def _say_carried(previous) -> None:
     print(previous.carried(), file=sys.stderr)
 
 
+def _say_year(evaluation, asked: Optional[int]) -> None:
+    """On stderr: an evaluated year in which the log has (almost) nothing (engine/notices.py)."""
+    from engine.notices import year_notices
+
+    for note in year_notices(evaluation, asked):
+        print(note, file=sys.stderr)
+
+
 def _inventory_rows(path: Optional[Path], skip_invalid: bool, bailleur: Optional[str] = None):
     if path is None:
         return None, None
@@ -201,6 +209,7 @@ def evaluate(events: Path = typer.Argument(..., metavar="JOURNAL.jsonl", help="J
 
     _check_output(output)
     evaluation = _run(events, rules, year, skip_invalid, previous, inventory, keep_offers=False)  # the result only
+    _say_year(evaluation, year)
     result = evaluation.result
     _render(result, format, output, formats, tableur)
     raise typer.Exit(EXIT_UNMET if formats.unmet(result) else EXIT_OK)
@@ -239,7 +248,7 @@ def explain(events: Path = typer.Argument(..., metavar="JOURNAL.jsonl", help="Jo
 @guarded
 def flux(inventory: Optional[Path] = typer.Option(None, "--inventory", metavar="INVENTAIRE.csv", help="Inventaire CSV (inventory.md)"),
          reservataire: list[str] = typer.Option([], "--reservataire", metavar="NOM", help="Réservataire (répétable ; défaut : tous)"),
-         rules: Optional[str] = typer.Option(None, "--rules", metavar="NOM|CHEMIN", help="Règles : haute-garonne, une convention ou un YAML"),
+         rules: Optional[str] = typer.Option(None, "--rules", metavar="NOM|CHEMIN", help="Règles : haute-garonne, une convention ou un YAML (sans : règles nationales seules, dit sur la sortie d'erreur)"),
          year: Optional[int] = typer.Option(None, "--year", metavar="ANNÉE", help="Exercice (défaut : année de l'annexe 1)"),
          rotation: Optional[str] = typer.Option(None, "--rotation", metavar="TAUX", help="Taux de rotation donné, ex. 7,9 %"),
          history: Optional[Path] = typer.Option(None, "--history", metavar="HISTORIQUE.csv", help="Historique annuel CSV pour calculer le taux"),
@@ -260,6 +269,7 @@ def flux(inventory: Optional[Path] = typer.Option(None, "--inventory", metavar="
     from engine.exitcodes import EXIT_UNMET
     from engine.flux.audit import parse_checks
     from engine.flux.run import FluxOptions, run
+    from engine.notices import flux_notices
     from engine.report import fluxreport
 
     _check_output(output)
@@ -269,6 +279,8 @@ def flux(inventory: Optional[Path] = typer.Option(None, "--inventory", metavar="
                        deductions=_deductions(deduction), checks=parse_checks(list(check) + list(figures or [])),
                        annexe=annexe, bailleur=bailleur, skip_invalid=skip_invalid)
     result, disagreement = run(opts)
+    for note in flux_notices(rules, year, result):
+        print(note, file=sys.stderr)
     _render(result, format, output, fluxreport, tableur)
     raise typer.Exit(EXIT_UNMET if disagreement else EXIT_OK)
 
@@ -308,20 +320,24 @@ def _deductions(items: list[str]) -> dict:
 @app.command(cls=FrenchCommand)
 @guarded
 def generate(dwellings: int = typer.Option(1000, "--dwellings", metavar="N", help="Logements de l'inventaire"),
-             events: int = typer.Option(5000, "--events", metavar="N", help="Enregistrements du journal (hors en-tête)"),
+             events: int = typer.Option(5000, "--events", metavar="N", help="Événements du journal (l'en-tête d'exercice s'y ajoute)"),
              seed: int = typer.Option(1, "--seed", metavar="N", help="Graine : la même graine donne des fichiers identiques"),
              territoire: str = typer.Option("haute-garonne", "--territoire", metavar="NOM", help="haute-garonne, rhone ou ain"),
              year: int = typer.Option(2024, "--year", metavar="ANNÉE", help="Exercice du journal"),
              output: Path = typer.Option(Path("synthetique"), "--output", metavar="DOSSIER", help="Dossier de sortie")):
     """Inventaire et journal d'événements synthétiques mais réalistes (tests, benchmark, simulations)."""
     from engine.generate import write
+    from engine.notices import generated_counts
     from engine.problems import Problem
 
     try:
-        inv, ev = write(dwellings, events, seed, output, territoire, year)
+        notes: list[str] = []
+        inv, ev = write(dwellings, events, seed, output, territoire, year, notes)
     except ValueError as exc:
         raise BadInput([Problem("generate", 0, str(exc))]) from None
-    print(f"{inv} : {dwellings} logements\n{ev} : {events} enregistrements (graine {seed}, {territoire}, {year})")
+    for note in notes:
+        print(note, file=sys.stderr)
+    print(generated_counts(inv, ev, dwellings, events, seed, territoire, year))
 
 
 @app.command(cls=FrenchCommand)
@@ -384,6 +400,7 @@ def bilan(events: Path = typer.Argument(..., metavar="JOURNAL.jsonl", help="Jour
     rows, inv = _inventory_rows(inventory, skip_invalid)
     evaluation = evaluate_file(events, rules, year, skip_invalid, last_year, rows)
     _say_carried(last_year)
+    _say_year(evaluation, year)
     _render(build_bilan(evaluation, inv), format, output, bilanreport, tableur)
 
 
