@@ -237,9 +237,13 @@ class Plan:
         share = self.offers / self.eligible
         needed = math.ceil(dwellings * self.offers / self.yearly / 1000) * 1000
         return (f"attention : {_fr(events)} enregistrements pour {_fr(dwellings)} logements, c'est libérer "
-                f"{round(100 * share)} % du parc éligible dans l'année, quand une rotation plausible en libère "
-                f"{round(100 * self.rotation)} % ({_fr(self.yearly)} logements) : donnez --dwellings {needed} au moins, "
+                f"{_pct(share)} du parc éligible dans l'année, quand une rotation plausible en libère 8 à 12 % "
+                f"(ici {_pct(self.rotation)}, {_fr(self.yearly)} logements) : donnez --dwellings {needed} au moins, "
                 f"ou --events {self.yearly * RECORDS_PER_OFFER} au plus, pour une année réaliste")
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f} %".replace(".", ",")
 
 
 def _fr(n: int) -> str:
