@@ -1,6 +1,7 @@
 """The help pages of ``flux-rules`` in French: typer's titles and words, the help option, the usage line and the
 placeholder of each value (``FICHIER``, ``N``…; none for a flag) instead of typer's ``<path>``, ``<bool>`` or
-an argument's Python name between braces.
+an argument's Python name between braces; and click's usage errors (a missing option, an unknown one, a value
+not among the choices).
 
 cli.py names its commands' classes (``cls=FrenchCommand``, ``cls=FrenchGroup``) and gives a metavar where a
 better word than the type's exists (``JOURNAL.jsonl``); this module supplies the rest.
@@ -11,6 +12,7 @@ better word than the type's exists (``JOURNAL.jsonl``); this module supplies the
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from typer import rich_utils
@@ -66,6 +68,58 @@ def _frenchify(command) -> None:
             param.metavar = placeholder(kind, False)
 
 
+ERRORS = [  # click's usage errors (exit 2), in the order they are tried; each keeps what it quotes
+    (r"^Missing option (.+)\.$", r"option manquante : \1"),
+    (r"^Missing argument (.+)\.$", r"argument manquant : \1"),
+    (r"^Missing parameter: (.+)$", r"valeur manquante : \1"),
+    (r"^No such option: (\S+)", r"option inconnue : \1"),
+    (r"Did you mean (\S+)\?", r"Vouliez-vous dire \1 ?"),
+    (r"\(Possible options: (.+)\)", r"(options possibles : \1)"),
+    (r"^Option (.+) requires an argument\.$", r"l'option \1 attend une valeur"),
+    (r"^Option (.+) does not take a value\.$", r"l'option \1 ne prend pas de valeur"),
+    (r"^Got unexpected extra arguments?(?:\(s\))? \((.+)\)$", r"argument(s) en trop : \1"),
+    (r"^No such command (.+?)\.", r"commande inconnue : \1."),
+    (r"Value error, ", ""),
+    (r"Input should be a valid integer, unable to parse string as an integer", "attendu un nombre entier (ex. 2024)"),
+    (r"Input should be a valid number, unable to parse string as a number", "attendu un nombre (ex. 7.9)"),
+    (r"Input should be a valid boolean, unable to interpret input", "attendu oui ou non"),
+    (r"^Invalid value for (.+?): ", r"valeur invalide pour \1 : "),
+    (r"^Invalid value: ", r"valeur invalide : "),
+    (r"(.+) is not one of (.+)\.$", r"\1 n'est pas parmi \2"),
+    (r"(.+) is not a valid integer(?: range)?\.$", r"\1 n'est pas un nombre entier (ex. 2024)"),
+    (r"(.+) is not a valid float(?: range)?\.$", r"\1 n'est pas un nombre (ex. 7.9)"),
+    (r"(.+) is not a valid boolean\.$", r"\1 n'est pas oui ou non"),
+    (r"^(File|Path|Directory) (.+) does not exist\.$", r"\2 n'existe pas"),
+]
+
+
+def french_error(message: str) -> str:
+    """A usage error of click's in French (what it cannot translate is left as it is).
+
+    >>> french_error("Missing option '--rules'.")
+    "option manquante : '--rules'"
+    >>> french_error("Invalid value for '--format': 'pdf' is not one of 'table', 'json'.")
+    "valeur invalide pour '--format' : 'pdf' n'est pas parmi 'table', 'json'"
+    >>> french_error("No such option: --yaer Did you mean --year?")
+    'option inconnue : --yaer Vouliez-vous dire --year ?'
+    """
+    for pattern, french in ERRORS:
+        message = re.sub(pattern, french, message)
+    return message
+
+
+def _french_errors(parse):
+    """Run click's parsing; a usage error it raises is said in French."""
+    from typer._click.exceptions import UsageError
+
+    try:
+        return parse()
+    except UsageError as exc:
+        english = exc.format_message
+        exc.format_message = lambda: french_error(english())
+        raise
+
+
 def _french_usage(usage: str) -> str:
     return usage.replace("Usage: ", USAGE, 1)
 
@@ -87,6 +141,9 @@ class FrenchCommand(TyperCommand):
     def get_usage(self, ctx) -> str:
         return _french_usage(super().get_usage(ctx))
 
+    def parse_args(self, ctx, args):
+        return _french_errors(lambda: super(FrenchCommand, self).parse_args(ctx, args))
+
 
 class FrenchGroup(TyperGroup):
     """The command groups (``flux-rules``, ``flux-rules rules``) in French."""
@@ -94,6 +151,9 @@ class FrenchGroup(TyperGroup):
     def __init__(self, *args, **kwargs):
         kwargs["subcommand_metavar"] = "COMMANDE [ARGUMENTS]..."
         super().__init__(*args, **kwargs)
+
+    def resolve_command(self, ctx, args):
+        return _french_errors(lambda: super(FrenchGroup, self).resolve_command(ctx, args))
 
     def get_help_option(self, ctx):
         option = super().get_help_option(ctx)

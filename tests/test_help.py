@@ -32,3 +32,20 @@ def test_every_option_says_what_it_is_for():
             if not (param.help or "").strip():
                 missing.append(f"{name} {param.name}")
     assert missing == []
+
+
+@pytest.mark.parametrize("args,said", [
+    (["compare", "x.jsonl"], "option manquante : '--rules'"),
+    (["evaluate"], "argument manquant : 'JOURNAL.jsonl'"),
+    (["evaluate", "x.jsonl", "--format", "pdf"], "'pdf' n'est pas parmi"),
+    (["evaluate", "x.jsonl", "--year", "deux"], "attendu un nombre entier"),
+    (["evaluate", "x.jsonl", "--yaer", "2024"], "option inconnue : --yaer"),
+    (["evalute"], "commande inconnue : 'evalute'"),
+    (["evaluate", "a", "b"], "argument(s) en trop : b"),
+])
+def test_usage_errors_are_said_in_french(args, said):
+    """A mistyped command line is bad input (exit 2), told in French as --help is."""
+    text = invoke(args, 2).output
+    assert said in " ".join(text.replace("│", " ").split())
+    assert [w for w in ("Missing", "Invalid value", "No such", "Got unexpected", "Input should", "Usage")
+            if w in text] == []
