@@ -17,12 +17,13 @@ from typing import Optional
 import typer
 from rich.console import Console
 
+from engine.clihelp import FrenchCommand, FrenchGroup
 from engine.exitcodes import EXIT_BAD_INPUT, EXIT_OK
 from engine.problems import BadInput
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+app = typer.Typer(cls=FrenchGroup, add_completion=False, no_args_is_help=True,
                   help="Gestion en flux des réservations de logements sociaux : règles, flux théorique, décompte.")
-rules_app = typer.Typer(add_completion=False, no_args_is_help=True,
+rules_app = typer.Typer(cls=FrenchGroup, add_completion=False, no_args_is_help=True,
                         help="Règles : valider les fichiers YAML, afficher un jeu effectif, schéma JSON.")
 app.add_typer(rules_app, name="rules")
 
@@ -156,6 +157,14 @@ def _say_carried(previous) -> None:
     print(previous.carried(), file=sys.stderr)
 
 
+def _say_year(evaluation, asked: Optional[int]) -> None:
+    """On stderr: an evaluated year in which the log has (almost) nothing (engine/notices.py)."""
+    from engine.notices import year_notices
+
+    for note in year_notices(evaluation, asked):
+        print(note, file=sys.stderr)
+
+
 def _inventory_rows(path: Optional[Path], skip_invalid: bool, bailleur: Optional[str] = None):
     if path is None:
         return None, None
@@ -206,16 +215,16 @@ def _run(events: Path, rules, year, skip_invalid, previous, inventory: Optional[
     return evaluation
 
 
-@app.command()
+@app.command(cls=FrenchCommand)
 @guarded
-def evaluate(events: Path = typer.Argument(..., help="Journal d'événements JSONL (events.md)", callback=_sample),
-             rules: Optional[str] = typer.Option(None, "--rules", help="Règles : haute-garonne, rhone, ain, une convention ou un YAML"),
-             year: Optional[int] = typer.Option(None, "--year", help="Exercice évalué"),
-             format: ReportFormat = typer.Option(ReportFormat.table, "--format"),
-             output: Optional[Path] = typer.Option(None, "--output"),
+def evaluate(events: Path = typer.Argument(..., metavar="JOURNAL.jsonl", help="Journal d'événements JSONL (events.md)", callback=_sample),
+             rules: Optional[str] = typer.Option(None, "--rules", metavar="NOM|CHEMIN", help="Règles : haute-garonne, rhone, ain, une convention ou un YAML"),
+             year: Optional[int] = typer.Option(None, "--year", metavar="ANNÉE", help="Exercice évalué"),
+             format: ReportFormat = typer.Option(ReportFormat.table, "--format", help="Format de sortie"),
+             output: Optional[Path] = typer.Option(None, "--output", metavar="FICHIER", help="Fichier de sortie (remplacé en entier ou laissé intact)"),
              skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Évaluer le reste et lister les lignes invalides"),
-             previous: Optional[Path] = typer.Option(None, "--previous", help="Résultat JSON de l'an dernier (report)"),
-             inventory: Optional[Path] = typer.Option(None, "--inventory", help="Inventaire CSV : attributs des logements (QPV…)", callback=_sample),
+             previous: Optional[Path] = typer.Option(None, "--previous", metavar="RÉSULTAT.json", help="Résultat JSON de l'an dernier (report)"),
+             inventory: Optional[Path] = typer.Option(None, "--inventory", metavar="INVENTAIRE.csv", help="Inventaire CSV : attributs des logements (QPV…)", callback=_sample),
              tableur: bool = typer.Option(False, "--tableur", help="CSV pour tableur français (; virgule décimale, BOM)")):
     """Décompte d'une année d'événements par réservataire : obligations, délais dépassés, report."""
     from engine.exitcodes import EXIT_UNMET
@@ -223,25 +232,26 @@ def evaluate(events: Path = typer.Argument(..., help="Journal d'événements JSO
 
     _check_output(output)
     evaluation = _run(events, rules, year, skip_invalid, previous, inventory, keep_offers=False)  # the result only
+    _say_year(evaluation, year)
     result = evaluation.result
     _render(result, format, output, formats, tableur)
     raise typer.Exit(EXIT_UNMET if formats.unmet(result) else EXIT_OK)
 
 
-@app.command()
+@app.command(cls=FrenchCommand)
 @guarded
-def explain(events: Path = typer.Argument(..., help="Journal d'événements JSONL", callback=_sample),
-            offre: Optional[str] = typer.Option(None, "--offre", help="Identifiant d'offre"),
-            logement: Optional[str] = typer.Option(None, "--logement", help="Logement (RPLS) : toutes ses offres"),
-            reservataire: Optional[str] = typer.Option(None, "--reservataire", help="Toutes les offres d'un réservataire"),
-            rules: Optional[str] = typer.Option(None, "--rules"),
-            year: Optional[int] = typer.Option(None, "--year"),
-            format: ShowFormat = typer.Option(ShowFormat.table, "--format"),
-            skip_invalid: bool = typer.Option(False, "--skip-invalid"),
-            inventory: Optional[Path] = typer.Option(None, "--inventory", help="Inventaire CSV", callback=_sample),
+def explain(events: Path = typer.Argument(..., metavar="JOURNAL.jsonl", help="Journal d'événements JSONL", callback=_sample),
+            offre: Optional[str] = typer.Option(None, "--offre", metavar="ID", help="Identifiant d'offre"),
+            logement: Optional[str] = typer.Option(None, "--logement", metavar="RPLS", help="Logement (RPLS) : toutes ses offres"),
+            reservataire: Optional[str] = typer.Option(None, "--reservataire", metavar="NOM", help="Toutes les offres d'un réservataire"),
+            rules: Optional[str] = typer.Option(None, "--rules", metavar="NOM|CHEMIN", help="Règles (défaut : celles de l'en-tête du journal)"),
+            year: Optional[int] = typer.Option(None, "--year", metavar="ANNÉE", help="Exercice (défaut : celui de l'en-tête du journal)"),
+            format: ShowFormat = typer.Option(ShowFormat.table, "--format", help="Format de sortie"),
+            skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Évaluer le reste et lister les lignes invalides"),
+            inventory: Optional[Path] = typer.Option(None, "--inventory", metavar="INVENTAIRE.csv", help="Inventaire CSV", callback=_sample),
             en_cas: bool = typer.Option(False, "--en-cas", help="Écrire un cas d'essai (YAML) de l'offre, à "
                                                                "vérifier puis garder dans un dossier cas/"),
-            output: Optional[Path] = typer.Option(None, "--output", help="Fichier où écrire le cas")):
+            output: Optional[Path] = typer.Option(None, "--output", metavar="FICHIER", help="Fichier où écrire le cas")):
     """Trace d'une offre : enregistrements, règles appliquées ou non (et pourquoi), délais, décision."""
     from engine.problems import Problem
     from engine.report.trace import offer_trace, render_trace
@@ -270,31 +280,32 @@ def explain(events: Path = typer.Argument(..., help="Journal d'événements JSON
         write_output("\n".join(render_trace(t) for t in traces), None)
 
 
-@app.command()
+@app.command(cls=FrenchCommand)
 @guarded
-def flux(inventory: Optional[Path] = typer.Option(None, "--inventory", help="Inventaire CSV (inventory.md)", callback=_sample),
-         reservataire: list[str] = typer.Option([], "--reservataire", help="Réservataire (répétable ; défaut : tous)"),
-         rules: Optional[str] = typer.Option(None, "--rules", help="Règles : haute-garonne, une convention ou un YAML"),
-         year: Optional[int] = typer.Option(None, "--year", help="Exercice (défaut : année de l'annexe 1)"),
-         rotation: Optional[str] = typer.Option(None, "--rotation", help="Taux de rotation donné, ex. 7,9 %"),
-         history: Optional[Path] = typer.Option(None, "--history", help="Historique annuel CSV pour calculer le taux"),
-         perimetre: Optional[str] = typer.Option(None, "--perimetre", help="Périmètre de l'historique (EPCI…)"),
-         eligibles: Optional[int] = typer.Option(None, "--eligibles", help="Logements éligibles (quand l'état des "
+def flux(inventory: Optional[Path] = typer.Option(None, "--inventory", metavar="INVENTAIRE.csv", help="Inventaire CSV (inventory.md)", callback=_sample),
+         reservataire: list[str] = typer.Option([], "--reservataire", metavar="NOM", help="Réservataire (répétable ; défaut : tous)"),
+         rules: Optional[str] = typer.Option(None, "--rules", metavar="NOM|CHEMIN", help="Règles : haute-garonne, une convention ou un YAML (sans : règles nationales seules, dit sur la sortie d'erreur)"),
+         year: Optional[int] = typer.Option(None, "--year", metavar="ANNÉE", help="Exercice (défaut : année de l'annexe 1)"),
+         rotation: Optional[str] = typer.Option(None, "--rotation", metavar="TAUX", help="Taux de rotation donné, ex. 7,9 %"),
+         history: Optional[Path] = typer.Option(None, "--history", metavar="HISTORIQUE.csv", help="Historique annuel CSV pour calculer le taux", callback=_sample),
+         perimetre: Optional[str] = typer.Option(None, "--perimetre", metavar="NOM", help="Périmètre de l'historique (EPCI…)"),
+         eligibles: Optional[int] = typer.Option(None, "--eligibles", metavar="N", help="Logements éligibles (quand l'état des "
                                                                           "lieux ne liste que ceux du réservataire)"),
-         logements_reservataire: Optional[int] = typer.Option(None, "--logements-reservataire"),
-         deduction: list[str] = typer.Option([], "--deduction", help="Volume déduit, ex. mutations=450 (répétable)"),
-         check: list[str] = typer.Option([], "--check", help="Chiffres imprimés à contrôler, ex. part=9,67% flux=1"),
+         logements_reservataire: Optional[int] = typer.Option(None, "--logements-reservataire", metavar="N", help="Logements du réservataire (sans inventaire)"),
+         deduction: list[str] = typer.Option([], "--deduction", metavar="OBJET=VOLUME", help="Volume déduit, ex. mutations=450 (répétable)"),
+         check: list[str] = typer.Option([], "--check", metavar="CHIFFRE=VALEUR", help="Chiffres imprimés à contrôler, ex. part=9,67% flux=1"),
          annexe: bool = typer.Option(False, "--annexe", help="Contrôler les chiffres imprimés de l'annexe 1 des règles"),
-         bailleur: Optional[str] = typer.Option(None, "--bailleur"),
-         format: OutFormat = typer.Option(OutFormat.table, "--format"),
-         output: Optional[Path] = typer.Option(None, "--output"),
+         bailleur: Optional[str] = typer.Option(None, "--bailleur", metavar="NOM", help="Bailleur de l'inventaire (quand le fichier ne le dit pas)"),
+         format: OutFormat = typer.Option(OutFormat.table, "--format", help="Format de sortie"),
+         output: Optional[Path] = typer.Option(None, "--output", metavar="FICHIER", help="Fichier de sortie (remplacé en entier ou laissé intact)"),
          skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Ignorer les lignes invalides (listées)"),
          tableur: bool = typer.Option(False, "--tableur", help="CSV pour tableur français (; virgule décimale, BOM)"),
-         figures: list[str] = typer.Argument(None, help="Suite de --check : autres chiffre=valeur")):
+         figures: list[str] = typer.Argument(None, metavar="CHIFFRE=VALEUR", help="Suite de --check : autres chiffre=valeur")):
     """Flux théorique (annexe 1) depuis un inventaire : assiette, part, rotation, arrondi, part prioritaire, contrôle."""
     from engine.exitcodes import EXIT_UNMET
     from engine.flux.audit import parse_checks
     from engine.flux.run import FluxOptions, run
+    from engine.notices import flux_notices
     from engine.report import fluxreport
 
     _check_output(output)
@@ -304,6 +315,8 @@ def flux(inventory: Optional[Path] = typer.Option(None, "--inventory", help="Inv
                        deductions=_deductions(deduction), checks=parse_checks(list(check) + list(figures or [])),
                        annexe=annexe, bailleur=bailleur, skip_invalid=skip_invalid)
     result, disagreement = run(opts)
+    for note in flux_notices(rules, year, result):
+        print(note, file=sys.stderr)
     _render(result, format, output, fluxreport, tableur)
     raise typer.Exit(EXIT_UNMET if disagreement else EXIT_OK)
 
@@ -340,40 +353,44 @@ def _deductions(items: list[str]) -> dict:
     return out
 
 
-@app.command()
+@app.command(cls=FrenchCommand)
 @guarded
-def generate(dwellings: int = typer.Option(1000, "--dwellings", help="Logements de l'inventaire"),
-             events: int = typer.Option(5000, "--events", help="Enregistrements du journal (hors en-tête)"),
-             seed: int = typer.Option(1, "--seed", help="Graine : la même graine donne des fichiers identiques"),
-             territoire: str = typer.Option("haute-garonne", "--territoire", help="haute-garonne, rhone ou ain"),
-             year: int = typer.Option(2024, "--year"),
-             output: Path = typer.Option(Path("synthetique"), "--output", help="Dossier de sortie")):
+def generate(dwellings: int = typer.Option(1000, "--dwellings", metavar="N", help="Logements de l'inventaire"),
+             events: int = typer.Option(5000, "--events", metavar="N", help="Événements du journal (l'en-tête d'exercice s'y ajoute)"),
+             seed: int = typer.Option(1, "--seed", metavar="N", help="Graine : la même graine donne des fichiers identiques"),
+             territoire: str = typer.Option("haute-garonne", "--territoire", metavar="NOM", help="haute-garonne, rhone ou ain"),
+             year: int = typer.Option(2024, "--year", metavar="ANNÉE", help="Exercice du journal"),
+             output: Path = typer.Option(Path("synthetique"), "--output", metavar="DOSSIER", help="Dossier de sortie")):
     """Inventaire et journal d'événements synthétiques mais réalistes (tests, benchmark, simulations)."""
     from engine.generate import write
+    from engine.notices import generated_counts
     from engine.problems import Problem
 
     try:
-        inv, ev = write(dwellings, events, seed, output, territoire, year)
+        notes: list[str] = []
+        inv, ev = write(dwellings, events, seed, output, territoire, year, notes)
     except ValueError as exc:
         raise BadInput([Problem("generate", 0, str(exc))]) from None
-    print(f"{inv} : {dwellings} logements\n{ev} : {events} enregistrements (graine {seed}, {territoire}, {year})")
+    for note in notes:
+        print(note, file=sys.stderr)
+    print(generated_counts(inv, ev, dwellings, events, seed, territoire, year))
 
 
-@app.command()
+@app.command(cls=FrenchCommand)
 @guarded
-def compare(events: Optional[Path] = typer.Argument(None, help="Journal d'événements JSONL (sans journal : flux "
+def compare(events: Optional[Path] = typer.Argument(None, metavar="JOURNAL.jsonl", help="Journal d'événements JSONL (sans journal : flux "
                                                                 "théorique de l'inventaire)", callback=_sample),
-            rules: list[str] = typer.Option(..., "--rules", help="Règles ou scénario (au moins deux, répétable)"),
-            inventory: Optional[Path] = typer.Option(None, "--inventory", help="Inventaire CSV", callback=_sample),
-            year: Optional[int] = typer.Option(None, "--year"),
-            reservataire: list[str] = typer.Option([], "--reservataire", help="Flux : réservataire (répétable)"),
-            eligibles: Optional[int] = typer.Option(None, "--eligibles", help="Flux : logements éligibles"),
-            rotation: Optional[str] = typer.Option(None, "--rotation", help="Flux : taux de rotation donné"),
-            deduction: list[str] = typer.Option([], "--deduction", help="Flux : volume déduit, ex. mutations=450"),
-            format: ReportFormat = typer.Option(ReportFormat.table, "--format"),
-            output: Optional[Path] = typer.Option(None, "--output"),
+            rules: list[str] = typer.Option(..., "--rules", metavar="NOM|CHEMIN", help="Règles ou scénario (au moins deux, répétable)"),
+            inventory: Optional[Path] = typer.Option(None, "--inventory", metavar="INVENTAIRE.csv", help="Inventaire CSV", callback=_sample),
+            year: Optional[int] = typer.Option(None, "--year", metavar="ANNÉE", help="Exercice (défaut : celui de l'en-tête du journal)"),
+            reservataire: list[str] = typer.Option([], "--reservataire", metavar="NOM", help="Flux : réservataire (répétable)"),
+            eligibles: Optional[int] = typer.Option(None, "--eligibles", metavar="N", help="Flux : logements éligibles"),
+            rotation: Optional[str] = typer.Option(None, "--rotation", metavar="TAUX", help="Flux : taux de rotation donné"),
+            deduction: list[str] = typer.Option([], "--deduction", metavar="OBJET=VOLUME", help="Flux : volume déduit, ex. mutations=450"),
+            format: ReportFormat = typer.Option(ReportFormat.table, "--format", help="Format de sortie"),
+            output: Optional[Path] = typer.Option(None, "--output", metavar="FICHIER", help="Fichier de sortie (remplacé en entier ou laissé intact)"),
             tableur: bool = typer.Option(False, "--tableur", help="CSV pour tableur français (; virgule décimale, BOM)"),
-            skip_invalid: bool = typer.Option(False, "--skip-invalid"),
+            skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Évaluer le reste et lister les lignes invalides"),
             fail_on_diff: bool = typer.Option(False, "--fail-on-diff", help="Code 1 si les scénarios diffèrent")):
     """Compare des jeux de règles ou scénarios sur les mêmes données : chiffres, règles, obligations, décisions."""
     from engine.compare import compare_events, compare_flux
@@ -397,18 +414,18 @@ def compare(events: Optional[Path] = typer.Argument(None, help="Journal d'évén
     raise typer.Exit(EXIT_UNMET if fail_on_diff and result["difference"] else EXIT_OK)
 
 
-@app.command()
+@app.command(cls=FrenchCommand)
 @guarded
-def bilan(events: Path = typer.Argument(..., help="Journal d'événements JSONL de l'année", callback=_sample),
-          rules: Optional[str] = typer.Option(None, "--rules"),
-          year: Optional[int] = typer.Option(None, "--year"),
-          inventory: Optional[Path] = typer.Option(None, "--inventory", help="Inventaire CSV (parc éligible, "
+def bilan(events: Path = typer.Argument(..., metavar="JOURNAL.jsonl", help="Journal d'événements JSONL de l'année", callback=_sample),
+          rules: Optional[str] = typer.Option(None, "--rules", metavar="NOM|CHEMIN", help="Règles (défaut : celles de l'en-tête du journal)"),
+          year: Optional[int] = typer.Option(None, "--year", metavar="ANNÉE", help="Exercice (défaut : celui de l'en-tête du journal)"),
+          inventory: Optional[Path] = typer.Option(None, "--inventory", metavar="INVENTAIRE.csv", help="Inventaire CSV (parc éligible, "
                                                                              "attributs des logements)", callback=_sample),
-          previous: Optional[Path] = typer.Option(None, "--previous", help="Résultat JSON de l'an dernier (report)"),
-          format: ReportFormat = typer.Option(ReportFormat.table, "--format"),
-          output: Optional[Path] = typer.Option(None, "--output"),
+          previous: Optional[Path] = typer.Option(None, "--previous", metavar="RÉSULTAT.json", help="Résultat JSON de l'an dernier (report)"),
+          format: ReportFormat = typer.Option(ReportFormat.table, "--format", help="Format de sortie"),
+          output: Optional[Path] = typer.Option(None, "--output", metavar="FICHIER", help="Fichier de sortie (remplacé en entier ou laissé intact)"),
           tableur: bool = typer.Option(False, "--tableur", help="CSV pour tableur français (; virgule décimale, BOM)"),
-          skip_invalid: bool = typer.Option(False, "--skip-invalid")):
+          skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Évaluer le reste et lister les lignes invalides")):
     """Bilan annuel (CCH R441-5-1, art. 7) par réservataire et pour le bailleur, avec graphiques en HTML."""
     from engine.bilan import bilan as build_bilan
     from engine.pipeline import evaluate_file
@@ -419,12 +436,13 @@ def bilan(events: Path = typer.Argument(..., help="Journal d'événements JSONL 
     rows, inv = _inventory_rows(inventory, skip_invalid)
     evaluation = evaluate_file(events, rules, year, skip_invalid, last_year, rows)
     _say_carried(last_year)
+    _say_year(evaluation, year)
     _render(build_bilan(evaluation, inv), format, output, bilanreport, tableur)
 
 
-@rules_app.command("validate")
+@rules_app.command("validate", cls=FrenchCommand)
 @guarded
-def rules_validate(paths: list[Path] = typer.Argument(None, help="Fichiers ou dossiers (défaut : tout rules/)")):
+def rules_validate(paths: list[Path] = typer.Argument(None, metavar="CHEMIN", help="Fichiers ou dossiers (défaut : tout rules/)")):
     """Vérifie les fichiers de règles : schéma, héritage, identifiants, champs des conditions."""
     from engine.ruleset.validate import validate_paths
 
@@ -434,12 +452,12 @@ def rules_validate(paths: list[Path] = typer.Argument(None, help="Fichiers ou do
     print(f"{checked} couche(s) vérifiée(s) : aucun problème.")
 
 
-@rules_app.command("show")
+@rules_app.command("show", cls=FrenchCommand)
 @guarded
-def rules_show(name: str = typer.Argument(..., help="Couche : haute-garonne, rhone, ain, une convention, un scénario ou un chemin YAML"),
-               year: Optional[int] = typer.Option(None, "--year", help="N'afficher que les valeurs en vigueur cette année-là"),
-               format: ShowFormat = typer.Option(ShowFormat.table, "--format"),
-               output: Optional[Path] = typer.Option(None, "--output")):
+def rules_show(name: str = typer.Argument(..., metavar="NOM", help="Couche : haute-garonne, rhone, ain, une convention, un scénario ou un chemin YAML"),
+               year: Optional[int] = typer.Option(None, "--year", metavar="ANNÉE", help="N'afficher que les valeurs en vigueur cette année-là"),
+               format: ShowFormat = typer.Option(ShowFormat.table, "--format", help="Format de sortie"),
+               output: Optional[Path] = typer.Option(None, "--output", metavar="FICHIER", help="Fichier de sortie (remplacé en entier ou laissé intact)")):
     """Affiche le jeu de règles effectif après héritage, chaque valeur avec le fichier et la ligne qui l'a fixée."""
     from engine.report import ruleshow
     from engine.ruleset.inherit import load_ruleset
@@ -455,7 +473,7 @@ def rules_show(name: str = typer.Argument(..., help="Couche : haute-garonne, rho
         _console_output(output, 160, lambda console: ruleshow.render_table(rs, console, on))
 
 
-@app.command("test")
+@app.command("test", cls=FrenchCommand)
 def test_cases(paths: list[Path] = typer.Argument(None, help="Fichiers ou dossiers de cas (défaut : tous les "
                                                             "dossiers cas/ de rules/ et scenarios/)"),
                couverture: bool = typer.Option(False, "--couverture", help="Lister les règles de chaque couche "
@@ -481,9 +499,9 @@ def test_cases(paths: list[Path] = typer.Argument(None, help="Fichiers ou dossie
     raise typer.Exit(EXIT_UNMET if suite.echecs else EXIT_OK)
 
 
-@rules_app.command("schema")
+@rules_app.command("schema", cls=FrenchCommand)
 @guarded
-def rules_schema(output: Optional[Path] = typer.Option(None, "--output")):
+def rules_schema(output: Optional[Path] = typer.Option(None, "--output", metavar="FICHIER", help="Fichier de sortie (remplacé en entier ou laissé intact)")):
     """Schéma JSON des fichiers de règles (complétion dans l'éditeur)."""
     from typing import Union
 

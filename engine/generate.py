@@ -1,7 +1,8 @@
 """Seeded synthetic inventory and event log (``flux-rules generate``), valid under the contracts.
 
-Proportions follow the seeds and the national figures (performance.md): most
-offers end in a lease; some see refusals (explicit or by silence),
+Proportions follow the seeds and the national figures (performance.md): a year
+frees 8 to 12 % of the eligible stock (the rotation rate the inventory prints,
+:func:`plan`); most offers end in a lease; some see refusals (explicit or by silence),
 impossibility notices, reprises (deadline missed, all candidates refused),
 late candidates, unknown quartiles, cancelled records; several réservataire
 types; QPV and non-QPV dwellings; a few new programmes. Everything comes
@@ -109,12 +110,15 @@ def inventory(n: int, rng: random.Random, territory: dict, rate: str) -> tuple[s
 
 
 class _Log:
-    def __init__(self):
+    def __init__(self, last: dt.date):
         self.rows: list[tuple[dt.date, int, str]] = []
         self.seq = 0
+        self.last = last  # the year's last day
+        self.in_year = 0
 
     def add(self, date: dt.date, record: dict) -> str:
         self.seq += 1
+        self.in_year += date <= self.last
         rid = f"E{self.seq}"
         body = {"id": rid, "type": record.pop("type"), "date": date.isoformat(), **record}
         self.rows.append((date, self.seq, json.dumps(body, ensure_ascii=False, separators=(", ", ": "))))
@@ -202,33 +206,101 @@ def _offer(log: _Log, rng: random.Random, oid: int, d: Dwelling, start: dt.date,
     log.add(day, {"type": "reprise", "offre": offre, "motif": "refus_tous"})
 
 
+ROTATION = (0.08, 0.12)  # the share of the eligible stock a year frees (libérations and first lettings)
+RECORDS_PER_OFFER = 6  # about what an offer's cycle writes: libération, mise à disposition, candidats, CALEOL, réponse, bail
+
+
+@dataclass
+class Plan:
+    """How many vacancies the log opens, over how many days, and whether that is a plausible year.
+
+    A year frees the share of the eligible stock that the inventory's rotation rate says (8 to 12 %):
+    ``yearly`` vacancies. A log of fewer records is the start of such a year (its vacancies open over
+    ``days`` days at that pace); a log of more records than such a year writes cannot be a plausible year
+    of this stock: each dwelling is freed ``rounds`` times, and :attr:`note` says what stock would fit.
+    """
+
+    rotation: float
+    eligible: int
+    offers: int
+    yearly: int
+    rounds: int
+    days: int
+
+    @property
+    def plausible(self) -> bool:
+        return self.offers <= self.yearly
+
+    def note(self, dwellings: int, events: int) -> str | None:
+        if self.plausible:
+            return None
+        share = self.offers / self.eligible
+        needed = math.ceil(dwellings * self.offers / self.yearly / 1000) * 1000
+        return (f"attention : {_fr(events)} enregistrements pour {_fr(dwellings)} logements, c'est libérer "
+                f"{_pct(share)} du parc éligible dans l'année, quand une rotation plausible en libère 8 à 12 % "
+                f"(ici {_pct(self.rotation)}, {_fr(self.yearly)} logements) : donnez --dwellings {needed} au moins, "
+                f"ou --events {self.yearly * RECORDS_PER_OFFER} au plus, pour une année réaliste")
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f} %".replace(".", ",")
+
+
+def _fr(n: int) -> str:
+    return f"{n:,}".replace(",", "\u202f")
+
+
+def plan(eligible: int, events: int, rotation: float) -> Plan:
+    """The vacancies of a log of ``events`` records on ``eligible`` dwellings freed at ``rotation`` a year.
+
+    >>> p = plan(1000, 300, 0.1); (p.offers, p.yearly, p.rounds, p.days, p.plausible)
+    (51, 100, 1, 187, True)
+    >>> p = plan(1000, 20000, 0.1); (p.offers, p.rounds, p.plausible)
+    (3335, 4, False)
+    """
+    offers = math.ceil(events / RECORDS_PER_OFFER) + 1
+    yearly = max(1, round(rotation * eligible))
+    if offers <= yearly:  # the start of a year at the inventory's pace
+        return Plan(rotation, eligible, offers, yearly, 1, max(1, math.ceil(365 * offers / yearly)))
+    if offers <= ROTATION[1] * eligible:  # a whole year, a little faster, still within 8 to 12 %
+        return Plan(rotation, eligible, offers, offers, 1, 365)
+    return Plan(rotation, eligible, offers, yearly, math.ceil(offers / eligible), 300)
+
+
 def generate(dwellings: int, events: int, seed: int, territory: str = "haute-garonne", year: int = 2024,
-             rules: str | None = None) -> tuple[str, str]:
-    """(inventory CSV text, event log JSONL text), deterministic for a seed."""
+             rules: str | None = None, notes: list[str] | None = None) -> tuple[str, str]:
+    """(inventory CSV text, event log JSONL text), deterministic for a seed; ``notes`` gets what the user
+    should know (a stock too small for a plausible year of so many records)."""
     if territory not in TERRITORIES:
         raise ValueError(f"territoire « {territory} » inconnu : attendu {', '.join(TERRITORIES)}")
     if dwellings < 1 or events < 1:
         raise ValueError("--dwellings et --events : attendu des nombres positifs")
     rng = random.Random(seed)
     spec = TERRITORIES[territory]
-    rate = f"{rng.choice(range(700, 1000)) / 100:.2f}".replace(".", ",") + " %"
+    hundredths = rng.choice(range(round(ROTATION[0] * 10000), round(ROTATION[1] * 10000)))  # the inventory's
+    # rotation rate, 8 to 12 %: the log follows it
+    rate = f"{hundredths / 100:.2f}".replace(".", ",") + " %"
     inventory_text, stock = inventory(dwellings, rng, spec, rate)
     eligible = [d for d in stock if d.eligible] or stock
-    offers_needed = math.ceil(events / 6) + 1
-    rounds = math.ceil(offers_needed / len(eligible))
-    window = max(1, 300 // rounds)
+    p = plan(len(eligible), events, hundredths / 10000)
+    if notes is not None and p.note(dwellings, events):
+        notes.append(p.note(dwellings, events))
+    window = max(1, p.days // p.rounds)
     order = list(range(len(eligible)))
     rng.shuffle(order)
-    log = _Log()
+    log = _Log(last=dt.date(year, 12, 31))
     counter = [0]
     oid = 0
     first = dt.date(year, 1, 2)
-    while log.seq < events:
+    while log.in_year < events:  # a record after 31/12 is not the year's: more offers make up for it
         rnd, slot = divmod(oid, len(eligible))
-        start = first + dt.timedelta(days=rnd * window + rng.randint(0, max(0, window - 60)))
+        if p.rounds == 1:
+            start = first + dt.timedelta(days=rng.randint(0, p.days - 1))
+        else:  # the same dwelling again: after its previous vacancy
+            start = first + dt.timedelta(days=rnd * window + rng.randint(0, max(0, window - 60)))
         _offer(log, rng, oid + 1, eligible[order[slot]], start, spec["zone"], counter, spec["reservataires"])
         oid += 1
-    kept = sorted(log.rows[:events])
+    kept = sorted(row for row in log.rows if row[0] <= log.last)[:events]
     lines = [json.dumps({"type": "exercice", "annee": year, "regles": rules or territory,
                          "bailleur": "bailleur-synthetique"}, ensure_ascii=False, separators=(", ", ": "))]
     lines += [text for _, _, text in kept]
@@ -236,8 +308,8 @@ def generate(dwellings: int, events: int, seed: int, territory: str = "haute-gar
 
 
 def write(dwellings: int, events: int, seed: int, out_dir: Path, territory: str = "haute-garonne",
-          year: int = 2024) -> tuple[Path, Path]:
-    inventory_text, events_text = generate(dwellings, events, seed, territory, year)
+          year: int = 2024, notes: list[str] | None = None) -> tuple[Path, Path]:
+    inventory_text, events_text = generate(dwellings, events, seed, territory, year, notes=notes)
     out_dir.mkdir(parents=True, exist_ok=True)
     inv_path, ev_path = out_dir / "inventaire.csv", out_dir / "evenements.jsonl"
     write_file(inv_path, inventory_text.encode("utf-8-sig"))  # whole or not at all (engine/report/output.py)

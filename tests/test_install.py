@@ -98,7 +98,7 @@ def readme_commands() -> list[str]:
     return commands
 
 
-NOT_SHIPPED = ("../shared/", "historique.csv")  # files of the repository's neighbourhood or of the user
+NOT_SHIPPED = ("../shared/", "historique.csv", "tests/")  # files of the repository, its neighbourhood or the user
 
 
 @pytest.mark.slow  # 25 s of processor; 110 s of wall clock on this shared machine under load

@@ -247,3 +247,41 @@ def test_bilan_of_an_ain_log_cites_the_ain_rules(tmp_path):
     d = json.loads(invoke(["bilan", log, "--format", "json"], None).output)
     assert "Haute-Garonne" not in d["source"] and any("Ornex" in s for s in d["sources"])
     assert d["bailleur"] == "alliade-habitat"
+
+
+SPREADSHEET_CODES = ("mise_a_disposition", "non_atteint", "non_applicable", "base_decompte", "obligation:",
+                     "mairie-escalquens", "logements_eligibles", "taux_rotation", "reservataire;")
+
+
+@pytest.mark.parametrize("args", [["compare", EVENTS, "--rules", "escalquens-patrimoine", "--rules",
+                                   "scenario-decompte-au-bail"],
+                                  ["flux", "--inventory", INVENTORY, "--rules", "escalquens-patrimoine"]])
+def test_spreadsheet_csv_of_compare_and_flux_says_french_words(args):
+    """--tableur is for people, as evaluate's and bilan's: French headers, names and words; numbers stay
+    numbers (decimal comma); the plain CSV keeps the codes of the JSON."""
+    text = invoke([*args, "--format", "csv", "--tableur"], None).stdout
+    assert [c for c in SPREADSHEET_CODES if c in text] == []
+    assert "Commune d'Escalquens" in text
+    if args[0] == "compare":
+        assert "Base de décompte;mise à disposition;bail;oui" in text and "Obligation : " in text
+        assert "non atteint" in text or "atteint" in text
+    else:
+        assert "Part du flux" in text and ";0,0727;" in text
+    plain = invoke([*args, "--format", "csv"], None).stdout
+    assert "mairie-escalquens" in plain
+
+
+def test_compare_table_puts_text_on_the_left_and_figures_on_the_right():
+    from rich.console import Console
+
+    from engine.report import comparereport
+
+    d = json.loads(invoke(["compare", EVENTS, "--rules", "escalquens-patrimoine", "--rules",
+                           "scenario-decompte-au-bail", "--format", "json"], None).stdout)
+    buf = io.StringIO()
+    comparereport.to_table(d, Console(file=buf, width=200))
+    lines = buf.getvalue().splitlines()
+    base = [x for x in lines if x.startswith("│ Base de décompte")]
+    assert base and all(re.match(r"│ Base de décompte\s+│ (mise à disposition|attribution|bail) ", x) for x in base)
+    counted = [x for x in lines if x.startswith("│ Décompte ")]
+    assert counted and all(re.match(r"│ Décompte\s+│\s{3,}\d+ │", x) for x in counted)

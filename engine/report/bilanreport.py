@@ -26,6 +26,31 @@ STATUT_CLASSES = {"atteint": "atteint", "respecté": "atteint", "non atteint": "
                   "dépassé": "non_atteint", "indéterminé": "indetermine"}
 
 
+# what each breakdown applies to: the public (prioritaire or not) is that of a household, known only once
+# candidates are designated, so it breaks down the attributions and the entrées dans les lieux, not the mises
+# à disposition (which would all be « sans objet »)
+APPLIES = {"public": ("attributions", "entrees_dans_les_lieux")}
+NOTES = {"public": "Le public (prioritaire ou non) est celui du ménage : il n'est connu qu'une fois les candidats "
+                   "désignés, et ne ventile donc que les attributions et les entrées dans les lieux."}
+ORDER = {"periode_construction": ["avant 1977", "1977-1999", "2000-2012", "depuis 2013", "inconnue"]}
+MOST_CATEGORIES = 15  # a chart of more rows is cut after the largest ones, the others added up in one row
+
+
+def indicators_of(dim: str) -> tuple[str, ...]:
+    """The indicators a breakdown applies to.
+
+    >>> indicators_of("public"), indicators_of("commune")
+    (('attributions', 'entrees_dans_les_lieux'), ('mises_a_disposition', 'attributions', 'entrees_dans_les_lieux'))
+    """
+    return APPLIES.get(dim, INDICATEURS)
+
+
+def _ordered(dim: str, values: dict[str, dict]) -> list[tuple[str, dict]]:
+    """A breakdown's values in their reading order: periods from the oldest, other values as the JSON sorts them."""
+    order = ORDER.get(dim, [])
+    return sorted(values.items(), key=lambda item: order.index(item[0]) if item[0] in order else len(order))
+
+
 def _everyone(result: dict) -> list[dict]:
     return result["reservataires"] + [{"id": "ensemble", "libelle": "Ensemble du bailleur", **result["ensemble"]}]
 
@@ -57,8 +82,9 @@ def _obligation_rows(result: dict) -> list[list]:
 
 
 def _ventilation_rows(result: dict, dim: str) -> list[list]:
-    return [[value, *[fr_int(counts[k]) for k in INDICATEURS]]
-            for value, counts in result["ensemble"]["ventilations"][dim].items()]
+    keys = indicators_of(dim)
+    return [[value, *[fr_int(counts[k]) for k in keys]]
+            for value, counts in _ordered(dim, result["ensemble"]["ventilations"][dim]) if any(counts[k] for k in keys)]
 
 
 def title(result: dict) -> str:
@@ -96,11 +122,13 @@ def to_table(result: dict, console: Console) -> None:
     for dim in DIMENSIONS:
         t = Table(title=f"Ensemble — par {LABELS[dim].lower()}")
         t.add_column(LABELS[dim])
-        for k in INDICATEURS:
+        for k in indicators_of(dim):
             t.add_column(LABELS[k], justify="right")
         for row in _ventilation_rows(result, dim):
             t.add_row(*[rich_escape(c) for c in row])
         console.print(t)
+        if dim in NOTES:
+            console.print(f"[dim]{rich_escape(NOTES[dim])}[/dim]")
     if result["programmes_neufs"]:
         console.print("Programmes neufs mis en service : " + rich_escape(", ".join(
             f"{p['programme'] or '—'} ({p['logement']}, {p['date']})" for p in result["programmes_neufs"])))
@@ -140,7 +168,9 @@ def to_markdown(result: dict) -> str:
     lines += ["", f"*{md(_definition(result))}*"]
     for dim in DIMENSIONS:
         lines += ["", f"## Par {LABELS[dim].lower()}", ""]
-        lines += _md_table([LABELS[dim], *[LABELS[k] for k in INDICATEURS]], _ventilation_rows(result, dim))
+        lines += _md_table([LABELS[dim], *[LABELS[k] for k in indicators_of(dim)]], _ventilation_rows(result, dim))
+        if dim in NOTES:
+            lines += ["", f"*{md(NOTES[dim])}*"]
     if result["programmes_neufs"]:
         lines += ["", "## Programmes neufs mis en service", ""]
         lines += _md_table(["Programme", "Logement", "Date"], [[p["programme"] or "—", p["logement"], p["date"]]
@@ -154,6 +184,22 @@ def to_markdown(result: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _breakdown_chart(dim: str, values: dict[str, dict]) -> str:
+    """One breakdown of the bailleur's indicators: only the indicators it applies to and the values that have
+    some; past :data:`MOST_CATEGORIES` values, the largest ones and one row for all the others."""
+    keys = indicators_of(dim)
+    rows = [(name, [counts[k] for k in keys]) for name, counts in _ordered(dim, values) if any(counts[k] for k in keys)]
+    note = NOTES.get(dim, "")
+    if len(rows) > MOST_CATEGORIES:
+        rows.sort(key=lambda row: (-row[1][0], row[0]))
+        kept, rest = rows[:MOST_CATEGORIES - 1], rows[MOST_CATEGORIES - 1:]
+        rows = kept + [(f"{len(rest)} autres", [sum(r[1][i] for r in rest) for i in range(len(keys))])]
+        note = (note + " " if note else "") + (f"Les {MOST_CATEGORIES - 1} valeurs les plus fréquentes, les "
+                                               f"{len(rest)} autres regroupées (détail dans le CSV ou le JSON).")
+    return html.bar_chart(f"Par {LABELS[dim].lower()}", [name for name, _ in rows],
+                          [(LABELS[k], [row[1][i] for row in rows]) for i, k in enumerate(keys)], note)
+
+
 def to_html(result: dict) -> str:
     body = [f"<p>{html.escape(_assiette_line(result))}</p>", "<h2>Les trois indicateurs</h2>"]
     names = [r["libelle"] for r in result["reservataires"]]
@@ -164,9 +210,7 @@ def to_html(result: dict) -> str:
     body.append(f'<p class="meta">{html.escape(_definition(result))}</p>')
     body.append("<h2>Ventilations (ensemble du bailleur)</h2>")
     for dim in ("public", "typologie", "qpv", "financement", "commune", "periode_construction", "accessibilite"):
-        values = result["ensemble"]["ventilations"][dim]
-        body.append(html.bar_chart(f"Par {LABELS[dim].lower()}", list(values),
-                                   [(LABELS[k], [c[k] for c in values.values()]) for k in INDICATEURS]))
+        body.append(_breakdown_chart(dim, result["ensemble"]["ventilations"][dim]))
     if result["programmes_neufs"]:
         body.append("<h2>Programmes neufs mis en service</h2>")
         body.append(html.table(["Programme", "Logement", "Date"],
@@ -182,7 +226,7 @@ def compare_html(result: dict) -> str:
     key = "decompte" if result["mode"] == "evenements" else "flux_brut"
     body = [html.bar_chart(f"{FIGURE_LABELS[key]} par réservataire et par scénario",
                            [r["libelle"] for r in result["reservataires"]],
-                           [(n, [r["valeurs"][key][i] or 0 for r in result["reservataires"]])
+                           [(n, [r["valeurs"][key][i] for r in result["reservataires"]])
                             for i, n in enumerate(names)])]
     for r in result["reservataires"]:
         changed = {d["chiffre"]: d for d in r["differences"]}

@@ -5,9 +5,11 @@ from __future__ import annotations
 from rich.console import Console
 from rich.markup import escape as rich_escape
 from rich.table import Table
+from rich.text import Text
 
+from engine.report.html import is_number
 from engine.report.jsontext import to_json  # noqa: F401 (each report module answers to_json)
-from engine.report.labels import statut
+from engine.report.labels import statut, word
 from engine.report.spreadsheet import csv_text, fr_cell
 from engine.report.text import fr_value, md
 
@@ -20,6 +22,16 @@ LABELS = {
     "flux_total": "Flux total (éligibles × taux)", "flux_a_repartir": "Flux à répartir (après déductions)",
     "flux_brut": "Flux avant arrondi", "flux": "Flux arrondi", "flux_prioritaires": "Part prioritaire",
 }
+
+
+def _aligned(text: str):
+    """A scenario's cell: figures on the right (the column's way), words on the left (« mise à disposition »,
+    « non atteint »); a dash stays with the figures it stands for."""
+    if text in ("—", "") or is_number(text):
+        return text
+    return Text.from_markup(text, justify="left")
+
+
 def _statuts(o: dict) -> list[str]:
     """An obligation's statut in each scenario, in French (a ceiling is respected or exceeded)."""
     return [statut(s, o.get("sens")) for s in o["statuts"]]
@@ -41,12 +53,12 @@ def to_table(result: dict, console: Console) -> None:
         changed = {d["chiffre"]: d for d in r["differences"]}
         for fig, values in r["valeurs"].items():
             style = "bold yellow" if fig in changed else None
-            t.add_row(LABELS.get(fig, fig), *[rich_escape(fr_cell(fig, v)) for v in values],
+            t.add_row(LABELS.get(fig, fig), *[_aligned(rich_escape(fr_cell(fig, v))) for v in values],
                       ", ".join(changed[fig]["regles"]) if fig in changed else "", style=style)
         for o in r["obligations"]:
             if o["change"]:
                 mark = "[red]bascule[/red] " if o["bascule"] else ""
-                t.add_row(f"{mark}{rich_escape(o['libelle'])}", *_statuts(o), ", ".join(o["regles"]),
+                t.add_row(f"{mark}{rich_escape(o['libelle'])}", *[_aligned(x) for x in _statuts(o)], ", ".join(o["regles"]),
                           style="bold yellow")
         console.print(t)
     if result["regles_differentes"]:
@@ -97,16 +109,26 @@ def _decision_cell(d: dict | None) -> str:
 
 
 def to_csv(result: dict, tableur: bool = False) -> str:
+    """Plain CSV: the codes of the JSON; ``tableur`` (people, in a spreadsheet): French headers, the
+    réservataire's name, each figure's label and French words (« mise à disposition », « non atteint »),
+    numbers left as numbers."""
     names = _names(result)
-    rows = [["exercice", "reservataire", "chiffre", *names, "difference", "regles"]]
+    if tableur:
+        rows = [["Exercice", "Réservataire", "Chiffre", *names, "Différence", "Règles qui diffèrent"]]
+    else:
+        rows = [["exercice", "reservataire", "chiffre", *names, "difference", "regles"]]
     for r in result["reservataires"]:
+        who = r["libelle"] if tableur else r["id"]
         changed = {d["chiffre"]: d for d in r["differences"]}
         for fig, values in r["valeurs"].items():
-            rows.append([result["exercice"], r["id"], fig, *values, "oui" if fig in changed else "non",
-                         " ".join(changed[fig]["regles"]) if fig in changed else ""])
+            cells = [word(v) if tableur and isinstance(v, str) else v for v in values]
+            rows.append([result["exercice"], who, LABELS.get(fig, fig) if tableur else fig, *cells,
+                         "oui" if fig in changed else "non",
+                         (", " if tableur else " ").join(changed[fig]["regles"]) if fig in changed else ""])
         for o in r["obligations"]:
-            rows.append([result["exercice"], r["id"], f"obligation:{o['id']}", *o["statuts"],
-                         "oui" if o["change"] else "non", " ".join(o["regles"])])
+            label = f"Obligation : {o['libelle']}" if tableur else f"obligation:{o['id']}"
+            rows.append([result["exercice"], who, label, *(_statuts(o) if tableur else o["statuts"]),
+                         "oui" if o["change"] else "non", (", " if tableur else " ").join(o["regles"])])
     return csv_text(rows, tableur)
 
 

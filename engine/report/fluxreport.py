@@ -62,9 +62,17 @@ def _computed(c: dict) -> str:
 
 
 def to_csv(result: dict, tableur: bool = False) -> str:
-    rows = [["exercice", "regles"] + COLUMNS + ["ecarts_controle"]]
+    """Plain CSV: the codes of the JSON; ``tableur`` (people, in a spreadsheet): French headers, the
+    réservataire's name and the method in words, numbers left as numbers."""
+    if tableur:
+        rows = [["Exercice", "Règles", *HEADERS, "Écarts au contrôle"]]
+    else:
+        rows = [["exercice", "regles"] + COLUMNS + ["ecarts_controle"]]
     for r in result["reservataires"]:
-        rows.append([result["exercice"], result["regles"]] + [r[c] for c in COLUMNS]
+        values = [r[c] for c in COLUMNS]
+        if tableur:
+            values[0:2] = [r.get("libelle") or r["id"], word(r["methode"])]
+        rows.append([result["exercice"], result["regles"]] + values
                     + [sum(1 for c in r["controle"] if c["statut"] == "ecart")])
     return csv_text(rows, tableur)
 

@@ -164,6 +164,13 @@ STATUT_CLASSES = {"atteint": "atteint", "respecté": "atteint", "non atteint": "
                   "dépassé": "non_atteint", "indéterminé": "indetermine"}
 
 
+def _objective_bar(r: dict):
+    """The objective and last year's carry-over, or the word the table says for an objective that is not a number."""
+    if r["objectif"] is None:
+        return _cell(r, "objectif")
+    return r["objectif"] + (r["report_anterieur"] or 0)
+
+
 def to_html(result: dict) -> str:
     """A self-contained page (the machinery of the bilan's report): chart, tables, every text escaped."""
     ev = result["evenements"]
@@ -175,8 +182,7 @@ def to_html(result: dict) -> str:
             + "</ul>")
     body.append("<h2>Décompte par réservataire</h2>")
     body.append(html.bar_chart("Objectif (avec report) et décompte par réservataire", [r["libelle"] for r in res],
-                               [("Objectif + report antérieur", [None if r["objectif"] is None else r["objectif"] + r["report_anterieur"]
-                                                                for r in res]),
+                               [("Objectif + report antérieur", [_objective_bar(r) for r in res]),
                                 ("Décompte", [r["decompte"] for r in res])]))
     body.append(html.table(HEADERS, [_cells(r) for r in res]))
     for r in res:

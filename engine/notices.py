@@ -1,0 +1,72 @@
+"""What the command line tells on stderr, in French, when it took a default the user may not have meant or when
+the data do not look like what was asked (issue 14): nothing is refused, the reader is told.
+
+>>> from pathlib import Path
+>>> generated_counts(Path("s/inventaire.csv"), Path("s/evenements.jsonl"), 2000, 20000, 7, "ain", 2024)
+"s/inventaire.csv : 2\u202f000 logements\\ns/evenements.jsonl : 20\u202f001 enregistrements, l'en-tête d'exercice et 20\u202f000 événements (graine 7, ain, 2024)"
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from pathlib import Path
+
+from engine.report.text import fr_int
+
+MOSTLY = 0.5  # fewer mises à disposition in the year than this share of the dwellings offered: not the log's year
+
+
+def generated_counts(inventory: Path, events_path: Path, dwellings: int, events: int, seed: int, territory: str,
+                     year: int) -> str:
+    """What ``generate`` wrote, counted as ``evaluate`` counts it: the header is a record of the log too."""
+    return (f"{inventory} : {fr_int(dwellings)} logements\n{events_path} : {fr_int(events + 1)} enregistrements, "
+            f"l'en-tête d'exercice et {fr_int(events)} événements (graine {seed}, {territory}, {year})")
+
+
+def _years(counts: Counter) -> str:
+    return ", ".join(f"{fr_int(n)} en {y}" for y, n in sorted(counts.items()))
+
+
+def year_notices(evaluation, asked: int | None) -> list[str]:
+    """The evaluated year against the log: a ``--year`` that contradicts the header, or offers mostly opened in
+    another year (fewer mises à disposition in the year than half the dwellings the log offers), with the years
+    of the log's libérations and mises en service when it has some."""
+    year = evaluation.year
+    notes = []
+    declared = (evaluation.log.header or {}).get("annee")
+    if asked is not None and declared is not None and int(declared) != year:
+        notes.append(f"attention : exercice {year} évalué (--year), mais le journal se déclare exercice {declared} "
+                     "(en-tête)")
+    offered = len(evaluation.logements)
+    opened = sum(r.get("mises_a_disposition") or 0 for r in evaluation.result["reservataires"])
+    if offered and opened < MOSTLY * offered:
+        life = evaluation.life
+        counts = Counter(r.date.year for recs in (*life.liberations.values(), *life.mises_en_service.values())
+                         for r in recs)
+        which = "aucune mise à disposition" if not opened else f"{fr_int(opened)} mise(s) à disposition seulement"
+        hint = f" (libérations et mises en service : {_years(counts)})" if counts else ""
+        notes.append(f"attention : {which} en {year} pour {fr_int(offered)} logement(s) proposé(s) dans le "
+                     f"journal{hint} : la plupart de ses offres ne sont pas de l'exercice évalué ; est-ce le bon "
+                     "(--year) ?")
+    return notes
+
+
+def flux_notices(rules: str | None, year: int | None, result: dict) -> list[str]:
+    """``flux`` without ``--rules`` reads the national rules only (no département, no convention), and without
+    ``--year`` nor a dated Annexe 1 it takes the current year: both said, since neither shows in the figures."""
+    notes = []
+    if rules is None:
+        notes.append("attention : sans --rules, flux applique les seules règles nationales (CCH, décret "
+                     "n° 2020-145), sans département ni convention : donnez --rules haute-garonne, rhone, ain, "
+                     "une convention ou un YAML")
+    if year is None and result.get("exercice") == dt.date.today().year and not _annexe_dated(rules):
+        notes.append(f"attention : exercice {result['exercice']}, l'année en cours : ni --year ni annexe 1 datée "
+                     "dans les règles ; donnez --year pour un autre exercice")
+    return notes
+
+
+def _annexe_dated(rules: str | None) -> bool:
+    from engine.ruleset.inherit import load_ruleset
+
+    return any(r.dated for r in load_ruleset(rules or "national").of("annexe1"))
