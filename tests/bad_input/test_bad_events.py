@@ -30,7 +30,7 @@ def test_invalid_record_exits_2_with_file_line(name, line, words):
 
 @pytest.mark.parametrize("name,line,words", CASES, ids=[c[0] for c in CASES])
 def test_skip_invalid_reports_every_rejected_line(name, line, words):
-    result = invoke(["evaluate", HERE / name, "--format", "json", "--skip-invalid"], None)
+    result = invoke(["evaluate", HERE / name, "--format", "json", "--skip-invalid"], 0)
     data = json.loads(result.output)
     ev = data["evenements"]
     assert ev["lus"] == ev["evalues"] + ev["rejetes"] == 3

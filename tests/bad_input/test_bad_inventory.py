@@ -27,7 +27,7 @@ def test_bad_row_exits_2_with_file_line(name, line, words):
 @pytest.mark.parametrize("name,line,words", CASES, ids=[c[0] for c in CASES])
 def test_skip_invalid_lists_the_row_and_counts_the_rest(name, line, words):
     result = invoke(["flux", "--inventory", HERE / name, "--rules", "escalquens-patrimoine", "--format", "json",
-                     "--skip-invalid", "--rotation", "7,9 %"], None)
+                     "--skip-invalid", "--rotation", "7,9 %"], 0)
     inv = json.loads(result.output)["inventaire"]
     assert inv["lus"] == inv["retenus"] + inv["rejetes"] == 3
     assert [r["ligne"] for r in inv["rejets"]] == [line]
