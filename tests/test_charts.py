@@ -92,7 +92,7 @@ def test_bilan_of_a_generated_year_reads_well(tmp_path):
     invoke(["generate", "--dwellings", 3000, "--events", 4000, "--seed", 3, "--output", tmp_path], 0)
     page = tmp_path / "bilan.html"
     invoke(["bilan", tmp_path / "evenements.jsonl", "--inventory", tmp_path / "inventaire.csv", "--format", "html",
-            "--output", page], None)
+            "--output", page], 0)
     text = page.read_text(encoding="utf-8")
     svgs = re.findall(r"<svg.*?</svg>", text, re.S)
     assert len(svgs) == 8

@@ -40,3 +40,32 @@ def test_rules_show_unknown_name_exits_2():
 def test_rules_schema_is_json_schema():
     data = json.loads(invoke(["rules", "schema"], 0).output)
     assert "couche" in data["$defs"]["RuleFile"]["properties"] and "cas" in data["$defs"]["CaseFile"]["properties"]
+
+
+def test_explain_says_why_an_offer_counts_with_its_deadlines_and_holidays():
+    """O-2 of the sample (exemple-2024) : mise à disposition du 30/04/2024 à la commune, zone tendue. 12 jours ouvrés
+    (convention type Haute-Garonne, art. 2) sautent le 1er mai, le 8 mai, l'Ascension (9 mai) et le lundi de Pentecôte
+    (20 mai) : échéance le 22/05 ; candidats le 23/05, en retard. Décomptée à la mise à disposition (USH Occitanie,
+    Étape 4)."""
+    events = ROOT / "scenarios" / "exemple-2024" / "evenements.jsonl"
+    text = invoke(["explain", events, "--offre", "O-2"], 0).output
+    assert text.startswith("Offre O-2 — logement 0031004625 — réservataire mairie-escalquens (base : mise à disposition)")
+    assert ("candidats-12-jours-ouvres — départ 2024-04-30, échéance 2024-05-22, réalisé le 2024-05-23 : dépassé ; "
+            "jours fériés sautés : 2024-05-01, 2024-05-08, 2024-05-09, 2024-05-20") in text
+    assert "decompte-mise-a-disposition — " in text and text.rstrip().splitlines()[-1].startswith(
+        "Décision : décompté le 2024-04-30")
+    trace = json.loads(invoke(["explain", events, "--offre", "O-2", "--format", "json"], 0).output)
+    decision = trace["decision"]
+    assert (decision["decompte"], decision["regle"], decision["date"], decision["dans_l_exercice"]) == (
+        True, "decompte-mise-a-disposition", "2024-04-30", True)
+    late = [d for d in trace["delais"] if d["statut"] == "depasse"]
+    assert [(d["regle"], d["echeance"], d["realise"]) for d in late] == [
+        ("candidats-12-jours-ouvres", "2024-05-22", "2024-05-23")]
+    several = json.loads(invoke(["explain", events, "--reservataire", "mairie-escalquens", "--format", "json"], 0).output)
+    assert isinstance(several, list) and "O-2" in [t["offre"] for t in several]
+
+
+def test_explain_of_an_offer_absent_from_the_log_is_exit_2():
+    events = ROOT / "scenarios" / "exemple-2024" / "evenements.jsonl"
+    result = invoke(["explain", events, "--offre", "O-404"], 2)
+    assert "aucune offre ne correspond" in result.output

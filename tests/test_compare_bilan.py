@@ -14,7 +14,7 @@ EVENTS = SAMPLE / "evenements.jsonl"
 INVENTORY = SAMPLE / "inventaire.csv"
 
 
-def compare(*args, code=None):
+def compare(*args, code):
     return json.loads(invoke(["compare", *args, "--format", "json"], code).output)
 
 
@@ -47,7 +47,7 @@ def test_rhone_method_on_the_escalquens_sample():
     Haute-Garonne (due 22/05: 1er, 8, 9 and 20 May skipped) but on time under the Rhône month (due 30/05);
     O-6 stays late (no candidate; due 28/11); O-8's lease signed on 01/10 without a written answer is an answer,
     not a late one (CCH R441-10: ten days at least). 3 missed deadlines → 2 for the commune."""
-    d = compare(EVENTS, "--rules", "escalquens-patrimoine", "--rules", "scenario-methode-rhone")
+    d = compare(EVENTS, "--rules", "escalquens-patrimoine", "--rules", "scenario-methode-rhone", code=0)
     commune = by_id(d)["mairie-escalquens"]
     assert commune["valeurs"]["delais_depasses"] == [3, 2]
     assert [x["chiffre"] for x in commune["differences"]] == ["delais_depasses"]
@@ -59,7 +59,7 @@ def test_rhone_method_on_the_escalquens_sample():
 
 def test_oph31_rotation_rate_of_the_annexe_2_column():
     """8 × 9,89 % = 0,7912 and 8 × 9,39 % = 0,7512: both round to 1, the priority part goes 0,1978 → 0,1878."""
-    d = compare("--rules", "escalquens-oph31", "--rules", "scenario-oph31-rotation-9-39")
+    d = compare("--rules", "escalquens-oph31", "--rules", "scenario-oph31-rotation-9-39", code=0)
     r = by_id(d)["mairie-escalquens"]["valeurs"]
     assert r["taux_rotation"] == [0.0989, 0.0939]
     assert r["flux_brut"] == pytest.approx([0.7912, 0.7512]) and r["flux"] == [1, 1]
@@ -72,7 +72,7 @@ def test_haute_garonne_derogation_removed_on_the_sample_stock():
     """116 × 7,27 % = 8,4332 ; with 2 mutations deducted: 6,4332 × 11/116 = 0,6100 instead of 11 × 7,27 % = 0,7997."""
     d = compare("--inventory", INVENTORY, "--rules", "escalquens-patrimoine", "--rules",
                 "scenario-sans-derogation-2024", "--year", "2024", "--reservataire", "MAIRIE ESCALQUENS",
-                "--deduction", "mutations=2")
+                "--deduction", "mutations=2", code=0)
     r = by_id(d)["mairie-escalquens"]["valeurs"]
     assert r["flux_a_repartir"] == pytest.approx([8.4332, 6.4332])
     assert r["flux_brut"] == pytest.approx([0.7997, 0.61004], abs=1e-5) and r["flux"] == [1, 1]
@@ -116,7 +116,7 @@ def test_html_report_renders_in_headless_chromium(tmp_path, verb):
     args = [verb, EVENTS, "--format", "html", "--output", page]
     if verb == "compare":
         args += ["--rules", "escalquens-patrimoine", "--rules", "scenario-decompte-au-bail"]
-    invoke(args, None)
+    invoke(args, 0)
     assert "http://" not in page.read_text(encoding="utf-8").replace('xmlns="http://www.w3.org/2000/svg"', "")
     flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
              "--disable-background-networking", "--disable-component-update", "--disable-sync",

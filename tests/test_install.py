@@ -41,7 +41,7 @@ def elsewhere(tmp_path, monkeypatch):
 
 def test_shipped_rules_and_sample_from_another_folder(elsewhere):
     assert "17 couche(s) vérifiée(s)" in invoke(["rules", "validate"], 0).output
-    invoke(["evaluate", "scenarios/exemple-2024/evenements.jsonl", "--format", "json"], None)
+    invoke(["evaluate", "scenarios/exemple-2024/evenements.jsonl", "--format", "json"], 1)  # an obligation unmet
 
 
 @pytest.mark.parametrize("how", ["option", "env"])

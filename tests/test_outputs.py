@@ -48,7 +48,7 @@ FORMULA = ("=", "+", "-", "@", "\t", "\r")
 @pytest.mark.parametrize("args", [["evaluate"], ["bilan"], ["bilan", "--tableur"]])
 def test_csv_never_writes_a_formula_but_keeps_numbers(hostile, args, tmp_path):
     out = tmp_path / "sortie.csv"
-    invoke([args[0], hostile, "--format", "csv", *args[1:], "--output", out], None)
+    invoke([args[0], hostile, "--format", "csv", *args[1:], "--output", out], 0)
     text = out.read_text(encoding="utf-8-sig")
     cells = _cells(text, ";" if "--tableur" in args else ",")
     assert [c for c in cells if c.startswith(FORMULA) and not c.lstrip("-").replace(",", "").isdigit()] == []
@@ -59,7 +59,7 @@ def test_csv_never_writes_a_formula_but_keeps_numbers(hostile, args, tmp_path):
 @pytest.mark.parametrize("tableur", [[], ["--tableur"]])
 def test_csv_negative_ecart_stays_a_number(hostile, tableur):
     """The commune's objective is 1 and nothing counts for it in this log: écart -1, a number, not '-1."""
-    text = invoke(["evaluate", hostile, "--format", "csv", *tableur], None).output
+    text = invoke(["evaluate", hostile, "--format", "csv", *tableur], 0).output
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";" if tableur else ","))
     commune = next(r for r in rows if "mairie-escalquens" in r or "Commune d'Escalquens" in r)
     assert "-1" in commune and not any(c.startswith("'-") for c in commune)
@@ -75,7 +75,7 @@ def test_csv_writer_neutralises_text_not_numbers():
 
 @pytest.mark.parametrize("verb", ["evaluate", "bilan"])
 def test_markdown_escapes_markup_and_pipes(hostile, verb):
-    text = invoke([verb, hostile, "--format", "markdown"], None).output
+    text = invoke([verb, hostile, "--format", "markdown"], 0).output
     assert "<img" not in text and "onerror=alert(1)>" not in text and "&lt;img src=x onerror=alert(1)&gt;" in text
     for line in text.splitlines():
         if "onerror=alert" in line:
@@ -85,7 +85,7 @@ def test_markdown_escapes_markup_and_pipes(hostile, verb):
 @pytest.mark.parametrize("verb", ["evaluate", "bilan"])
 def test_html_escapes_markup(hostile, verb, tmp_path):
     page = tmp_path / "page.html"
-    invoke([verb, hostile, "--format", "html", "--output", page], None)
+    invoke([verb, hostile, "--format", "html", "--output", page], 0)
     text = page.read_text(encoding="utf-8")
     assert "<img" not in text and "&lt;img src=x onerror=alert(1)&gt;" in text
 
@@ -107,15 +107,17 @@ def test_output_replaced_whole_or_kept(monkeypatch, tmp_path):
     assert "resultat.json" in result.output and "écriture impossible" in result.output
 
 
-@pytest.mark.parametrize("verb", [["evaluate", EVENTS], ["bilan", EVENTS], ["flux", "--rules", "escalquens-oph31"],
-                                  ["compare", EVENTS, "--rules", "escalquens-patrimoine", "--rules",
-                                   "scenario-methode-rhone"], ["rules", "show", "haute-garonne"],
-                                  ["rules", "schema"]])
-def test_output_written_atomically_by_every_verb(verb, tmp_path):
+@pytest.mark.parametrize("verb,code", [(["evaluate", EVENTS], 1), (["bilan", EVENTS], 0),
+                                       (["flux", "--rules", "escalquens-oph31"], 0),
+                                       (["compare", EVENTS, "--rules", "escalquens-patrimoine", "--rules",
+                                         "scenario-methode-rhone"], 0), (["rules", "show", "haute-garonne"], 0),
+                                       (["rules", "schema"], 0)])
+def test_output_written_atomically_by_every_verb(verb, code, tmp_path):
+    """``code``: evaluate on the sample exits 1 (the sample misses prioritaires-25 for the département, among others), the others 0."""
     out = tmp_path / "sortie.txt"
     out.write_text("ancien", encoding="utf-8")
     out.chmod(0o640)
-    invoke([*verb, "--output", out], None)
+    invoke([*verb, "--output", out], code)
     assert out.read_text(encoding="utf-8") != "ancien" and (out.stat().st_mode & 0o777) == 0o640
     assert sorted(p.name for p in tmp_path.iterdir()) == ["sortie.txt"]
 
@@ -164,7 +166,7 @@ CODES = ("non_atteint", "indetermine", "mise_a_disposition", "non_applicable", "
 
 
 @pytest.mark.parametrize("args", [["evaluate", EVENTS], ["evaluate", EVENTS, "--format", "markdown"],
-                                  ["evaluate", EVENTS, "--format", "html"], ["bilan", EVENTS],
+                                  ["evaluate", EVENTS, "--format", "html"], ["bilan", EVENTS],  # evaluate: exit 1
                                   ["bilan", EVENTS, "--format", "markdown"], ["bilan", EVENTS, "--format", "html"],
                                   ["explain", EVENTS, "--offre", "O-6"], ["explain", EVENTS, "--offre", "O-2"],
                                   ["compare", EVENTS, "--rules", "escalquens-patrimoine", "--rules",
@@ -174,7 +176,7 @@ CODES = ("non_atteint", "indetermine", "mise_a_disposition", "non_applicable", "
                                   ["compare", EVENTS, "--rules", "escalquens-patrimoine", "--rules",
                                    "scenario-decompte-au-bail", "--format", "html"]])
 def test_human_formats_say_codes_in_french(args):
-    text = invoke(args, None).output
+    text = invoke(args, 1 if args[0] == "evaluate" else 0).output  # evaluate: an obligation of the sample is unmet
     if "html" in args:  # what a reader sees, not the CSS classes
         text = re.sub(r"<[^>]*>", " ", re.sub(r"<style>.*?</style>", "", text, flags=re.S))
     assert [c for c in CODES if c in text] == []
@@ -244,7 +246,7 @@ def test_bilan_of_an_ain_log_cites_the_ain_rules(tmp_path):
     log = tmp_path / "ain.jsonl"
     log.write_text(json.dumps({"type": "exercice", "annee": 2025, "regles": "ornex-alliade-habitat",
                                "bailleur": "alliade-habitat"}) + "\n", encoding="utf-8")
-    d = json.loads(invoke(["bilan", log, "--format", "json"], None).output)
+    d = json.loads(invoke(["bilan", log, "--format", "json"], 0).output)
     assert "Haute-Garonne" not in d["source"] and any("Ornex" in s for s in d["sources"])
     assert d["bailleur"] == "alliade-habitat"
 
@@ -259,7 +261,7 @@ SPREADSHEET_CODES = ("mise_a_disposition", "non_atteint", "non_applicable", "bas
 def test_spreadsheet_csv_of_compare_and_flux_says_french_words(args):
     """--tableur is for people, as evaluate's and bilan's: French headers, names and words; numbers stay
     numbers (decimal comma); the plain CSV keeps the codes of the JSON."""
-    text = invoke([*args, "--format", "csv", "--tableur"], None).stdout
+    text = invoke([*args, "--format", "csv", "--tableur"], 0).stdout
     assert [c for c in SPREADSHEET_CODES if c in text] == []
     assert "Commune d'Escalquens" in text
     if args[0] == "compare":
@@ -267,7 +269,7 @@ def test_spreadsheet_csv_of_compare_and_flux_says_french_words(args):
         assert "non atteint" in text or "atteint" in text
     else:
         assert "Part du flux" in text and ";0,0727;" in text
-    plain = invoke([*args, "--format", "csv"], None).stdout
+    plain = invoke([*args, "--format", "csv"], 0).stdout
     assert "mairie-escalquens" in plain
 
 

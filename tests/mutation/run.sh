@@ -1,0 +1,29 @@
+#!/bin/sh
+# Mutation testing (mutmut 3) of one module or folder that decides figures, against the fast tests only (the YAML
+# cases and the unit tests: [tool.mutmut] in pyproject.toml). Not in CI: too slow (see tests/mutation/README.md).
+#
+#   tests/mutation/run.sh engine/checks          # a folder
+#   tests/mutation/run.sh engine/ledger.py       # a module
+#
+# Prints mutmut's progress, then the count of each outcome for the target, then the surviving mutants
+# (`.venv/bin/mutmut show NAME` shows one as a diff). Results stay in mutants/ (ignored by git) and are reused
+# by the next run of unchanged code; `rm -rf mutants` starts afresh.
+set -eu
+cd "$(dirname "$0")/../.."
+target=${1:?"usage: tests/mutation/run.sh engine/checks | engine/counting | engine/flux | engine/ledger.py"}
+glob=$(printf '%s' "$target" | sed 's#/*$##; s#\.py$##; s#/#.#g')
+.venv/bin/mutmut run "$glob.*" --max-children "${MUTMUT_PROCESSUS:-2}" || true
+.venv/bin/python - "$glob" <<'PY'
+import re, subprocess, sys
+from collections import Counter
+
+glob = sys.argv[1]
+lines = subprocess.run([".venv/bin/mutmut", "results", "--all", "true"], capture_output=True, text=True).stdout
+outcomes = [(m.group(1), m.group(2)) for m in re.finditer(r"^\s*(\S+): (.+)$", lines, re.M)
+            if m.group(1).startswith(glob + ".")]
+counts = Counter(status for _, status in outcomes)
+print(f"{glob}: {len(outcomes)} mutants — " + ", ".join(f"{s}: {n}" for s, n in counts.most_common()))
+for name, status in outcomes:
+    if status == "survived":
+        print("  survived", name)
+PY

@@ -1,0 +1,74 @@
+"""The hand-seeded mutants of issue 19 (« Tests that catch a wrong figure »): each one a plausible bug in a module
+that decides figures, and the shipped cases must catch every one.
+
+    .venv/bin/python tests/mutation/seeded.py            # every mutant, one at a time, against `flux-rules test`
+    .venv/bin/python tests/mutation/seeded.py NAME ...   # some of them
+
+Each mutant is written into the worktree's own file (the package is imported from there), `flux-rules test` runs
+(seconds), and the file is restored with `git checkout -- FILE` whatever happens. A file with uncommitted changes is
+refused: the restore would lose them. Exit 1 if a mutant survives. Never commit while it runs.
+"""
+
+from __future__ import annotations
+
+import pathlib
+import subprocess
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+FLUX_RULES = [str(ROOT / ".venv" / "bin" / "flux-rules"), "test"]
+
+# name → (file, [(text, mutated text)]); the cases that kill each are listed in tests/mutation/README.md.
+MUTANTS = {
+    "a-holidays-ignored": ("engine/checks/workdays.py", [
+        ("if backwards or not proroger or is_jour_ouvre(day, subdiv):", "if backwards or not proroger or day.weekday() < 5:"),
+        ("while not is_jour_ouvre(day, subdiv):", "while day.weekday() >= 5:")]),
+    "b-cap-strict": ("engine/checks/obligations.py", [("share <= target", "share < target")]),
+    "b-floor-strict": ("engine/checks/obligations.py", [("share >= target", "share > target")]),
+    "c-backwards-extended": ("engine/checks/workdays.py", [("if backwards or not proroger or", "if not proroger or")]),
+    "d-lease-no-new-vacancy": ("engine/pipeline.py", [("if leased or (libs and", "if (libs and")]),
+    "d-liberation-no-new-vacancy": ("engine/pipeline.py", [
+        ("if leased or (libs and bisect_right(libs, opened) < bisect_right(libs, offer.mad.date)):", "if leased:")]),
+    "e-minimum-ignored": ("engine/flux/theoretical.py", [("if value > 0 and result < minimum:", "if False:")]),
+    "e-minimum-on-zero": ("engine/flux/theoretical.py", [("if value > 0 and result < minimum:", "if value >= 0 and result < minimum:")]),
+    "f-refusal-boundary": ("engine/checks/deadlines.py", [("if limit < as_of:", "if limit <= as_of:")]),
+    "g-running-boundary": ("engine/checks/deadlines.py", [("computed.echeance >= as_of", "computed.echeance > as_of")]),
+    "h-bailleur-candidates-count": ("engine/checks/deadlines.py", [
+        ('return [r.date for r in offer.candidats if r.data.get("source", "reservataire") == "reservataire"]',
+         "return [r.date for r in offer.candidats]")]),
+    "i-dalo-dropped": ("engine/checks/deadlines.py", [('and menage.get("dalo") and', "and")]),
+    "j-last-attribution": ("engine/counting/lifecycle.py", [("return found[0].date if found else None", "return found[-1].date if found else None")]),
+    "k-last-ranked": ("engine/counting/lifecycle.py", [('mid = attributed[0].data["menage"]', 'mid = attributed[-1].data["menage"]')]),
+    "k-lessee-ignored": ("engine/counting/lifecycle.py", [(
+        'if self.bail is not None:\n            return self.menages.get(self.bail.data["menage"]', 'if False:\n            return self.menages.get(self.bail.data["menage"]')]),
+    "cancelled-liberation-counts": ("engine/counting/lifecycle.py", [(
+        'if r.annule and (r.type == "liberation" or r.type == "mise_en_service"):', 'if False:')]),
+    "l-other-years-refusals": ("engine/ledger.py", [("sum(1 for _, d, _ in refus if d.year == year)", "len(refus)")]),
+}
+
+
+def run(name: str) -> bool:
+    """Seed ``name``, run the cases, restore the file; True when the cases fail (the mutant is killed)."""
+    path, edits = MUTANTS[name]
+    if subprocess.run(["git", "diff", "--quiet", "--", path], cwd=ROOT).returncode != 0:
+        raise SystemExit(f"{path} a des modifications non validées : seeded.py ne l'écrase pas")
+    f = ROOT / path
+    text = f.read_text(encoding="utf-8")
+    for old, new in edits:
+        assert text.count(old) == 1, (name, old, text.count(old))
+        text = text.replace(old, new)
+    f.write_text(text, encoding="utf-8")
+    try:
+        done = subprocess.run(FLUX_RULES, cwd=ROOT, capture_output=True, text=True)
+    finally:
+        subprocess.run(["git", "checkout", "--", path], cwd=ROOT, check=True)
+    failed = [line.split(" — ")[0].lstrip("✘ ") for line in done.stdout.splitlines() if line.startswith("✘")]
+    print(f"{name}: {'tué par ' + ', '.join(failed) if done.returncode else 'SURVIT'}")
+    return done.returncode != 0
+
+
+if __name__ == "__main__":
+    names = sys.argv[1:] or list(MUTANTS)
+    survivors = [n for n in names if not run(n)]
+    print(f"{len(names)} mutants : {len(names) - len(survivors)} tués, {len(survivors)} survivants")
+    sys.exit(1 if survivors else 0)
