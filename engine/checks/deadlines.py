@@ -115,7 +115,13 @@ def check_offer(offer: Offer, rules: list[EffectiveRule], facts: dict, life: Lif
     for rule, depart, attendu, apres, relance in applicable(facts):
         if attendu == "candidats" and offer.impossibilite is not None and depart == "mise_a_disposition":
             continue  # the réservataire declared it could not designate: the impossibility deadline applies
-        starts = ((offer.mad.date, None),) if depart == "mise_a_disposition" else _starts(offer, depart, life)
+        if depart == "mise_a_disposition":
+            starts = ((offer.mad.date, None),)
+        elif depart == "caleol_attribution":
+            starts = [(start, menage) for start, menage, _ in
+                      offers_made(offer, rule, as_of, subdiv, applicable.proroger)]
+        else:
+            starts = _starts(offer, depart, life)
         for start, menage in starts:
             params, computed = applicable.due(rule, start, subdiv)
             if params is None:
@@ -141,8 +147,6 @@ def check_offer(offer: Offer, rules: list[EffectiveRule], facts: dict, life: Lif
 def _starts(offer: Offer, kind: str, life: Lifecycle) -> list[tuple[dt.date, str | None]]:
     if kind == "mise_a_disposition":
         return [(offer.mad.date, None)]
-    if kind == "caleol_attribution":
-        return [(r.date, r.data["menage"]) for r in offer.attributees()]
     if kind == "premiere_caleol":
         return [(offer.caleol[0].date, None)] if offer.caleol else []
     if kind == "mise_en_service":
@@ -192,22 +196,51 @@ def _relance(offer: Offer, kind: str, start: dt.date) -> dt.date | None:
     return None
 
 
+def offers_made(offer: Offer, rule: EffectiveRule, as_of: dt.date, subdiv: str | None = None,
+                proroger: bool = True) -> list[tuple[dt.date, str, dt.date | None]]:
+    """The attributed households the dwelling was offered to, with ``rule``'s answer delay (CCH R441-3 b and
+    R441-10): in the CALEOL's order, the first on the day of its attribution, each next one only once every one
+    before it has refused, from the day the last of them refused (never before its own attribution). Each comes
+    with the day its silence became a refusal, None when it answered, signed the lease or is still within its
+    time on ``as_of``. The offer goes no further than a household that accepted, signed, or may still answer.
+
+    >>> offers_made(Offer("O", None), None, dt.date(2024, 12, 31))
+    []
+    """
+    made: list[tuple[dt.date, str, dt.date | None]] = []
+    refused_on: dt.date | None = None
+    for record in offer.in_caleol_order():
+        menage = record.data["menage"]
+        start = record.date if refused_on is None else max(record.date, refused_on)
+        answer = offer.reponses.get(menage)
+        if answer is not None or (offer.bail is not None and offer.bail.data["menage"] == menage):
+            made.append((start, menage, None))
+            if answer is None or answer.data["reponse"] != "refus":
+                break
+            refused_on = answer.date
+            continue
+        params = rule.at(start)
+        if params is None:
+            break
+        limit = due(start, params.nombre, params.unite, subdiv=subdiv, proroger=proroger).echeance
+        silent = limit < as_of
+        made.append((start, menage, limit if silent else None))
+        if not silent:
+            break
+        refused_on = limit
+    return made
+
+
 def implicit_refusals(offer: Offer, rules: list[EffectiveRule], as_of: dt.date, subdiv: str | None = None,
                       proroger: bool = True) -> None:
-    """Silence past the answer delay is a refusal (CCH R441-10): fills ``offer.refus_implicites``."""
+    """Silence past the answer delay is a refusal (CCH R441-10): fills ``offer.refus_implicites``, for the
+    households the dwelling was offered to (:func:`offers_made`)."""
     for rule in rules:
         if rule.rule.consequence != "refus_implicite":
             continue
-        for record in offer.attributees():
-            menage = record.data["menage"]
-            params = rule.at(record.date)
-            if params is None or menage in offer.reponses:
-                continue
-            if offer.bail is not None and offer.bail.data["menage"] == menage:
-                continue
-            limit = due(record.date, params.nombre, params.unite, subdiv=subdiv, proroger=proroger).echeance
-            if limit < as_of:
-                offer.refus_implicites[menage] = limit
+        for _, menage, silent in offers_made(offer, rule, as_of, subdiv, proroger):
+            if silent is not None:
+                offer.refus_implicites[menage] = silent
 
 
 def delay_rules(ruleset: RuleSet) -> list[EffectiveRule]:

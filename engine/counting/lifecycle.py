@@ -17,6 +17,10 @@ ATTRIBUTION = ("attribution", "attribution_sous_condition")
 _second = itemgetter(1)
 
 
+def _caleol_rank(record: Record) -> tuple:
+    return (record.data.get("rang") or 99, record.date)
+
+
 class OfferView:
     """What an offer and its slim form both answer."""
 
@@ -69,6 +73,11 @@ class Offer(OfferView):
     def attributees(self) -> list[Record]:
         return self.attribuees
 
+    def in_caleol_order(self) -> list[Record]:
+        """The attributions in the CALEOL's order (R441-3 b): by rank, unranked ones after the ranked, then by
+        date, then in the order of the log."""
+        return sorted(self.attributees(), key=_caleol_rank) if len(self.attributees()) > 1 else self.attributees()
+
     def complete(self) -> None:
         """The cycle is over and its implicit refusals are known (the deadline stage has run): the refusals,
         read several times from now on, are listed once."""
@@ -103,7 +112,7 @@ class Offer(OfferView):
         """The household that counts for obligations: the lessee, else the first-ranked attributee."""
         if self.bail is not None:
             return self.menages.get(self.bail.data["menage"], {"id": self.bail.data["menage"]})
-        attributed = sorted(self.attributees(), key=lambda r: (r.data.get("rang") or 99, r.date))
+        attributed = self.in_caleol_order()
         if attributed:
             mid = attributed[0].data["menage"]
             return self.menages.get(mid, {"id": mid})

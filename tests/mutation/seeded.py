@@ -31,7 +31,7 @@ MUTANTS = {
         ("if leased or (libs and bisect_right(libs, opened) < bisect_right(libs, offer.mad.date)):", "if leased:")]),
     "e-minimum-ignored": ("engine/flux/theoretical.py", [("if value > 0 and result < minimum:", "if False:")]),
     "e-minimum-on-zero": ("engine/flux/theoretical.py", [("if value > 0 and result < minimum:", "if value >= 0 and result < minimum:")]),
-    "f-refusal-boundary": ("engine/checks/deadlines.py", [("if limit < as_of:", "if limit <= as_of:")]),
+    "f-refusal-boundary": ("engine/checks/deadlines.py", [("silent = limit < as_of", "silent = limit <= as_of")]),
     "g-running-boundary": ("engine/checks/deadlines.py", [("computed.echeance >= as_of", "computed.echeance > as_of")]),
     "h-bailleur-candidates-count": ("engine/checks/deadlines.py", [
         ('return [r.date for r in offer.candidats if r.data.get("source", "reservataire") == "reservataire"]',
@@ -43,6 +43,18 @@ MUTANTS = {
         'if self.bail is not None:\n            return self.menages.get(self.bail.data["menage"]', 'if False:\n            return self.menages.get(self.bail.data["menage"]')]),
     "cancelled-liberation-counts": ("engine/counting/lifecycle.py", [(
         'if r.annule and (r.type == "liberation" or r.type == "mise_en_service"):', 'if False:')]),
+    "m-every-ranked-household-offered": ("engine/checks/deadlines.py", [
+        ("        if not silent:\n            break\n", "")]),
+    "m-next-rank-from-the-caleol": ("engine/checks/deadlines.py", [("refused_on = limit", "refused_on = start")]),
+    "n-candidates-on-the-start-day-late": ("engine/checks/deadlines.py", [("if d >= start]", "if d > start]")]),
+    "n-reopened-month-running-boundary": ("engine/checks/deadlines.py", [("again.echeance < as_of", "again.echeance <= as_of")]),
+    "n-reopened-month-candidates-day-after": ("engine/checks/deadlines.py", [(
+        "restart + dt.timedelta(days=1)", "restart + dt.timedelta(days=2)")]),
+    "o-unknown-lowering-dropped": ("engine/checks/obligations.py", [("could_den_false += n", "could_den_false += 0")]),
+    "o-unknown-raising-dropped": ("engine/checks/obligations.py", [("could_num += n", "could_num += 0")]),
+    "o-no-denominator-is-zero": ("engine/checks/obligations.py", [(
+        'out.update(valeur=None, numerateur=0, denominateur=0, statut="non_applicable")',
+        'out.update(valeur=0.0, numerateur=0, denominateur=0, statut="non_atteint")')]),
     "l-other-years-refusals": ("engine/ledger.py", [("sum(1 for _, d, _ in refus if d.year == year)", "len(refus)")]),
 }
 
