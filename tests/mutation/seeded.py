@@ -44,7 +44,8 @@ MUTANTS = {
     "cancelled-liberation-counts": ("engine/counting/lifecycle.py", [(
         'if r.annule and (r.type == "liberation" or r.type == "mise_en_service"):', 'if False:')]),
     "m-every-ranked-household-offered": ("engine/checks/deadlines.py", [
-        ("        if not silent:\n            break\n", "")]),
+        ("        if not silent:\n            break\n        refused_on = limit",
+         "        if silent:\n            refused_on = limit")]),
     "m-next-rank-from-the-caleol": ("engine/checks/deadlines.py", [("refused_on = limit", "refused_on = start")]),
     "n-candidates-on-the-start-day-late": ("engine/checks/deadlines.py", [("if d >= start]", "if d > start]")]),
     "n-reopened-month-running-boundary": ("engine/checks/deadlines.py", [("again.echeance < as_of", "again.echeance <= as_of")]),
