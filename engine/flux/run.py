@@ -43,6 +43,8 @@ class FluxOptions:
     bailleur: str | None = None
     skip_invalid: bool = False
     use_durable: bool = True
+    sheet: str | None = None  # --feuille: the inventory's sheet in a workbook
+    reservations: Path | None = None  # --reservations: who holds each reserved dwelling of an RPLS file
 
 
 def _f(value):
@@ -65,7 +67,8 @@ def run(opts: FluxOptions) -> tuple[dict, bool]:
         _, fp = flux_params(ruleset, on)
         droits_acquis = bool(fp and (fp.methode == "droits_acquis" or fp.droits_acquis))
         inv = count_inventory(opts.inventory, partial(asst.group_keys, rules, programmes=droits_acquis),
-                              bailleur=opts.bailleur, skip_invalid=opts.skip_invalid)
+                              bailleur=opts.bailleur, skip_invalid=opts.skip_invalid, sheet=opts.sheet,
+                              reservations=opts.reservations)
         assiette = asst.build_columns(inv, rules, registry, programmes=droits_acquis)
         remarques += inv.warnings
     has_column = inv is not None and "reservataire" in inv.columns.values()
@@ -110,6 +113,7 @@ def run(opts: FluxOptions) -> tuple[dict, bool]:
                      "sources": [{"origine": s, "taux": _f(r)} for s, r in others]},
         "regle_flux": {"id": flux_rule.id, "source": flux_rule.rule.source} if flux_rule else None,
         "reservataires": results,
+        "logements_sans_titulaire": dict(inv.sans_titulaire) if inv is not None else {},
         "remarques": list(dict.fromkeys(remarques)),
         "controle_ecarts": sum(1 for r in results for c in r["controle"] if c["statut"] == "ecart"),
     }

@@ -33,11 +33,13 @@ from engine.inputs.inventory import (
     parse,
     parse_distinct,
     read_header,
+    read_inventory,
     set_constants,
     sniff_delimiter,
     text_values,
 )
 
+SAMPLE_HEADER = 1 << 16  # characters: the header is looked for in the start of the file
 PARALLEL_FROM = 2_000_000  # characters (about 20 000 rows): below, forking costs more than it saves
 
 
@@ -53,15 +55,24 @@ class Part:
 
 
 def count_inventory(path: Path, keys_for: Callable[[Callable[[str], bool]], list[str]], shown: str | None = None,
-                    bailleur: str | None = None, skip_invalid: bool = False) -> Inventory:
+                    bailleur: str | None = None, skip_invalid: bool = False, sheet: str | None = None,
+                    reservations: Path | None = None) -> Inventory:
     """The inventory with its rows counted per ``keys_for(inventory.has)`` (the columns of the header that the
-    caller counts by) rather than kept, when it is long and plain; else read as ``read_inventory`` reads it.
+    caller counts by) rather than kept, when it is long and plain; else read as ``read_inventory`` reads it
+    (always for a workbook and an RPLS file, whose fields are mapped from their columns).
     Either way ``groups(keys_for(inventory.has))`` gives the same counts."""
+    from engine.inputs import rpls, workbook
+
     name = shown or str(path)
+    if workbook.is_workbook(path) or reservations is not None:
+        return read_inventory(path, name, bailleur, skip_invalid, sheet=sheet, reservations=reservations)
     with gc_paused():
         text, encoding = load(path, name)
         workers = cores.workers_for(len(text), PARALLEL_FROM)
         counted = None
+        head = text[:SAMPLE_HEADER].split("\n", 1)[0].removesuffix("\r")
+        if rpls.is_rpls(head.split(sniff_delimiter(head + "\n"))):
+            workers = 1  # its fields come from several columns: the usual reading maps them
         if workers > 1 and '"' not in text and "\0" not in text:
             try:
                 counted = _counted(text, encoding, name, bailleur, keys_for, workers)
