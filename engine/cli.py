@@ -365,7 +365,8 @@ def generate(dwellings: int = typer.Option(1000, "--dwellings", metavar="N", hel
              seed: int = typer.Option(1, "--seed", metavar="N", help="Graine : la même graine donne des fichiers identiques"),
              territoire: str = typer.Option("haute-garonne", "--territoire", metavar="NOM", help="haute-garonne, rhone ou ain"),
              year: int = typer.Option(2024, "--year", metavar="ANNÉE", help="Exercice du journal"),
-             output: Path = typer.Option(Path("synthetique"), "--output", metavar="DOSSIER", help="Dossier de sortie")):
+             output: Path = typer.Option(Path("synthetique"), "--output", metavar="DOSSIER", help="Dossier de sortie"),
+             rpls: bool = typer.Option(False, "--rpls", help="Écrire aussi les mêmes logements au format RPLS (rpls.csv) et la table de leurs réservations (reservations.csv)")):
     """Inventaire et journal d'événements synthétiques mais réalistes (tests, benchmark, simulations)."""
     from engine.generate import write
     from engine.notices import generated_counts
@@ -373,12 +374,15 @@ def generate(dwellings: int = typer.Option(1000, "--dwellings", metavar="N", hel
 
     try:
         notes: list[str] = []
-        inv, ev = write(dwellings, events, seed, output, territoire, year, notes)
+        inv, ev = write(dwellings, events, seed, output, territoire, year, notes, rpls)
     except ValueError as exc:
         raise BadInput([Problem("generate", 0, str(exc))]) from None
     for note in notes:
         print(note, file=sys.stderr)
     print(generated_counts(inv, ev, dwellings, events, seed, territoire, year))
+    if rpls:
+        print(f"{output / 'rpls.csv'} : les mêmes logements au format RPLS (sans les foyers et résidences, absents "
+              f"du RPLS) ; {output / 'reservations.csv'} : les titulaires du contingent des collectivités")
 
 
 @app.command(cls=FrenchCommand)

@@ -295,7 +295,9 @@ def _inventory_record(inv: Inventory | None) -> dict | None:
     if inv is None:
         return None
     lines = sorted({p.ligne for p in inv.problems})
-    return {"fichier": inv.path, "encodage": inv.encoding, "separateur": inv.delimiter, "lus": inv.lus,
+    return {"fichier": inv.path, "encodage": inv.encoding, "separateur": inv.delimiter,
+            **({"feuille": inv.sheet} if inv.sheet else {}), "lus": inv.lus,
             "retenus": len(inv), "rejetes": len(lines),
-            "rejets": [{"fichier": p.fichier, "ligne": p.ligne, "motif": p.message} for p in inv.problems],
+            "rejets": [{"fichier": p.fichier, "ligne": p.ligne, **({"cellule": p.cellule} if p.cellule else {}),
+                        "motif": p.message} for p in inv.problems],
             "colonnes": inv.columns}

@@ -195,6 +195,7 @@ class Inventory:
     warnings: list[str] = field(default_factory=list)
     unnamed: list[int] = field(default_factory=list)  # cell index of each header cell without a name
     sans_titulaire: dict[str, list[str]] = field(default_factory=dict)  # RPLS: contingent → dwellings, no holder
+    sheet: str = ""  # a workbook's sheet read
     lus: int = 0
     _rows: list[dict] | None = None
 
@@ -634,7 +635,7 @@ def read_workbook(path: Path, name: str, bailleur: str | None, skip_invalid: boo
         inv = parse_rows(table.rows, table.lines, "xlsx", "", name, bailleur, True, need_ids, holders)
     except BadInput as exc:
         raise BadInput(workbook.located(exc.problems, table, header)) from None
-    inv.path, inv.encoding, inv.delimiter = name, f"xlsx (feuille « {table.title} »)", ""
+    inv.path, inv.encoding, inv.delimiter, inv.sheet = name, "xlsx", "", table.title
     if table.skipped:
         inv.warnings.append(f"{name} : ligne(s) {', '.join(map(str, table.skipped))} de la feuille « {table.title} » "
                             "avant l'en-tête (titre) passée(s)")
