@@ -247,3 +247,17 @@ def _registry() -> list[dict]:
 
     data = yaml.safe_load((ROOT / "rules" / "national" / "reservataires.yaml").read_text(encoding="utf-8"))
     return data["regles"]
+
+
+def test_rows_counted_from_the_columns_give_the_counts_of_the_rows_read(tmp_path):
+    """A plain RPLS file is counted from its mapped columns (inventory_counts); a blank line sends the same
+    file through the usual reading, row by row: the same figures."""
+    invoke(["generate", "--dwellings", "1500", "--events", "100", "--seed", "23", "--rpls", "--output", tmp_path], 0)
+    plain = tmp_path / "rpls.csv"
+    blank = tmp_path / "rpls-ligne-vide.csv"
+    lines = plain.read_bytes().split(b"\r\n")
+    blank.write_bytes(b"\r\n".join(lines[:700] + [b""] + lines[700:]))
+    counted = _figures(_flux(plain, "--reservations", tmp_path / "reservations.csv"))
+    read = _figures(_flux(blank, "--reservations", tmp_path / "reservations.csv"))
+    assert [r.replace("rpls-ligne-vide", "rpls") for r in read.pop("remarques")] == counted.pop("remarques")
+    assert read == counted and counted["logements"] > 1000

@@ -27,7 +27,7 @@ class Reservations:
         if "rpls_id" not in translated.header:
             return
         at = translated.header.index("rpls_id")
-        known = {row[at].strip() for row in translated.rows} | translated.refused_ids
+        known = set(map(str.strip, translated.values[at])) | translated.refused_ids
         missing = [(line, rid) for rid, (_, line) in self.holders.items() if rid not in known]
         if missing:
             raise BadInput([Problem(self.name, line, f"logement « {rid} » absent de l'inventaire RPLS : un titulaire "

@@ -27,7 +27,6 @@ The mapping works column by column on each column's distinct cells (a 200 000-ro
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from operator import itemgetter
 
@@ -50,6 +49,7 @@ class Translated:
     remarks: list[str] = field(default_factory=list)
     sans_titulaire: dict[str, list[str]] = field(default_factory=dict)  # réservataire id → dwellings' ids
     refused_ids: set[str] = field(default_factory=set)  # ids of the rows left out for a bad code
+    values: list = field(default_factory=list)  # each column of ``header``: its values, row by row
 
 
 def is_rpls(header: list[str]) -> bool:
@@ -77,8 +77,10 @@ def _where(table: CodeTable, header: list[str], name: str) -> tuple[dict[str, in
 
 
 def translate(header: list[str], rows: list[list[str]], lines: list[int], name: str,
-              reservations: dict[str, tuple[str, int]] | None = None, reservations_name: str = "") -> Translated:
-    """The rows of an RPLS file as inventory rows; rows with a bad code are left out with their problem."""
+              reservations: dict[str, tuple[str, int]] | None = None, reservations_name: str = "",
+              keep_rows: bool = True) -> Translated:
+    """The rows of an RPLS file as inventory rows (``keep_rows``; else only each column's ``values``); rows with
+    a bad code are left out with their problem."""
     table = codes()
     rpls, others = _where(table, header, name)
     cols = table.columns
@@ -87,8 +89,16 @@ def translate(header: list[str], rows: list[list[str]], lines: list[int], name: 
     out_cols: list[list[str]] = []
     shown: dict[str, str] = {}
 
+    by_index: dict[int, list[str]] = {}
+
+    def cells(index: int) -> list[str]:
+        """One column of the file, taken once (a map in C: cheaper than transposing every column)."""
+        if index not in by_index:
+            by_index[index] = list(map(itemgetter(index), rows))
+        return by_index[index]
+
     def raw(column: str) -> list[str]:
-        return list(map(itemgetter(rpls[column]), rows))
+        return cells(rpls[column])
 
     def emit(field_name: str, values: list[str], source: str) -> None:
         out_header.append(field_name)
@@ -110,12 +120,12 @@ def translate(header: list[str], rows: list[list[str]], lines: list[int], name: 
                                       f"annexe, item {cols[column].item} : {allowed})")
             else:
                 mapping[cell] = entry.valeur if entry.valeur is not None else text
-        return _checked(list(map(mapping.__getitem__, raw(column))), bad)
+        return _checked(raw(column), mapping, bad)
 
     def sized(column: str) -> list[str]:
         size = cols[column].longueur
         values = raw(column)
-        if size is None:
+        if size is None or set(map(len, map(str.strip, values))) == {size}:  # every cell of the right length
             return values
         mapping = {}
         for cell in set(values):
@@ -123,7 +133,7 @@ def translate(header: list[str], rows: list[list[str]], lines: list[int], name: 
             mapping[cell] = cell if not text or len(text) == size else _flag(
                 f"colonne « {column} » : « {text} » a {len(text)} caractère(s), attendu {size} (arrêté du 5 "
                 f"janvier 2010, annexe, item {cols[column].item} ; les zéros en tête comptent)")
-        return _checked(list(map(mapping.__getitem__, values)), bad)
+        return _checked(values, mapping, bad)
 
     for column in ("IDENT_REP", "DEPCOM"):
         if column in rpls:
@@ -142,9 +152,11 @@ def translate(header: list[str], rows: list[list[str]], lines: list[int], name: 
              "CONV, FINAN" if finan else "CONV")
     sale = [c for c in ("DATMISEVENTE", "MISCOMMERCIAL") if c in rpls]
     if sale:
-        marks = [raw(c) if c == "DATMISEVENTE" else coded(c) for c in sale]
-        flags = [("oui" if any(c.strip() and c != "non" for c in cells) else "non") for cells in zip(*marks, strict=True)]
-        emit("en_vente", flags, ", ".join(sale))
+        marks = [raw(c) if c == "DATMISEVENTE" else coded(c) for c in sale]  # a date, or « oui »: for sale
+        keys = marks[0] if len(marks) == 1 else list(zip(*marks, strict=True))
+        said = {key: "oui" if any(c.strip() and c != "non" for c in ((key,) if len(marks) == 1 else key)) else "non"
+                for key in set(keys)}
+        emit("en_vente", list(map(said.__getitem__, keys)), ", ".join(sale))
     result = Translated([], [], [], {})
     if "CONTRESLOG" in rpls:
         contingent = coded("CONTRESLOG")
@@ -158,16 +170,19 @@ def translate(header: list[str], rows: list[list[str]], lines: list[int], name: 
             raise BadInput([Problem(name, 1, f"colonne « {title} » : « {key} » vient déjà de la colonne RPLS "
                                              f"« {next(s for s, f in shown.items() if f == key)} »")])
         out_header.append(title)
-        out_cols.append(list(map(itemgetter(index), rows)))
+        out_cols.append(cells(index))
         shown[title] = title
     result.header, result.columns = out_header, shown
-    keep = [i for i in range(len(rows)) if i not in bad]
-    result.rows = [list(r) for r in zip(*out_cols, strict=True)] if out_cols else [[] for _ in rows]
+    result.rows = (list(zip(*out_cols, strict=True)) if out_cols else [() for _ in rows]) if keep_rows else []
+    result.lines = list(lines)
     if bad:
-        result.rows = [result.rows[i] for i in keep]
-    result.lines = [lines[i] for i in keep] if bad else list(lines)
+        keep = [i for i in range(len(rows)) if i not in bad]
+        result.rows = [result.rows[i] for i in keep] if keep_rows else []
+        result.lines = [lines[i] for i in keep]
+        out_cols = [[col[i] for i in keep] for col in out_cols]
     result.problems = [Problem(name, lines[i], message) for i, messages in sorted(bad.items()) for message in messages]
-    result.remarks += _remarks(out_header, result, others, name)
+    result.values = out_cols
+    result.remarks += _remarks(dict(zip(out_header, out_cols, strict=True)), result, others, name)
     if bad and "IDENT_REP" in rpls:
         every = raw("IDENT_REP")
         result.refused_ids = {every[i].strip() for i in bad}
@@ -184,13 +199,16 @@ def _flag(message: str) -> _Bad:
     return _Bad(message)
 
 
-def _checked(values: list[str], bad: dict[int, list[str]]) -> list[str]:
-    """The values, each refused one recorded as its row's problem (and left in the row, which is dropped)."""
-    if any(type(v) is _Bad for v in set(values)):
-        for i, value in enumerate(values):
-            if type(value) is _Bad:
-                bad.setdefault(i, []).append(str(value))
-    return values
+def _checked(values: list[str], mapping: dict[str, str], bad: dict[int, list[str]]) -> list[str]:
+    """The values of ``mapping`` for each cell; a refused one (its message in place of the value) recorded as its
+    row's problem (the row is dropped)."""
+    out = list(map(mapping.__getitem__, values))
+    refused = {cell for cell, value in mapping.items() if type(value) is _Bad}
+    if refused:
+        for i, cell in enumerate(values):
+            if cell in refused:
+                bad.setdefault(i, []).append(str(mapping[cell]))
+    return out
 
 
 def _conventionnement(table: CodeTable, conv: list[str], finan: list[str] | None) -> list[str]:
@@ -198,6 +216,8 @@ def _conventionnement(table: CodeTable, conv: list[str], finan: list[str] | None
     ``pre1977``, ``non_conventionne``, or ``indetermine`` (« autre financement » before 1977, or no FINAN)."""
     finan_codes = table.columns["FINAN"].codes
     state = {True: "pre1977", False: "non_conventionne", None: "indetermine"}
+    if "non_conventionne" not in set(conv):
+        return conv
     finan = finan if finan is not None else [""] * len(conv)
     mapping: dict[tuple, str] = {}
     for pair in set(zip(conv, finan, strict=True)):
@@ -215,42 +235,42 @@ def _holders(table: CodeTable, contingent: list[str], ids: list[str], reservatio
     """The réservataire of each dwelling: the holder the reservations table names, else the contingent's entry
     (a contingent whose holder is to be named is listed under its « titulaire non nommé » entry)."""
     entries = {e.valeur: e for e in table.columns["CONTRESLOG"].codes.values()}
-    out: list[str] = []
+    entry_of = {kind: entries.get(kind) for kind in set(contingent)}
+    default = {kind: (e.reservataire if e is not None else UNNAMED_CONTINGENT if not kind else "")
+               for kind, e in entry_of.items()}  # empty: not given; refused: the row is dropped
+    out = list(map(default.__getitem__, contingent))
+    named: set[int] = set()
+    disagree = 0
+    if reservations:
+        at = {rid.strip(): i for i, rid in enumerate(ids)}
+        for rid, (holder, _) in reservations.items():
+            i = at.get(rid)
+            if i is None:
+                continue  # not in the file: said by the reservations table (check_known)
+            named.add(i)
+            disagree += out[i] == "bailleur"
+            out[i] = holder
     unlisted: dict[str, list[str]] = {}
-    disagree = Counter()
-    for rid, kind in zip(ids, contingent, strict=True):
-        rid = rid.strip()
-        named = reservations.get(rid)
-        entry = entries.get(kind)
-        if named is not None:
-            out.append(named[0])
-            if entry is not None and entry.reservataire == "bailleur":
-                disagree[kind] += 1
+    for kind, entry in entry_of.items():
+        if entry is None or not entry.titulaire_a_nommer:
             continue
-        if entry is None:  # empty (or refused: the row is dropped)
-            out.append(UNNAMED_CONTINGENT if not kind else "")
-            continue
-        if entry.titulaire_a_nommer:
-            unlisted.setdefault(entry.reservataire, []).append(rid)
-        out.append(entry.reservataire)
+        found = [i for i, k in enumerate(contingent) if k == kind]
+        left = [ids[i].strip() for i in found if i not in named]
+        if left:
+            unlisted.setdefault(entry.reservataire, []).extend(left)
     result.sans_titulaire = {k: sorted(v) for k, v in sorted(unlisted.items())}
     if disagree:
-        result.remarks.append(f"{reservations_name} : {sum(disagree.values())} logement(s) que le RPLS dit non "
-                              "réservés (CONTRESLOG 7) ont un titulaire dans la table des réservations : la table "
-                              "est retenue")
+        result.remarks.append(f"{reservations_name} : {disagree} logement(s) que le RPLS dit non réservés "
+                              "(CONTRESLOG 7) ont un titulaire dans la table des réservations : la table est retenue")
     return out
 
 
-def _remarks(out_header: list[str], result: Translated, others: dict[str, int], name: str) -> list[str]:
-    """What the RPLS cannot say, counted on the rows kept."""
+def _remarks(columns: dict[str, list[str]], result: Translated, others: dict[str, int], name: str) -> list[str]:
+    """What the RPLS cannot say, counted on the rows kept (``columns``: each field's values)."""
     notes = []
-    at = {f: i for i, f in enumerate(out_header)}
-    rows = result.rows
 
     def count(field_name: str, value: str) -> int:
-        if field_name not in at:
-            return 0
-        return sum(1 for row in rows if row[at[field_name]] == value)
+        return columns[field_name].count(value) if field_name in columns else 0
 
     kept_titles = {column_for(t) for t in others}
     empty = count("reservataire", UNNAMED_CONTINGENT)
