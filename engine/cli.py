@@ -165,12 +165,13 @@ def _say_year(evaluation, asked: Optional[int]) -> None:
         print(note, file=sys.stderr)
 
 
-def _inventory_rows(path: Optional[Path], skip_invalid: bool, bailleur: Optional[str] = None):
+def _inventory_rows(path: Optional[Path], skip_invalid: bool, bailleur: Optional[str] = None,
+                    sheet: Optional[str] = None):
     if path is None:
         return None, None
     from engine.inputs.inventory import read_inventory
 
-    inv = read_inventory(path, bailleur=bailleur, skip_invalid=skip_invalid, need_ids=True)  # joined by id
+    inv = read_inventory(path, bailleur=bailleur, skip_invalid=skip_invalid, need_ids=True, sheet=sheet)  # by id
     return {row["logement.rpls_id"]: row for row in inv.rows}, inv
 
 
@@ -196,11 +197,11 @@ def _progress(path: Path):
 
 
 def _run(events: Path, rules, year, skip_invalid, previous, inventory: Optional[Path] = None, stream: bool = True,
-         keep_offers: bool = True):
+         keep_offers: bool = True, sheet: Optional[str] = None):
     from engine.pipeline import evaluate_file
 
     last_year = _previous(previous)
-    rows, inv = _inventory_rows(inventory, skip_invalid)
+    rows, inv = _inventory_rows(inventory, skip_invalid, sheet=sheet)
     with _progress(events) as progress:
         evaluation = evaluate_file(events, rules, year, skip_invalid, last_year, rows, progress=progress,
                                    stream=stream, keep_offers=keep_offers)
@@ -224,14 +225,15 @@ def evaluate(events: Path = typer.Argument(..., metavar="JOURNAL.jsonl", help="J
              output: Optional[Path] = typer.Option(None, "--output", metavar="FICHIER", help="Fichier de sortie (remplacé en entier ou laissé intact)"),
              skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Évaluer le reste et lister les lignes invalides"),
              previous: Optional[Path] = typer.Option(None, "--previous", metavar="RÉSULTAT.json", help="Résultat JSON de l'an dernier (report)"),
-             inventory: Optional[Path] = typer.Option(None, "--inventory", metavar="INVENTAIRE.csv", help="Inventaire CSV : attributs des logements (QPV…)", callback=_sample),
+             inventory: Optional[Path] = typer.Option(None, "--inventory", metavar="INVENTAIRE.csv", help="Inventaire CSV, classeur .xlsx ou fichier RPLS : attributs des logements (QPV…)", callback=_sample),
+             feuille: Optional[str] = typer.Option(None, "--feuille", metavar="NOM", help="Feuille de l'inventaire .xlsx (défaut : la première)"),
              tableur: bool = typer.Option(False, "--tableur", help="CSV pour tableur français (; virgule décimale, BOM)")):
     """Décompte d'une année d'événements par réservataire : obligations, délais dépassés, report."""
     from engine.exitcodes import EXIT_UNMET
     from engine.report import formats
 
     _check_output(output)
-    evaluation = _run(events, rules, year, skip_invalid, previous, inventory, keep_offers=False)  # the result only
+    evaluation = _run(events, rules, year, skip_invalid, previous, inventory, keep_offers=False, sheet=feuille)
     _say_year(evaluation, year)
     result = evaluation.result
     _render(result, format, output, formats, tableur)
@@ -282,12 +284,14 @@ def explain(events: Path = typer.Argument(..., metavar="JOURNAL.jsonl", help="Jo
 
 @app.command(cls=FrenchCommand)
 @guarded
-def flux(inventory: Optional[Path] = typer.Option(None, "--inventory", metavar="INVENTAIRE.csv", help="Inventaire CSV (inventory.md)", callback=_sample),
+def flux(inventory: Optional[Path] = typer.Option(None, "--inventory", metavar="INVENTAIRE.csv", help="Inventaire : CSV (inventory.md), classeur .xlsx ou fichier RPLS du bailleur", callback=_sample),
+         feuille: Optional[str] = typer.Option(None, "--feuille", metavar="NOM", help="Feuille de l'inventaire .xlsx (défaut : la première)"),
+         reservations: Optional[Path] = typer.Option(None, "--reservations", metavar="FICHIER", help="Titulaires des logements réservés d'un fichier RPLS : rpls_id;reservataire, ou le tableau de l'annexe 2 (CSV ou .xlsx)"),
          reservataire: list[str] = typer.Option([], "--reservataire", metavar="NOM", help="Réservataire (répétable ; défaut : tous)"),
          rules: Optional[str] = typer.Option(None, "--rules", metavar="NOM|CHEMIN", help="Règles : haute-garonne, une convention ou un YAML (sans : règles nationales seules, dit sur la sortie d'erreur)"),
          year: Optional[int] = typer.Option(None, "--year", metavar="ANNÉE", help="Exercice (défaut : année de l'annexe 1)"),
          rotation: Optional[str] = typer.Option(None, "--rotation", metavar="TAUX", help="Taux de rotation donné, ex. 7,9 %"),
-         history: Optional[Path] = typer.Option(None, "--history", metavar="HISTORIQUE.csv", help="Historique annuel CSV pour calculer le taux", callback=_sample),
+         history: Optional[Path] = typer.Option(None, "--history", metavar="HISTORIQUE.csv", help="Historique annuel (CSV ou .xlsx) pour calculer le taux", callback=_sample),
          perimetre: Optional[str] = typer.Option(None, "--perimetre", metavar="NOM", help="Périmètre de l'historique (EPCI…)"),
          eligibles: Optional[int] = typer.Option(None, "--eligibles", metavar="N", help="Logements éligibles (quand l'état des "
                                                                           "lieux ne liste que ceux du réservataire)"),
@@ -313,7 +317,8 @@ def flux(inventory: Optional[Path] = typer.Option(None, "--inventory", metavar="
                        rotation=_rate_option("--rotation", rotation), history=history, perimetre=perimetre,
                        eligibles=eligibles, logements_reservataire=logements_reservataire,
                        deductions=_deductions(deduction), checks=parse_checks(list(check) + list(figures or [])),
-                       annexe=annexe, bailleur=bailleur, skip_invalid=skip_invalid)
+                       annexe=annexe, bailleur=bailleur, skip_invalid=skip_invalid, sheet=feuille,
+                       reservations=reservations)
     result, disagreement = run(opts)
     for note in flux_notices(rules, year, result):
         print(note, file=sys.stderr)
@@ -360,7 +365,8 @@ def generate(dwellings: int = typer.Option(1000, "--dwellings", metavar="N", hel
              seed: int = typer.Option(1, "--seed", metavar="N", help="Graine : la même graine donne des fichiers identiques"),
              territoire: str = typer.Option("haute-garonne", "--territoire", metavar="NOM", help="haute-garonne, rhone ou ain"),
              year: int = typer.Option(2024, "--year", metavar="ANNÉE", help="Exercice du journal"),
-             output: Path = typer.Option(Path("synthetique"), "--output", metavar="DOSSIER", help="Dossier de sortie")):
+             output: Path = typer.Option(Path("synthetique"), "--output", metavar="DOSSIER", help="Dossier de sortie"),
+             rpls: bool = typer.Option(False, "--rpls", help="Écrire aussi les mêmes logements au format RPLS (rpls.csv) et la table de leurs réservations (reservations.csv)")):
     """Inventaire et journal d'événements synthétiques mais réalistes (tests, benchmark, simulations)."""
     from engine.generate import write
     from engine.notices import generated_counts
@@ -368,12 +374,15 @@ def generate(dwellings: int = typer.Option(1000, "--dwellings", metavar="N", hel
 
     try:
         notes: list[str] = []
-        inv, ev = write(dwellings, events, seed, output, territoire, year, notes)
+        inv, ev = write(dwellings, events, seed, output, territoire, year, notes, rpls)
     except ValueError as exc:
         raise BadInput([Problem("generate", 0, str(exc))]) from None
     for note in notes:
         print(note, file=sys.stderr)
     print(generated_counts(inv, ev, dwellings, events, seed, territoire, year))
+    if rpls:
+        print(f"{output / 'rpls.csv'} : les mêmes logements au format RPLS (sans les foyers et résidences, absents "
+              f"du RPLS) ; {output / 'reservations.csv'} : les titulaires du contingent des collectivités")
 
 
 @app.command(cls=FrenchCommand)

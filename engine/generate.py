@@ -81,6 +81,11 @@ class Dwelling:
     typologie: str
     financement: str
     eligible: bool
+    genre: str = "Collectif"
+    annee: int = 2000
+    categorie: str = "familial"
+    vente: bool = False
+    demolition: bool = False
 
 
 def inventory(n: int, rng: random.Random, territory: dict, rate: str) -> tuple[str, list[Dwelling]]:
@@ -105,7 +110,8 @@ def inventory(n: int, rng: random.Random, territory: dict, rate: str) -> tuple[s
         writer.writerow([rpls, holder, commune, epci, dep, "En" if qpv else "Hors", typologie, financement, genre,
                          annee, pmr, categorie, "oui" if vente else "non", "oui" if demolition else "non", rate])
         eligible = categorie == "familial" and financement != "PLI" and not vente and not demolition
-        dwellings.append(Dwelling(rpls, holder, commune, epci, qpv, typologie, financement, eligible))
+        dwellings.append(Dwelling(rpls, holder, commune, epci, qpv, typologie, financement, eligible, genre, annee,
+                                  categorie, vente, demolition))
     return buf.getvalue(), dwellings
 
 
@@ -268,9 +274,9 @@ def plan(eligible: int, events: int, rotation: float) -> Plan:
 
 
 def generate(dwellings: int, events: int, seed: int, territory: str = "haute-garonne", year: int = 2024,
-             rules: str | None = None, notes: list[str] | None = None) -> tuple[str, str]:
+             rules: str | None = None, notes: list[str] | None = None, stock: list | None = None) -> tuple[str, str]:
     """(inventory CSV text, event log JSONL text), deterministic for a seed; ``notes`` gets what the user
-    should know (a stock too small for a plausible year of so many records)."""
+    should know (a stock too small for a plausible year of so many records); ``stock`` gets the dwellings."""
     if territory not in TERRITORIES:
         raise ValueError(f"territoire « {territory} » inconnu : attendu {', '.join(TERRITORIES)}")
     if dwellings < 1 or events < 1:
@@ -280,8 +286,10 @@ def generate(dwellings: int, events: int, seed: int, territory: str = "haute-gar
     hundredths = rng.choice(range(round(ROTATION[0] * 10000), round(ROTATION[1] * 10000)))  # the inventory's
     # rotation rate, 8 to 12 %: the log follows it
     rate = f"{hundredths / 100:.2f}".replace(".", ",") + " %"
-    inventory_text, stock = inventory(dwellings, rng, spec, rate)
-    eligible = [d for d in stock if d.eligible] or stock
+    inventory_text, made = inventory(dwellings, rng, spec, rate)
+    if stock is not None:
+        stock.extend(made)
+    eligible = [d for d in made if d.eligible] or made
     p = plan(len(eligible), events, hundredths / 10000)
     if notes is not None and p.note(dwellings, events):
         notes.append(p.note(dwellings, events))
@@ -308,10 +316,19 @@ def generate(dwellings: int, events: int, seed: int, territory: str = "haute-gar
 
 
 def write(dwellings: int, events: int, seed: int, out_dir: Path, territory: str = "haute-garonne",
-          year: int = 2024, notes: list[str] | None = None) -> tuple[Path, Path]:
-    inventory_text, events_text = generate(dwellings, events, seed, territory, year, notes=notes)
+          year: int = 2024, notes: list[str] | None = None, rpls: bool = False) -> tuple[Path, Path]:
+    """The inventory and the log; with ``rpls``, the same dwellings as an RPLS file and its reservations table
+    too (``rpls.csv``, ``reservations.csv``: :mod:`engine.generate_rpls`)."""
+    stock: list[Dwelling] = []
+    inventory_text, events_text = generate(dwellings, events, seed, territory, year, notes=notes, stock=stock)
     out_dir.mkdir(parents=True, exist_ok=True)
     inv_path, ev_path = out_dir / "inventaire.csv", out_dir / "evenements.jsonl"
     write_file(inv_path, inventory_text.encode("utf-8-sig"))  # whole or not at all (engine/report/output.py)
     write_file(ev_path, events_text, newline="\n")
+    if rpls:
+        from engine.generate_rpls import rpls_files
+
+        rpls_text, reservations_text = rpls_files(stock, TERRITORIES[territory])
+        write_file(out_dir / "rpls.csv", rpls_text.encode("cp1252"))  # as the bailleurs' systems export it
+        write_file(out_dir / "reservations.csv", reservations_text.encode("utf-8"))
     return inv_path, ev_path

@@ -23,15 +23,22 @@ CONSEQUENCE = "consequence"
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One problem in one file, at one line (0 when the line is unknown)."""
+    """One problem in one file, at one line (0 when the line is unknown); in a workbook, at one cell
+    (``cellule``: ``FEUILLE!B7``, its row being ``ligne``).
+
+    >>> str(Problem("parc.xlsx", 7, "code « 98 » inconnu", cellule="Feuil1!K7"))
+    'parc.xlsx:Feuil1!K7: code « 98 » inconnu'
+    """
 
     fichier: str
     ligne: int
     message: str
     code: str = "entree-invalide"
+    cellule: str = ""
 
     def __str__(self) -> str:
-        where = f"{self.fichier}:{self.ligne}" if self.ligne else self.fichier
+        where = f"{self.fichier}:{self.cellule}" if self.cellule else (
+            f"{self.fichier}:{self.ligne}" if self.ligne else self.fichier)
         return f"{where}: {self.message}"
 
 

@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+import zipfile
 
 import pytest
 
@@ -108,6 +109,9 @@ def test_the_wheel_installed_elsewhere_runs_the_readme(tmp_path):
     built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", dist, ROOT], **run)
     assert built.returncode == 0, built.stderr[-3000:]
     wheel = next(dist.glob("flux_rules-*.whl"))
+    with zipfile.ZipFile(wheel) as archive:  # the RPLS code lists are data the reader needs, shipped with the rules
+        assert "engine/rules/national/rpls-codes.yaml" in archive.namelist()
+        assert "engine/rules/national/cas/rpls-14-logements.csv" in archive.namelist()
     subprocess.run([sys.executable, "-m", "venv", venv], check=True, **run)
     pins = tmp_path / "pins.txt"
     freeze = subprocess.run([sys.executable, "-m", "pip", "freeze", "--exclude-editable"], check=True, **run)

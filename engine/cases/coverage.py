@@ -86,12 +86,15 @@ def _explained(evaluation, offer_id: str) -> set[str]:
 
 def of_flux(ruleset: RuleSet, result: dict) -> set[tuple[str, str]]:
     """The rules a ``flux`` result was computed with: the flux and rotation settings, each deduction and
-    exclusion it shows, each annexe 1 of its réservataires, the assiette's inclusion."""
+    exclusion it shows, each annexe 1 of its réservataires and the registry entry each resolved to (its
+    dwellings are counted under that id), the assiette's inclusion."""
     used = {r.id for r in ruleset.of("flux")} | {r.id for r in ruleset.of("rotation")}
     used |= {e["id"] for e in result.get("exclusions", []) if e.get("logements")}
     if result.get("exclusions") is not None and result.get("inventaire"):
         used |= {r.id for r in ruleset.of("inclusion")}
+    registry = {r.id for r in ruleset.of("reservataire")}
     for r in result.get("reservataires", []):
+        used |= {r["id"]} & registry
         used |= {d["id"] for d in r.get("deductions", [])}
         used |= {rule.id for rule in ruleset.of("annexe1") for _, p in rule.dated if p.reservataire == r["id"]}
     return clauses(ruleset, used)

@@ -40,6 +40,7 @@ class FluxCase(BaseModel):
     model_config = STRICT
 
     inventaire: Optional[str] = None
+    reservations: Optional[str] = Field(None, description="Titulaires des logements réservés d'un fichier RPLS")
     reservataire: Optional[Union[str, list[str]]] = None
     rotation: Optional[str] = None
     eligibles: Optional[int] = None

@@ -178,7 +178,8 @@ class Runner:
             rotation=parse_rate(f.rotation) if f.rotation else None,
             history=(loaded.path.parent / f.historique) if f.historique else None, perimetre=f.perimetre,
             eligibles=f.eligibles, logements_reservataire=f.logements_reservataire, deductions=deductions,
-            checks=parse_checks(list(f.check or [])), annexe=f.annexe, bailleur=case.bailleur or top.bailleur)
+            checks=parse_checks(list(f.check or [])), annexe=f.annexe, bailleur=case.bailleur or top.bailleur,
+            reservations=(loaded.path.parent / f.reservations) if f.reservations else None)
         result, _ = run(opts)
         return result
 

@@ -79,13 +79,32 @@ class History:
 
 
 def read_history(path: Path) -> History:
+    """The yearly figures of a CSV or of a workbook's first sheet (``.xlsx``: problems at their cell)."""
+    from engine.inputs import workbook
+
     name = str(path)
+    if not workbook.is_workbook(path):
+        return _read_history(_csv_lines(path, name), name)
+    sheet = workbook.read_sheet(path, name)
+    try:
+        return _read_history(iter(list(zip(sheet.lines, sheet.rows, strict=True))), name)
+    except BadInput as exc:
+        raise BadInput(workbook.located(exc.problems, sheet, sheet.rows[0] if sheet.rows else [])) from None
+
+
+def _csv_lines(path: Path, name: str):
+    """(line, row) of each row of a CSV: the line it ends on."""
     try:
         text, _ = decode(Path(path).read_bytes(), name)
     except OSError as exc:
         raise BadInput([Problem(name, 0, f"historique illisible ({exc.strerror})")]) from None
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text.split("\n", 1)[0]))
-    header = next(reader, None)
+    for row in reader:
+        yield reader.line_num, row
+
+
+def _read_history(rows, name: str) -> History:
+    _, header = next(rows, (1, None))
     if not header:
         raise BadInput([Problem(name, 1, "historique vide : attendu un en-tête annee, liberations, parc…")])
     known = {normalise_name(c): c for c in COLUMNS}
@@ -101,7 +120,7 @@ def read_history(path: Path) -> History:
     if problems:
         raise BadInput(problems)
     history = History(name)
-    for row in reader:
+    for line, row in rows:
         if not any(c.strip() for c in row):
             continue
         values: dict = {}
@@ -115,13 +134,13 @@ def read_history(path: Path) -> History:
             try:
                 number = Decimal(cell.replace("\u00a0", "").replace(" ", "").replace(",", "."))
             except InvalidOperation:
-                problems.append(Problem(name, reader.line_num, f"colonne « {column} » : nombre illisible « {cell} »"))
+                problems.append(Problem(name, line, f"colonne « {column} » : nombre illisible « {cell} »"))
                 continue
             values[column] = int(number) if column == "annee" else number
         for required in ("annee", "liberations", "parc"):
-            if required not in values and not any(p.ligne == reader.line_num for p in problems):
-                problems.append(Problem(name, reader.line_num, f"colonne « {required} » vide"))
-        history.rows.append((reader.line_num, values))
+            if required not in values and not any(p.ligne == line for p in problems):
+                problems.append(Problem(name, line, f"colonne « {required} » vide"))
+        history.rows.append((line, values))
     if problems:
         raise BadInput(problems)
     return history

@@ -43,6 +43,8 @@ class FluxOptions:
     bailleur: str | None = None
     skip_invalid: bool = False
     use_durable: bool = True
+    sheet: str | None = None  # --feuille: the inventory's sheet in a workbook
+    reservations: Path | None = None  # --reservations: who holds each reserved dwelling of an RPLS file
 
 
 def _f(value):
@@ -65,7 +67,8 @@ def run(opts: FluxOptions) -> tuple[dict, bool]:
         _, fp = flux_params(ruleset, on)
         droits_acquis = bool(fp and (fp.methode == "droits_acquis" or fp.droits_acquis))
         inv = count_inventory(opts.inventory, partial(asst.group_keys, rules, programmes=droits_acquis),
-                              bailleur=opts.bailleur, skip_invalid=opts.skip_invalid)
+                              bailleur=opts.bailleur, skip_invalid=opts.skip_invalid, sheet=opts.sheet,
+                              reservations=opts.reservations)
         assiette = asst.build_columns(inv, rules, registry, programmes=droits_acquis)
         remarques += inv.warnings
     has_column = inv is not None and "reservataire" in inv.columns.values()
@@ -110,6 +113,7 @@ def run(opts: FluxOptions) -> tuple[dict, bool]:
                      "sources": [{"origine": s, "taux": _f(r)} for s, r in others]},
         "regle_flux": {"id": flux_rule.id, "source": flux_rule.rule.source} if flux_rule else None,
         "reservataires": results,
+        "logements_sans_titulaire": dict(inv.sans_titulaire) if inv is not None else {},
         "remarques": list(dict.fromkeys(remarques)),
         "controle_ecarts": sum(1 for r in results for c in r["controle"] if c["statut"] == "ecart"),
     }
@@ -291,7 +295,9 @@ def _inventory_record(inv: Inventory | None) -> dict | None:
     if inv is None:
         return None
     lines = sorted({p.ligne for p in inv.problems})
-    return {"fichier": inv.path, "encodage": inv.encoding, "separateur": inv.delimiter, "lus": inv.lus,
+    return {"fichier": inv.path, "encodage": inv.encoding, "separateur": inv.delimiter,
+            **({"feuille": inv.sheet} if inv.sheet else {}), "lus": inv.lus,
             "retenus": len(inv), "rejetes": len(lines),
-            "rejets": [{"fichier": p.fichier, "ligne": p.ligne, "motif": p.message} for p in inv.problems],
+            "rejets": [{"fichier": p.fichier, "ligne": p.ligne, **({"cellule": p.cellule} if p.cellule else {}),
+                        "motif": p.message} for p in inv.problems],
             "colonnes": inv.columns}

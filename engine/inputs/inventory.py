@@ -55,11 +55,14 @@ ALIASES = {
     "en_vente": ["en_vente", "en vente", "plan de vente"],
     "demolition": ["demolition", "démolition"],
     "conventionnement": ["conventionnement"],
+    "sortie_patrimoine": ["sortie_patrimoine", "sortie du patrimoine"],
+    "occupation": ["occupation", "mode d'occupation"],
+    "contingent": ["contingent"],
 }
 _BY_ALIAS = {normalise_name(alias): column for column, aliases in ALIASES.items() for alias in aliases}
 CATEGORIES = {"familial", "foyer", "residence_sociale", "etudiant", "residence_services", "chrs", "medico_social"}
 SPECIALES = {"defense", "securite_interieure", "sante"}
-CONVENTIONNEMENTS = {"apl", "pre1977", "l411_6", "sem_non_apl", "pli", "lli"}
+CONVENTIONNEMENTS = {"apl", "pre1977", "l411_6", "sem_non_apl", "pli", "lli", "non_conventionne", "indetermine"}
 DEFAULTS = {"categorie": "familial", "conventionnement": "apl"}
 
 
@@ -90,6 +93,17 @@ def _enum(allowed: set[str], label: str):
     return parse
 
 
+def _coded(column: str, label: str):
+    """A field whose values are those of an RPLS code list (rules/national/rpls-codes.yaml), read when first
+    needed."""
+    def parse(text: str) -> str:
+        from engine.inputs.rpls_codes import codes
+
+        allowed = {c.valeur for col in codes().columns.values() if col.champ == column for c in col.codes.values()}
+        return _enum(allowed, label)(text)
+    return parse
+
+
 def _accessibilite(text: str) -> str:
     value = normalise_name(text)
     if value in ("pmr", "ufr"):
@@ -112,6 +126,9 @@ PARSERS = {  # each distinct text of a column is parsed once (see parse_distinct
     "categorie": _enum(CATEGORIES, "catégorie"),
     "reservation_speciale": _enum(SPECIALES, "réservation spéciale"),
     "conventionnement": _enum(CONVENTIONNEMENTS, "conventionnement"),
+    "sortie_patrimoine": _coded("sortie_patrimoine", "sortie du patrimoine"),
+    "occupation": _coded("occupation", "occupation"),
+    "contingent": _coded("contingent", "contingent"),
 }
 
 
@@ -177,6 +194,8 @@ class Inventory:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     unnamed: list[int] = field(default_factory=list)  # cell index of each header cell without a name
+    sans_titulaire: dict[str, list[str]] = field(default_factory=dict)  # RPLS: contingent → dwellings, no holder
+    sheet: str = ""  # a workbook's sheet read
     lus: int = 0
     _rows: list[dict] | None = None
 
@@ -432,6 +451,29 @@ def parse_distinct(key: str, cells: set, default, bailleur: str | None) -> tuple
     return parsed, bad
 
 
+def _rpls(inv: Inventory, header: list[str], reader, lines: list[int] | None, name: str, holders) -> dict:
+    """The rows of an RPLS file as rows of inventory fields (:func:`engine.inputs.rpls.translate`); the
+    inventory's columns say which RPLS column each field comes from."""
+    from engine.inputs import rpls
+
+    _data_rows(reader, lines, len(header), name, inv)
+    inv.unnamed = [i for i, title in enumerate(header) if not title.strip().lstrip("\ufeff").strip()]
+    check_unnamed(name, inv)
+    found = rpls.translate(header, inv.data, inv.lines, name, holders.holders if holders else None,
+                           holders.name if holders else "")
+    if holders is not None:
+        holders.check_known(found)
+    inv.data, inv.lines, inv.unnamed = found.rows, found.lines, []
+    inv.problems += found.problems
+    seen = read_header(name, found.header, inv)
+    inv.columns = {source: inv.columns[title] for source, title in found.columns.items()}
+    if "rpls_id" in seen:
+        seen["rpls_id"] = "IDENT_REP"
+    inv.warnings += found.remarks
+    inv.sans_titulaire = found.sans_titulaire
+    return seen
+
+
 ID_LIKE = ("rpls", "clelocal")  # in a header name: meant as the dwelling's id
 
 
@@ -561,16 +603,54 @@ def _data_rows(reader, lines: list[int] | None, width: int, name: str, inv: Inve
 
 
 def read_inventory(path: Path, shown: str | None = None, bailleur: str | None = None,
-                   skip_invalid: bool = False, need_ids: bool = False) -> Inventory:
+                   skip_invalid: bool = False, need_ids: bool = False, sheet: str | None = None,
+                   reservations: Path | None = None) -> Inventory:
     """Read and check every row; each column's distinct texts are parsed once.
 
     Bad rows stop the run with every problem as ``FILE:LINE``, or with
-    ``skip_invalid`` are listed in ``problems`` and left out. ``need_ids``: see :func:`parse`.
+    ``skip_invalid`` are listed in ``problems`` and left out. ``need_ids``: see :func:`parse`. A workbook
+    (``.xlsx``) is read from its first sheet or ``sheet``; ``reservations``: the table that names the holder of
+    an RPLS file's reserved dwellings (:mod:`engine.inputs.reservations`).
     """
+    from engine.inputs import workbook
+    from engine.inputs.reservations import read_reservations
+
     with gc_paused():
         name = shown or str(path)
+        holders = read_reservations(reservations) if reservations is not None else None
+        if workbook.is_workbook(path):
+            return read_workbook(path, name, bailleur, skip_invalid, need_ids, sheet, holders)
         text, encoding = load(path, name)
-        return parse(text, encoding, name, bailleur, skip_invalid, need_ids)
+        return parse(text, encoding, name, bailleur, skip_invalid, need_ids, holders)
+
+
+def read_workbook(path: Path, name: str, bailleur: str | None, skip_invalid: bool, need_ids: bool,
+                  sheet: str | None, holders=None) -> Inventory:
+    """An inventory from one sheet of a workbook: read as a CSV of the same cells is, problems at their cell."""
+    from engine.inputs import rpls, workbook
+
+    table = workbook.read_sheet(path, name, sheet)
+    header = table.rows[0] if table.rows else []
+    try:
+        inv = parse_rows(table.rows, table.lines, "xlsx", "", name, bailleur, True, need_ids, holders)
+    except BadInput as exc:
+        raise BadInput(workbook.located(exc.problems, table, header)) from None
+    inv.path, inv.encoding, inv.delimiter, inv.sheet = name, "xlsx", "", table.title
+    if table.skipped:
+        inv.warnings.append(f"{name} : ligne(s) {', '.join(map(str, table.skipped))} de la feuille « {table.title} » "
+                            "avant l'en-tête (titre) passée(s)")
+    if "logement.rpls_id" in inv.index and not rpls.is_rpls(header):
+        numeric = workbook.numeric_ids(table, inv.index["logement.rpls_id"], name)
+        if numeric:
+            lines = {p.ligne for p in numeric}
+            keep = [i for i, line in enumerate(inv.lines) if line not in lines]
+            inv.data = [inv.data[i] for i in keep]
+            inv.lines = [inv.lines[i] for i in keep]
+            inv.problems = sorted(inv.problems + numeric, key=lambda p: p.ligne)
+    inv.problems = workbook.located(inv.problems, table, header)
+    if inv.problems and not skip_invalid:
+        raise BadInput(inv.problems)
+    return inv
 
 
 def load(path: Path, name: str) -> tuple[str, str]:
@@ -587,7 +667,7 @@ NO_ID = ("pas de colonne d'identifiant des logements (N° RPLS, N°RPLS du logem
 
 
 def parse(text: str, encoding: str, name: str, bailleur: str | None, skip_invalid: bool,
-          need_ids: bool = False) -> Inventory:
+          need_ids: bool = False, holders=None) -> Inventory:
     """Every row of ``text`` read and checked (what :func:`read_inventory` does once the file is read).
     ``need_ids``: an inventory without an id column is an error (the rows are joined to the events by their
     id); else its rows are named by their line, as an annex table without RPLS numbers is read."""
@@ -596,14 +676,31 @@ def parse(text: str, encoding: str, name: str, bailleur: str | None, skip_invali
     lines = None
     if rows is None:
         rows, lines = csv_rows(text, delimiter, name)
+    return parse_rows(rows, lines, encoding, delimiter, name, bailleur, skip_invalid, need_ids, holders)
+
+
+def parse_rows(rows: list[list[str]], lines: list[int] | None, encoding: str, delimiter: str, name: str,
+               bailleur: str | None, skip_invalid: bool, need_ids: bool = False, holders=None) -> Inventory:
+    """The rows of a table (the header first; ``lines``: the line each starts on, None when each row is one
+    line) read and checked. An RPLS file (:mod:`engine.inputs.rpls`) is read through its code lists; the
+    reservations table (``holders``) names the holders of its reserved dwellings."""
+    from engine.inputs import rpls
+
     reader = iter(rows)
     header = next(reader, None)
     if not header:
         raise BadInput([Problem(name, 1, "inventaire vide : attendu une ligne d'en-tête (N° RPLS, Réservataire…)")])
     inv = Inventory(name, encoding, delimiter)
-    seen = read_header(name, header, inv)
-    _data_rows(reader, lines, len(header), name, inv)
-    check_unnamed(name, inv)
+    if rpls.is_rpls(header):
+        seen = _rpls(inv, header, reader, lines, name, holders)
+    else:
+        if holders is not None:
+            raise BadInput([Problem(holders.name, 0, f"--reservations : {name} n'est pas un fichier RPLS ; un "
+                                                     "inventaire de ce format nomme ses réservataires dans sa "
+                                                     "colonne « Réservataire »")])
+        seen = read_header(name, header, inv)
+        _data_rows(reader, lines, len(header), name, inv)
+        check_unnamed(name, inv)
     bad_rows: dict[int, list[str]] = {}
     titles = {f"logement.{v}": k for k, v in inv.columns.items()}
     for key, index in inv.index.items():

@@ -33,11 +33,14 @@ from engine.inputs.inventory import (
     parse,
     parse_distinct,
     read_header,
+    read_inventory,
     set_constants,
     sniff_delimiter,
+    split_rows,
     text_values,
 )
 
+SAMPLE_HEADER = 1 << 16  # characters: the header is looked for in the start of the file
 PARALLEL_FROM = 2_000_000  # characters (about 20 000 rows): below, forking costs more than it saves
 
 
@@ -53,15 +56,30 @@ class Part:
 
 
 def count_inventory(path: Path, keys_for: Callable[[Callable[[str], bool]], list[str]], shown: str | None = None,
-                    bailleur: str | None = None, skip_invalid: bool = False) -> Inventory:
+                    bailleur: str | None = None, skip_invalid: bool = False, sheet: str | None = None,
+                    reservations: Path | None = None) -> Inventory:
     """The inventory with its rows counted per ``keys_for(inventory.has)`` (the columns of the header that the
-    caller counts by) rather than kept, when it is long and plain; else read as ``read_inventory`` reads it.
+    caller counts by) rather than kept, when it is long and plain; else read as ``read_inventory`` reads it
+    (always for a workbook and an RPLS file, whose fields are mapped from their columns).
     Either way ``groups(keys_for(inventory.has))`` gives the same counts."""
+    from engine.inputs import rpls, workbook
+    from engine.inputs.reservations import read_reservations
+
     name = shown or str(path)
+    if workbook.is_workbook(path):
+        return read_inventory(path, name, bailleur, skip_invalid, sheet=sheet, reservations=reservations)
     with gc_paused():
+        holders = read_reservations(reservations) if reservations is not None else None
         text, encoding = load(path, name)
         workers = cores.workers_for(len(text), PARALLEL_FROM)
         counted = None
+        head = text[:SAMPLE_HEADER].split("\n", 1)[0].removesuffix("\r")
+        if rpls.is_rpls(head.split(sniff_delimiter(head + "\n"))):
+            counted = _rpls_counted(text, encoding, name, bailleur, keys_for, holders)
+            return counted if counted is not None else parse(text, encoding, name, bailleur, skip_invalid,
+                                                             holders=holders)
+        if holders is not None:
+            return parse(text, encoding, name, bailleur, skip_invalid, holders=holders)  # refused there, said why
         if workers > 1 and '"' not in text and "\0" not in text:
             try:
                 counted = _counted(text, encoding, name, bailleur, keys_for, workers)
@@ -125,6 +143,52 @@ def _counted(text: str, encoding: str, name: str, bailleur: str | None, keys_for
     set_constants(inv, bailleur)
     rows = sum(p.rows for p in found)
     inv.lus, inv.data, inv.lines, inv.counted = rows, None, range(2, rows + 2), {present: counts}
+    return inv
+
+
+def _rpls_counted(text: str, encoding: str, name: str, bailleur: str | None, keys_for, holders) -> Inventory | None:
+    """An RPLS file's rows counted per group from its mapped columns, without building the rows again, when it
+    is plain (every row as wide as the header, no bad code, ids present and distinct, every cell readable);
+    else None and the usual reading names each problem's line."""
+    from engine.inputs import rpls
+
+    delimiter = sniff_delimiter(text)
+    rows = split_rows(text, delimiter)
+    if rows is None or len(rows) < 2 or any(not t.strip() for t in rows[0]):
+        return None
+    header, body = rows[0], rows[1:]
+    if set(map(len, body)) != {len(header)}:
+        return None  # blank, short or wide rows: the usual reading says which
+    found = rpls.translate(header, body, range(2, len(body) + 2), name, holders.holders if holders else None,
+                           holders.name if holders else "", keep_rows=False)
+    if found.problems:
+        return None
+    del rows, body
+    inv = Inventory(name, encoding, delimiter)
+    seen = read_header(name, found.header, inv)
+    values = found.values
+    if "rpls_id" not in seen or not ids_plain(set(values[inv.index["logement.rpls_id"]]), len(found.lines)):
+        return None
+    if holders is not None:
+        holders.check_known(found)
+    present = tuple(k for k in keys_for(inv.has) if k in inv.index)
+    for key, index in inv.index.items():
+        column = key.removeprefix("logement.")
+        if is_parsed(column):
+            parsed, bad = parse_distinct(column, set(values[index]), DEFAULTS.get(column), bailleur)
+            if bad:
+                return None
+            inv.parsed[key] = parsed
+        elif key in present:
+            inv.parsed[key] = text_values(set(values[index]))
+    counts = Counter(zip(*(values[inv.index[k]] for k in present), strict=True)) if present else \
+        Counter({(): len(found.lines)})
+    set_constants(inv, bailleur)
+    inv.columns = {source: inv.columns[title] for source, title in found.columns.items()}
+    inv.warnings += found.remarks
+    inv.sans_titulaire = found.sans_titulaire
+    rows_read = len(found.lines)
+    inv.lus, inv.data, inv.lines, inv.counted = rows_read, None, range(2, rows_read + 2), {present: counts}
     return inv
 
 

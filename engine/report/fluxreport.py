@@ -21,11 +21,14 @@ def to_table(result: dict, console: Console) -> None:
     console.print(f"[bold]Flux théorique {result['exercice']}[/bold] — règles « {result['regles']} »")
     inv = result.get("inventaire")
     if inv:
-        console.print(f"Inventaire {inv['fichier']} ({inv['encodage']}, séparateur « {inv['separateur']} ») : "
+        form = (f"classeur, feuille « {inv['feuille']} »" if inv.get("feuille")
+                else f"{inv['encodage']}, séparateur « {inv['separateur']} »")
+        console.print(f"Inventaire {inv['fichier']} ({form}) : "
                       f"{fr_int(inv['lus'])} logement(s) lu(s), {fr_int(inv['retenus'])} retenu(s), "
                       f"{fr_int(inv['rejetes'])} rejeté(s)")
         for r in inv["rejets"]:
-            console.print(f"  [red]rejeté[/red] {r['fichier']}:{r['ligne']} : {r['motif']}")
+            where = r.get("cellule") or r["ligne"]
+            console.print(f"  [red]rejeté[/red] {r['fichier']}:{where} : {r['motif']}")
         if result["exclusions"]:
             t = Table(title="Exclusions de l'assiette")
             for h in ("Règle", "Libellé", "Logements", "Source"):
@@ -33,6 +36,9 @@ def to_table(result: dict, console: Console) -> None:
             for e in result["exclusions"]:
                 t.add_row(e["id"], e["libelle"], fr_int(e["logements"]), e["source"])
             console.print(t)
+    for rid, dwellings in (result.get("logements_sans_titulaire") or {}).items():
+        shown = ", ".join(dwellings[:10]) + (f" … (et {fr_int(len(dwellings) - 10)} autres)" if len(dwellings) > 10 else "")
+        console.print(f"Sans titulaire nommé ({rid}, {fr_int(len(dwellings))}) : {shown}")
     table = Table(title="Flux théorique par réservataire (annexe 1)")
     for h in HEADERS:
         table.add_column(h, justify="left" if h in ("Réservataire", "Méthode") else "right")

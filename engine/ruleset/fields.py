@@ -24,7 +24,13 @@ LOGEMENT = {
     "logement.reservation_speciale": "defense, securite_interieure, sante ou vide",
     "logement.en_vente": "dans un plan de vente (L443-7)",
     "logement.demolition": "voué à la démolition",
-    "logement.conventionnement": "apl, pre1977, l411_6, sem_non_apl, pli, lli",
+    "logement.conventionnement": "apl, pre1977, l411_6, sem_non_apl, pli, lli, non_conventionne, indetermine",
+    "logement.sortie_patrimoine": "motif de sortie du patrimoine l'année précédente (RPLS SORTIEPATRIM) : "
+                                  "vente_occupant, vente_bailleur_social, autre_vente, demolition, autre, sans_objet",
+    "logement.occupation": "occupation au 1er janvier (RPLS MODE) : loue, vacant, vide, association, occupe_autre, "
+                           "sans_objet",
+    "logement.contingent": "contingent de réservation (RPLS CONTRESLOG) : etat_fonctionnaires, etat_prioritaires, "
+                           "action_logement, collectivites, etat_conventions_r314, autres, non_reserve",
 }
 
 RESERVATAIRE = {

@@ -172,22 +172,30 @@ def discover(root: Path) -> list[Path]:
 
 
 def rule_files(folder: Path, marked_only: bool = False) -> list[Path]:
-    """The YAML files of a folder and its subfolders, those of ``cas/`` folders left out; ``marked_only``: those
-    that start with ``couche:``."""
+    """The YAML files of a folder and its subfolders, those of ``cas/`` folders and the data tables (a file whose
+    first key is ``table:``, such as ``rules/national/rpls-codes.yaml``) left out; ``marked_only``: those that
+    start with ``couche:``."""
     if not folder.is_dir():
         return []
     return [p for p in sorted(folder.rglob("*")) if p.suffix in YAML_SUFFIXES
-            and "cas" not in p.relative_to(folder).parts[:-1] and (not marked_only or _is_rule_file(p))]
+            and "cas" not in p.relative_to(folder).parts[:-1]
+            and (_first_key(p) == "couche" if marked_only else _first_key(p) != "table")]
 
 
-def _is_rule_file(path: Path) -> bool:
-    """Scenario folders also hold YAML test cases: a rule file starts with ``couche:``."""
+def _first_key(path: Path) -> str | None:
+    """The first key of a YAML file (its first line that is not blank or a comment), or None. Scenario folders
+    also hold YAML test cases: a rule file starts with ``couche:``; a data table with ``table:``."""
     try:
         with path.open(encoding="utf-8", errors="replace") as handle:
             for line in handle:
                 stripped = line.strip()
                 if stripped and not stripped.startswith("#"):
-                    return stripped.startswith("couche:")
+                    return stripped.partition(":")[0].strip() if ":" in stripped else None
     except OSError:
-        return False
-    return False
+        return None
+    return None
+
+
+def _is_rule_file(path: Path) -> bool:
+    """A YAML file that starts with ``couche:`` (the case files beside a scenario's rules do not)."""
+    return _first_key(path) == "couche"
