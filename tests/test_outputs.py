@@ -279,7 +279,7 @@ def test_compare_table_puts_text_on_the_left_and_figures_on_the_right():
     from engine.report import comparereport
 
     d = json.loads(invoke(["compare", EVENTS, "--rules", "escalquens-patrimoine", "--rules",
-                           "scenario-decompte-au-bail", "--format", "json"], None).stdout)
+                           "scenario-decompte-au-bail", "--format", "json"], 0).stdout)
     buf = io.StringIO()
     comparereport.to_table(d, Console(file=buf, width=200))
     lines = buf.getvalue().splitlines()
