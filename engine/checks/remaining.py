@@ -105,10 +105,10 @@ def obligation_remaining(ob: dict, ruleset: RuleSet, on: dt.date) -> None:
             if need is not None:
                 ob["reste_a_faire_note"] = (f"donnée manquante pour {unknown} ménage(s) : la cible est atteinte sans "
                                             f"rien de plus si au moins {need} d'entre eux entrent au numérateur ; "
-                                            f"sinon de {best} à {worst} {kind}")
+                                            f"sinon de {_said(best)} à {_said(worst)} {kind}")
             else:
                 ob["reste_a_faire_note"] = (f"donnée manquante pour {unknown} ménage(s) : même s'ils entraient tous "
-                                            f"au numérateur, de {best} à {worst} {kind}")
+                                            f"au numérateur, de {_said(best)} à {_said(worst)} {kind}")
         return
     # a ceiling: what it takes is offers outside the numerator; the room left is offers inside it
     worst, best = needed_maximum(*high, target), needed_maximum(n, d, target)
@@ -127,8 +127,12 @@ def _figure(ob: dict, key: str, worst: int | None, best: int | None, kind: str, 
         ob[note_key] = none_note if worst is None else f"{worst} {kind}" if worst or key == "marge" else "rien de plus"
         return
     ob[key] = None
-    ob[f"{key}_bornes"] = [best, worst]
-    ob[note_key] = f"selon les données manquantes, de {best} à {worst} {kind}"
+    ob[f"{key}_bornes"] = [best, worst]  # None: out of reach (or no limit) in that case
+    ob[note_key] = f"selon les données manquantes, de {_said(best)} à {_said(worst)} {kind}"
+
+
+def _said(bound: int | None) -> str:
+    return "hors d'atteinte" if bound is None else str(bound)
 
 
 def annotate(entries: list[dict], ruleset: RuleSet, on: dt.date, objectives: dict) -> None:

@@ -33,7 +33,7 @@ def remaining_cell(o: dict) -> str:
     value = o.get("reste_a_faire")
     if value is None:
         bounds = o.get("reste_a_faire_bornes")
-        text = f"de {fr_int(bounds[0])} à {fr_int(bounds[1])}" if bounds else "—"
+        text = f"de {_bound(bounds[0])} à {_bound(bounds[1])}" if bounds else "—"
     else:
         text = fr_int(value)
     if o.get("sens") == "maximum":
@@ -42,8 +42,12 @@ def remaining_cell(o: dict) -> str:
         if room is not None:
             text += f" (marge : {fr_int(room)})"
         elif bounds:
-            text += f" (marge : de {fr_int(bounds[0])} à {fr_int(bounds[1])})"
+            text += f" (marge : de {_bound(bounds[0])} à {_bound(bounds[1])})"
     return text
+
+
+def _bound(value: int | None) -> str:
+    return "hors d'atteinte" if value is None else fr_int(value)
 
 
 def objective_remaining_cell(r: dict) -> str:
