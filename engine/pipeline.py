@@ -61,11 +61,12 @@ def evaluate_file(path: Path, rules: str | None = None, year: int | None = None,
                   use_durable: bool = True, shown: str | None = None, progress=None,
                   stream: bool = True, keep_offers: bool = True, workers: int | None = None,
                   au: dt.date | None = None) -> Evaluation:
-    """``au``: the year as recorded up to that date (records after it set aside and counted, deadlines still
-    running on it open, not missed); read in memory. ``stream``: a file in date order is read twice and memory follows the open offers (``explain``, which
-    shows every record, asks for the in-memory path). ``keep_offers=False``: only the result and the
-    dwellings are wanted (``evaluate``), not each offer's evaluation; a long log in date order is then shared
-    among ``workers`` processes (default :func:`workers_for`)."""
+    """``stream``: a file in date order is read twice and memory follows the open offers (``explain``, which
+    shows every record, asks for the in-memory path). ``au``: the year as recorded up to that date (records after
+    it set aside and counted, deadlines still running on it open, not missed), read in memory.
+    ``keep_offers=False``: only the result and the dwellings are wanted (``evaluate``), not each offer's
+    evaluation; a long log in date order is then shared among ``workers`` processes (default
+    :func:`workers_for`)."""
     with gc_paused():
         return _evaluate_file(path, rules, year, skip_invalid, previous, inventory, bailleur, use_durable, shown,
                               progress, stream and au is None, keep_offers, workers, au)
