@@ -196,15 +196,47 @@ def _progress(path: Path):
         yield lambda done: bar.update(task, completed=done)
 
 
+def _on_date(au: Optional[str], echeances: Optional[int]) -> Optional[dt.date]:
+    """``--au`` as a date (``AAAA-MM-JJ``, as in the log); ``--echeances`` needs it and is a number of days."""
+    from engine.problems import Problem
+
+    problems = []
+    on = None
+    if au is not None:
+        try:
+            if len(au) != 10:
+                raise ValueError
+            on = dt.date.fromisoformat(au)
+        except ValueError:
+            problems.append(Problem("--au", 0, f"« {au} » n'est pas une date AAAA-MM-JJ (ex. 2024-09-30)"))
+    if echeances is not None:
+        if au is None:
+            problems.append(Problem("--echeances", 0, "--echeances compte les jours ouvrés après une date : donnez "
+                                                      "aussi --au AAAA-MM-JJ"))
+        if echeances < 0:
+            problems.append(Problem("--echeances", 0, f"{echeances} : un nombre de jours ouvrés, 0 ou plus"))
+    if problems:
+        raise BadInput(problems)
+    return on
+
+
+def _window(result: dict, echeances: Optional[int]) -> dict:
+    if echeances is None:
+        return result
+    from engine.checks.open_deadlines import within
+
+    return within(result, echeances)
+
+
 def _run(events: Path, rules, year, skip_invalid, previous, inventory: Optional[Path] = None, stream: bool = True,
-         keep_offers: bool = True, sheet: Optional[str] = None):
+         keep_offers: bool = True, sheet: Optional[str] = None, au: Optional[dt.date] = None):
     from engine.pipeline import evaluate_file
 
     last_year = _previous(previous)
     rows, inv = _inventory_rows(inventory, skip_invalid, sheet=sheet)
     with _progress(events) as progress:
         evaluation = evaluate_file(events, rules, year, skip_invalid, last_year, rows, progress=progress,
-                                   stream=stream, keep_offers=keep_offers)
+                                   stream=stream, keep_offers=keep_offers, au=au)
     _say_carried(last_year)
     if inv is not None:
         known = set(rows)
@@ -227,15 +259,18 @@ def evaluate(events: Path = typer.Argument(..., metavar="JOURNAL.jsonl", help="J
              previous: Optional[Path] = typer.Option(None, "--previous", metavar="RÉSULTAT.json", help="Résultat JSON de l'an dernier (report)"),
              inventory: Optional[Path] = typer.Option(None, "--inventory", metavar="INVENTAIRE.csv", help="Inventaire CSV, classeur .xlsx ou fichier RPLS : attributs des logements (QPV…)", callback=_sample),
              feuille: Optional[str] = typer.Option(None, "--feuille", metavar="NOM", help="Feuille de l'inventaire .xlsx (défaut : la première)"),
-             tableur: bool = typer.Option(False, "--tableur", help="CSV pour tableur français (; virgule décimale, BOM)")):
+             tableur: bool = typer.Option(False, "--tableur", help="CSV pour tableur français (; virgule décimale, BOM)"),
+             au: Optional[str] = typer.Option(None, "--au", metavar="AAAA-MM-JJ", help="L'année telle qu'enregistrée à cette date : prorata, reste à faire, échéances ouvertes"),
+             echeances: Optional[int] = typer.Option(None, "--echeances", metavar="N", help="Avec --au : les échéances ouvertes des N jours ouvrés suivants")):
     """Décompte d'une année d'événements par réservataire : obligations, délais dépassés, report."""
     from engine.exitcodes import EXIT_UNMET
     from engine.report import formats
 
     _check_output(output)
-    evaluation = _run(events, rules, year, skip_invalid, previous, inventory, keep_offers=False, sheet=feuille)
+    on = _on_date(au, echeances)
+    evaluation = _run(events, rules, year, skip_invalid, previous, inventory, keep_offers=False, sheet=feuille, au=on)
     _say_year(evaluation, year)
-    result = evaluation.result
+    result = _window(evaluation.result, echeances)
     _render(result, format, output, formats, tableur)
     raise typer.Exit(EXIT_UNMET if formats.unmet(result) else EXIT_OK)
 
@@ -400,7 +435,8 @@ def compare(events: Optional[Path] = typer.Argument(None, metavar="JOURNAL.jsonl
             output: Optional[Path] = typer.Option(None, "--output", metavar="FICHIER", help="Fichier de sortie (remplacé en entier ou laissé intact)"),
             tableur: bool = typer.Option(False, "--tableur", help="CSV pour tableur français (; virgule décimale, BOM)"),
             skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Évaluer le reste et lister les lignes invalides"),
-            fail_on_diff: bool = typer.Option(False, "--fail-on-diff", help="Code 1 si les scénarios diffèrent")):
+            fail_on_diff: bool = typer.Option(False, "--fail-on-diff", help="Code 1 si les scénarios diffèrent"),
+            au: Optional[str] = typer.Option(None, "--au", metavar="AAAA-MM-JJ", help="Avec un journal : les scénarios à la même date (prorata, reste à faire)")):
     """Compare des jeux de règles ou scénarios sur les mêmes données : chiffres, règles, obligations, décisions."""
     from engine.compare import compare_events, compare_flux
     from engine.exitcodes import EXIT_UNMET
@@ -411,9 +447,12 @@ def compare(events: Optional[Path] = typer.Argument(None, metavar="JOURNAL.jsonl
     if len(rules) < 2:
         raise BadInput([Problem("--rules", 0, "au moins deux jeux de règles à comparer (--rules A --rules B)")])
     _check_output(output)
+    on = _on_date(au, None)
+    if on is not None and events is None:
+        raise BadInput([Problem("--au", 0, "--au compare les scénarios sur un journal : donnez JOURNAL.jsonl")])
     if events is not None:
         rows, _ = _inventory_rows(inventory, skip_invalid)
-        result = compare_events(events, list(rules), year, rows, skip_invalid)
+        result = compare_events(events, list(rules), year, rows, skip_invalid, au=on)
     else:  # theoretical flux: from the inventory, --eligibles or the conventions' Annexe 1
         base = FluxOptions(inventory=inventory, year=year, reservataires=list(reservataire), eligibles=eligibles,
                            rotation=_rate_option("--rotation", rotation), deductions=_deductions(deduction),

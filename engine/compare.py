@@ -16,7 +16,9 @@ from engine.pipeline import Evaluation, evaluate_file
 from engine.ruleset.diff import rule_differences
 
 FIGURES = ["base_decompte", "objectif", "report_anterieur", "mises_a_disposition", "attributions", "baux", "refus",
-           "decompte", "ecart", "report_suivant", "delais_depasses"]
+           "decompte", "ecart", "reste_a_faire", "report_suivant", "delais_depasses"]
+ON_DATE_FIGURES = ["retard_prorata", "echeances_ouvertes"]  # with ``--au``
+DERIVED = {"retard_prorata": lambda r: (r.get("prorata") or {}).get("retard")}
 FLUX_FIGURES = ["logements_eligibles", "logements_reservataire", "part", "taux_rotation", "flux_total",
                 "flux_a_repartir", "flux_brut", "flux", "flux_prioritaires"]
 EXPLAINED_BY = {
@@ -28,6 +30,9 @@ EXPLAINED_BY = {
     "refus": {"delai", "reservataire"},
     "decompte": {"base_decompte", "decompte", "reservataire"},
     "ecart": {"base_decompte", "decompte", "objectif", "annexe1", "flux", "rotation"},
+    "reste_a_faire": {"base_decompte", "decompte", "objectif", "annexe1", "flux", "rotation", "report"},
+    "retard_prorata": {"base_decompte", "decompte", "objectif", "annexe1", "flux", "rotation", "report"},
+    "echeances_ouvertes": {"delai"},
     "report_anterieur": {"report"},
     "report_suivant": {"report", "base_decompte", "decompte", "objectif"},
     "delais_depasses": {"delai"},
@@ -52,7 +57,8 @@ def _explain(figure: str, rules: list[dict]) -> list[str]:
 def _side_by_side(records: list[dict | None], figures: list[str], rules: list[dict]) -> tuple[dict, list[dict]]:
     values, diffs = {}, []
     for fig in figures:
-        row = [None if r is None else (len(r[fig]) if isinstance(r.get(fig), list) else r.get(fig)) for r in records]
+        get = DERIVED.get(fig, lambda r, fig=fig: r.get(fig))
+        row = [None if r is None else (len(r[fig]) if isinstance(r.get(fig), list) else get(r)) for r in records]
         values[fig] = row
         if len({repr(v) for v in row}) > 1:
             diffs.append({"chiffre": fig, "valeurs": row, "regles": _explain(fig, rules)})
@@ -71,6 +77,8 @@ def _obligations(records: list[dict | None], rules: list[dict]) -> list[dict]:
         sens = next((o.get("sens") for o in found if o), "minimum")
         out.append({"id": oid, "libelle": label, "sens": sens, "statuts": statuts,
                     "valeurs": [o.get("valeur") if o else None for o in found],
+                    "reste_a_faire": [o.get("reste_a_faire") if o else None for o in found],
+                    "marge": [o.get("marge") if o else None for o in found],
                     "change": len(set(statuts)) > 1,
                     "bascule": {"atteint", "non_atteint"} <= set(statuts),
                     "regles": _explain("obligation", rules) if len(set(statuts)) > 1 else []})
@@ -98,13 +106,15 @@ def _decision(ev, year: int) -> dict | None:
 
 
 def compare_events(events: Path, rules: list[str], year: int | None = None, inventory: dict | None = None,
-                   skip_invalid: bool = False, previous: dict | None = None) -> dict:
-    evaluations: list[Evaluation] = [evaluate_file(events, name, year, skip_invalid, previous, inventory)
+                   skip_invalid: bool = False, previous: dict | None = None, au: dt.date | None = None) -> dict:
+    """``au``: every scenario on the same date (the year as recorded up to it)."""
+    evaluations: list[Evaluation] = [evaluate_file(events, name, year, skip_invalid, previous, inventory, au=au)
                                      for name in rules]
     year = evaluations[0].year
     on = dt.date(year, 12, 31)
     rules_diff = rule_differences([e.ruleset for e in evaluations], on)
-    reservataires = _per_reservataire([e.result for e in evaluations], FIGURES, rules_diff, True)
+    figures = FIGURES + (ON_DATE_FIGURES if au is not None else [])
+    reservataires = _per_reservataire([e.result for e in evaluations], figures, rules_diff, True)
     changed = []
     for oid in sorted({oid for e in evaluations for oid in e.offers}):
         found = [e.offers.get(oid) for e in evaluations]
@@ -115,7 +125,7 @@ def compare_events(events: Path, rules: list[str], year: int | None = None, inve
                             "par_scenario": decisions})
     different = bool(changed) or any(r["differences"] or any(o["change"] for o in r["obligations"])
                                      for r in reservataires)
-    return {
+    out = {
         "mode": "evenements", "exercice": year,
         "scenarios": [{"regles": e.ruleset.name, "libelle": e.ruleset.meta("libelle") or e.ruleset.name}
                       for e in evaluations],
@@ -125,6 +135,9 @@ def compare_events(events: Path, rules: list[str], year: int | None = None, inve
         "decisions_modifiees": changed,
         "difference": different,
     }
+    if au is not None:
+        out["au"] = au.isoformat()
+    return out
 
 
 def compare_flux(base: FluxOptions, rules: list[str]) -> dict:

@@ -12,12 +12,14 @@ import msgspec
 
 from engine import cores
 from engine.checks import deadlines as dl
+from engine.checks import remaining, standing
 from engine.checks.obligations import Item, assess
 from engine.counting.decide import Decider, Decision, base_of
 from engine.counting.lifecycle import Lifecycle, Offer, replay
 from engine.counting.registry import Registry, Reservataire
 from engine.flux.theoretical import objective_from_annexe
 from engine.gcpause import gc_paused
+from engine.inputs.cutoff import check_date, cut
 from engine.inputs.events import HEADER_CODE, EventLog, read_events
 from engine.inputs.previous import Previous
 from engine.inputs.values import logement_facts
@@ -57,20 +59,23 @@ def workers_for(size: int) -> int:
 def evaluate_file(path: Path, rules: str | None = None, year: int | None = None, skip_invalid: bool = False,
                   previous: dict | Previous | None = None, inventory: dict | None = None, bailleur: str | None = None,
                   use_durable: bool = True, shown: str | None = None, progress=None,
-                  stream: bool = True, keep_offers: bool = True, workers: int | None = None) -> Evaluation:
+                  stream: bool = True, keep_offers: bool = True, workers: int | None = None,
+                  au: dt.date | None = None) -> Evaluation:
     """``stream``: a file in date order is read twice and memory follows the open offers (``explain``, which
-    shows every record, asks for the in-memory path). ``keep_offers=False``: only the result and the
-    dwellings are wanted (``evaluate``), not each offer's evaluation; a long log in date order is then shared
-    among ``workers`` processes (default :func:`workers_for`)."""
+    shows every record, asks for the in-memory path). ``au``: the year as recorded up to that date (records after
+    it set aside and counted, deadlines still running on it open, not missed), read in memory.
+    ``keep_offers=False``: only the result and the dwellings are wanted (``evaluate``), not each offer's
+    evaluation; a long log in date order is then shared among ``workers`` processes (default
+    :func:`workers_for`)."""
     with gc_paused():
         return _evaluate_file(path, rules, year, skip_invalid, previous, inventory, bailleur, use_durable, shown,
-                              progress, stream, keep_offers, workers)
+                              progress, stream and au is None, keep_offers, workers, au)
 
 
 def _evaluate_file(path: Path, rules: str | None, year: int | None, skip_invalid: bool, previous: dict | None,
                    inventory: dict | None, bailleur: str | None, use_durable: bool, shown: str | None,
                    progress=None, stream: bool = True, keep_offers: bool = True,
-                   workers: int | None = None) -> Evaluation:
+                   workers: int | None = None, au: dt.date | None = None) -> Evaluation:
     team = None
     if stream and not path.is_file() and path.exists():  # a pipe (``<(zcat …)``) is read once, in memory
         stream = False
@@ -116,7 +121,7 @@ def _evaluate_file(path: Path, rules: str | None, year: int | None, skip_invalid
             team.close()
     if stream:  # not in date order: everything in memory, sorted
         log = read_events(path, shown)
-    return evaluate_log(log, ruleset, int(year), previous, inventory, bailleur, use_durable)
+    return evaluate_log(log, ruleset, int(year), previous, inventory, bailleur, use_durable, au)
 
 
 def _unknown_rules_or_year(name: str, rules, problems: list[Problem]) -> None:
@@ -144,11 +149,15 @@ def _workers_for_file(path: Path) -> int:
 
 
 def evaluate_log(log: EventLog, ruleset: RuleSet, year: int, previous: dict | None = None,
-                 inventory: dict | None = None, bailleur: str | None = None, use_durable: bool = True) -> Evaluation:
-    """The straightforward path: every record in memory, then every offer, dwelling by dwelling."""
+                 inventory: dict | None = None, bailleur: str | None = None, use_durable: bool = True,
+                 au: dt.date | None = None) -> Evaluation:
+    """The straightforward path: every record in memory, then every offer, dwelling by dwelling. ``au``: only the
+    records known on that date, and the end of the log is that date."""
+    check_date(au, year)
+    log, posterieurs = cut(log, au)
     on = dt.date(year, 12, 31)
     life = replay(log)
-    as_of = max([on] + [r.date for r in log.records])
+    as_of = au or max([on] + [r.date for r in log.records])
     registry = Registry(ruleset)
     for *_, name, hint in first_seen((r.date, r.data["offre"], r.data["reservataire"], r.data.get("reservataire_type"))
                                      for r in log.records if r.type == "mise_a_disposition"):
@@ -166,8 +175,12 @@ def evaluate_log(log: EventLog, ruleset: RuleSet, year: int, previous: dict | No
     ledger = Ledger(year, obligation_fields(ruleset))
     for ev in evals.values():
         ledger.add(ev)
-    result = tally(log, ruleset, year, evaluator.registry, evaluator.bases, ledger, previous, bailleur)
-    return Evaluation(year, ruleset, log, life, evals, result, {offer.logement for offer in life.offers.values()})
+    result = tally(log, ruleset, year, evaluator.registry, evaluator.bases, ledger, previous, bailleur,
+                   posterieurs if au else None)
+    evaluation = Evaluation(year, ruleset, log, life, evals, result, {offer.logement for offer in life.offers.values()})
+    if au is not None:
+        standing.annotate(evaluation, au)
+    return evaluation
 
 
 class OfferEvaluator:
@@ -308,7 +321,8 @@ def decision_date(offer: Offer, decision: Decision) -> dt.date | None:
 
 
 def tally(log: EventLog, ruleset: RuleSet, year: int, registry: Registry, bases: dict, ledger: Ledger,
-          previous: dict | None, bailleur: str | None) -> dict:
+          previous: dict | None, bailleur: str | None, posterieurs: int | None = None) -> dict:
+    """The result of the year; ``posterieurs``: records set aside as dated after ``--au`` (said only then)."""
     on = dt.date(year, 12, 31)
     flux_total = ledger.flux_total
     previous_reports = {r["id"]: r.get("report_suivant", 0) for r in (previous or {}).get("reservataires", [])}
@@ -350,13 +364,17 @@ def tally(log: EventLog, ruleset: RuleSet, year: int, registry: Registry, bases:
             entry["avertissement"] = f"réservataire « {res.libelle} » absent du registre des règles"
         entries.append(entry)
     _roll_up_delegations(entries, registry, report_params)
+    remaining.annotate(entries, ruleset, on, objectives)
     rejets = [{"fichier": p.fichier, "ligne": p.ligne, "motif": p.message} for p in
               sorted(log.problems, key=lambda p: (p.ligne, p.message, p.fichier))]
+    evenements = {"lus": log.lus, "evalues": log.lus - len(rejets) - (posterieurs or 0), "rejetes": len(rejets)}
+    if posterieurs is not None:
+        evenements["posterieurs"] = posterieurs
     return {
         "exercice": year,
         "regles": ruleset.name,
         "bailleur": bailleur,
-        "evenements": {"lus": log.lus, "evalues": log.lus - len(rejets), "rejetes": len(rejets), "rejets": rejets},
+        "evenements": {**evenements, "rejets": rejets},
         "reservataires": entries,
         "total_decompte": flux_total,
     }

@@ -3,7 +3,7 @@
 - a mapping expects each of its keys (a mapping expected where the result has a list of objects with an
   ``id``, such as ``obligations``, picks them by id);
 - a list of objects expects each of its items to match one item of the result, in any order; ``[]`` expects
-  an empty list; ``delais_depasses`` and ``offres_decomptees`` are expected whole (no more, no fewer);
+  an empty list; ``delais_depasses``, ``offres_decomptees`` and ``echeances_ouvertes`` are expected whole (no more, no fewer);
 - ``interpretations: [id, …]`` expects exactly the rules whose interpretations the figures rest on;
 - a decimal number matches within the case's ``tolerance``; ``true``/``false`` are never numbers.
 
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-WHOLE_LISTS = {"delais_depasses", "offres_decomptees", "delais"}  # a deadline too many is a wrong figure
+WHOLE_LISTS = {"delais_depasses", "offres_decomptees", "delais", "echeances_ouvertes"}  # one too many is a wrong figure
 
 
 def shown(value) -> str:

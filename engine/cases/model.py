@@ -76,6 +76,10 @@ class Case(BaseModel):
     attendu_flux: Optional[dict[str, Any]] = Field(None, description="Sous-ensemble du résultat de « flux »")
     attendu_explication: Optional[dict[str, Any]] = Field(
         None, description="Sous-ensemble de la trace de l'offre nommée par « explication »")
+    au: Optional[dt.date] = Field(None, description="L'année telle qu'enregistrée à cette date (« evaluate --au ») : "
+                                                   "prorata, échéances ouvertes, enregistrements postérieurs écartés")
+    echeances: Optional[int] = Field(None, ge=0, description="Avec « au » : les échéances ouvertes des N jours ouvrés "
+                                                             "suivants (« evaluate --echeances N »)")
     tolerance: float = Field(1e-9, ge=0, description="Écart admis sur un nombre décimal")
 
     @model_validator(mode="after")
@@ -87,6 +91,8 @@ class Case(BaseModel):
             raise ValueError("un cas donne des « evenements » ou des « offres » (ou « flux »)")
         elif self.attendu is None and self.attendu_explication is None:
             raise ValueError("un cas dit ce qu'il attend : « attendu » (ou « attendu_explication »)")
+        if self.echeances is not None and self.au is None:
+            raise ValueError("« echeances » compte les jours ouvrés après la date « au » : donnez « au »")
         if (self.explication is None) != (self.attendu_explication is None):
             raise ValueError("« explication » (l'offre) et « attendu_explication » vont ensemble")
         return self

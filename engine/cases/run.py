@@ -113,6 +113,9 @@ class Runner:
         from engine.inputs.events import read_events
         from engine.pipeline import evaluate_log
 
+        if case.au is not None and case.au.year != year:
+            raise BadInput([Problem(loaded.name, loaded.line("cas", index, "au"), f"« au » {case.au.isoformat()} n'est "
+                                                                             f"pas dans l'exercice {year}")])
         lines, lines_of = journal(case, year, ruleset.name, bailleur, loaded, index)
         inventory = self._inventory(case, loaded)
         previous = self._previous(case, loaded, index)
@@ -124,7 +127,11 @@ class Runner:
             if invalid and "evenements" not in (case.attendu or {}):  # a record the contract refuses
                 raise BadInput([Problem(loaded.name, lines_of.get(p.ligne, loaded.line("cas", index)),
                                         f"enregistrement invalide : {p.message}") for p in invalid])
-            evaluation = evaluate_log(log, ruleset, year, previous, inventory, bailleur, use_durable)
+            evaluation = evaluate_log(log, ruleset, year, previous, inventory, bailleur, use_durable, case.au)
+        if case.echeances is not None:
+            from engine.checks.open_deadlines import within
+
+            within(evaluation.result, case.echeances)
         return evaluation, lines_of
 
     def _inventory(self, case: Case, loaded: LoadedCases) -> dict | None:

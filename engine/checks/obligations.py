@@ -91,6 +91,7 @@ def _verdict(base: dict, num_low: int, num_high: int, den_low: int, den_high: in
     if (num_low, den_low) == (num_high, den_high):
         out["statut"] = "atteint" if holds(num_low, den_low) else "non_atteint"
         return out
+    out.update(numerateur_haut=num_high, denominateur_haut=den_high)  # the other bound, exact
     outcomes = {holds(num_low, den_low), holds(num_high, den_high)} - {None}
     if len(outcomes) == 1:
         out["statut"] = "atteint" if outcomes.pop() else "non_atteint"

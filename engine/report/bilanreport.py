@@ -9,10 +9,11 @@ from rich.table import Table
 from engine.bilan import DIMENSIONS, INDICATEURS, LABELS
 from engine.report import html
 from engine.report.comparereport import LABELS as FIGURE_LABELS
-from engine.report.comparereport import rule_values
+from engine.report.comparereport import remaining_cells, rule_values
 from engine.report.jsontext import to_json  # noqa: F401 (each report module answers to_json)
 from engine.report.labels import statut, word
 from engine.report.spreadsheet import csv_text, fr_cell
+from engine.report.standing import date_fr
 from engine.report.text import fr_int, md, md_row
 
 EXTRA = {"dont_sans_candidat": "dont sans candidat", "dont_reprises": "dont reprises",
@@ -241,6 +242,10 @@ def compare_html(result: dict) -> str:
                 marks.add(len(rows))
                 rows.append([("Bascule : " if o["bascule"] else "") + o["libelle"],
                              *[statut(s, o.get("sens")) for s in o["statuts"]], ", ".join(o["regles"])])
+            remaining = remaining_cells(o)
+            if remaining:
+                marks.add(len(rows))
+                rows.append([f"Reste à faire — {o['libelle']}", *remaining, ""])
         body.append(f"<h2>{html.escape(r['libelle'])}</h2>")
         body.append(html.table(["Chiffre", *names, "Règles qui diffèrent"], rows, highlight=marks))
     if result["regles_differentes"]:
@@ -256,4 +261,5 @@ def compare_html(result: dict) -> str:
                                                    + (f" ({x['regle']})" if x and x["regle"] else ""))
                                                   for x in d["par_scenario"]]] for d in result["decisions_modifiees"]]
         body.append(html.table(["Offre", "Réservataire", *names], rows))
-    return html.document(f"Comparaison de scénarios {result['exercice']}", " / ".join(names), "".join(body))
+    when = f" au {date_fr(result['au'])}" if result.get("au") else ""
+    return html.document(f"Comparaison de scénarios {result['exercice']}{when}", " / ".join(names), "".join(body))

@@ -7,6 +7,7 @@ from rich.markup import escape as rich_escape
 from rich.table import Table
 from rich.text import Text
 
+from engine.report import standing
 from engine.report.html import is_number
 from engine.report.jsontext import to_json  # noqa: F401 (each report module answers to_json)
 from engine.report.labels import statut, word
@@ -16,7 +17,9 @@ from engine.report.text import fr_value, md
 LABELS = {
     "base_decompte": "Base de décompte", "objectif": "Objectif", "report_anterieur": "Report antérieur",
     "mises_a_disposition": "Mises à disposition", "attributions": "Attributions", "baux": "Baux (entrées)",
-    "refus": "Refus", "decompte": "Décompte", "ecart": "Écart", "report_suivant": "Report suivant",
+    "refus": "Refus", "decompte": "Décompte", "ecart": "Écart", "reste_a_faire": "Reste à faire (objectif)",
+    "retard_prorata": "Retard sur le prorata", "echeances_ouvertes": "Échéances ouvertes",
+    "report_suivant": "Report suivant",
     "delais_depasses": "Délais dépassés", "logements_eligibles": "Logements éligibles",
     "logements_reservataire": "Logements du réservataire", "part": "Part du flux", "taux_rotation": "Taux de rotation",
     "flux_total": "Flux total (éligibles × taux)", "flux_a_repartir": "Flux à répartir (après déductions)",
@@ -37,13 +40,26 @@ def _statuts(o: dict) -> list[str]:
     return [statut(s, o.get("sens")) for s in o["statuts"]]
 
 
+def remaining_cells(o: dict) -> list[str] | None:
+    """An obligation's « reste à faire » in each scenario (with the room left under a ceiling), when it differs."""
+    cells = [standing.remaining_cell({"statut": st, "reste_a_faire": k, "marge": m, "sens": o.get("sens")})
+             if st is not None else "—"
+             for st, k, m in zip(o["statuts"], o.get("reste_a_faire", []), o.get("marge", []), strict=False)]
+    return cells if len(set(cells)) > 1 else None
+
+
+def _title(result: dict) -> str:
+    when = f" au {standing.date_fr(result['au'])}" if result.get("au") else ""
+    return f"Comparaison {result['exercice']}{when}"
+
+
 def _names(result: dict) -> list[str]:
     return [s["regles"] for s in result["scenarios"]]
 
 
 def to_table(result: dict, console: Console) -> None:
     names = _names(result)
-    console.print(f"[bold]Comparaison {result['exercice']}[/bold] — " + " / ".join(f"« {n} »" for n in names))
+    console.print(f"[bold]{_title(result)}[/bold] — " + " / ".join(f"« {n} »" for n in names))
     for r in result["reservataires"]:
         t = Table(title=rich_escape(f"{r['libelle']} ({r['id']})"))
         t.add_column("Chiffre")
@@ -60,6 +76,10 @@ def to_table(result: dict, console: Console) -> None:
                 mark = "[red]bascule[/red] " if o["bascule"] else ""
                 t.add_row(f"{mark}{rich_escape(o['libelle'])}", *[_aligned(x) for x in _statuts(o)], ", ".join(o["regles"]),
                           style="bold yellow")
+            remaining = remaining_cells(o)
+            if remaining:
+                t.add_row(f"Reste à faire — {rich_escape(o['libelle'])}", *[_aligned(rich_escape(x)) for x in remaining],
+                          "", style="bold yellow")
         console.print(t)
     if result["regles_differentes"]:
         # a file:line is never cut: each scenario's column is at least as wide as its longest one, and the
@@ -129,12 +149,16 @@ def to_csv(result: dict, tableur: bool = False) -> str:
             label = f"Obligation : {o['libelle']}" if tableur else f"obligation:{o['id']}"
             rows.append([result["exercice"], who, label, *(_statuts(o) if tableur else o["statuts"]),
                          "oui" if o["change"] else "non", (", " if tableur else " ").join(o["regles"])])
+            if remaining_cells(o):
+                label = f"Reste à faire : {o['libelle']}" if tableur else f"reste_a_faire:{o['id']}"
+                rows.append([result["exercice"], who, label, *(remaining_cells(o) if tableur else o["reste_a_faire"]),
+                             "oui", ""])
     return csv_text(rows, tableur)
 
 
 def to_markdown(result: dict) -> str:
     names = _names(result)
-    lines = [f"# Comparaison {result['exercice']}", "", "Scénarios : " + ", ".join(f"`{n}`" for n in names), ""]
+    lines = [f"# {md(_title(result))}", "", "Scénarios : " + ", ".join(f"`{n}`" for n in names), ""]
     for r in result["reservataires"]:
         changed = {d["chiffre"]: d for d in r["differences"]}
         lines += [f"## {md(r['libelle'])} (`{md(r['id'])}`)", "",
@@ -150,6 +174,9 @@ def to_markdown(result: dict) -> str:
             if o["change"]:
                 lines.append(f"| {'**bascule** ' if o['bascule'] else ''}{md(o['libelle'])} | "
                              + " | ".join(_statuts(o)) + " | " + md(", ".join(o["regles"])) + " |")
+            remaining = remaining_cells(o)
+            if remaining:
+                lines.append(f"| Reste à faire — {md(o['libelle'])} | " + " | ".join(md(x) for x in remaining) + " |  |")
         lines.append("")
     if result["regles_differentes"]:
         lines += ["## Règles qui diffèrent", ""]

@@ -19,6 +19,10 @@ th,td{border:1px solid #d0d0d0;padding:.25rem .5rem;text-align:left}th{backgroun
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}tr.diff td{background:#fff3cd;font-weight:600}
 .atteint{color:#1e7b34}.non_atteint{color:#b00020;font-weight:600}.indetermine{color:#9a6700}
 figure{margin:1.2rem 0}figcaption{font-weight:600;margin-bottom:.3rem}svg.graphique{display:block;width:100%;height:auto}
+.barre-progres{position:relative;height:1.1rem;background:#eef0f3;border:1px solid #c9ced6;width:28rem;max-width:100%;margin:.15rem 0 .2rem}
+.barre-progres .fait{position:absolute;top:0;left:0;bottom:0;background:#4a7ab5}
+.barre-progres .prorata{position:absolute;top:-.2rem;bottom:-.2rem;border-left:2px dashed #9a6700}
+.barre-progres .cible{position:absolute;top:-.3rem;bottom:-.3rem;border-left:3px solid #1d1d1f}.legende{font-size:.8rem;color:#555;margin-bottom:.6rem}
 """
 
 
