@@ -110,8 +110,7 @@ class Runner:
 
     def _evaluate(self, case: Case, ruleset: RuleSet, year: int, bailleur: str | None, loaded: LoadedCases,
                   index: int, use_durable: bool = True):
-        from engine.inputs.events import read_events
-        from engine.pipeline import evaluate_log
+        from engine.year.evaluate import evaluate_file
 
         lines, lines_of = journal(case, year, ruleset.name, bailleur, loaded, index)
         inventory = self._inventory(case, loaded)
@@ -119,12 +118,12 @@ class Runner:
         with tempfile.TemporaryDirectory(prefix="flux-rules-cas-") as folder:
             path = Path(folder) / "journal.jsonl"
             path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-            log = read_events(path, "journal.jsonl")
-            invalid = [p for p in log.problems if p.code != "cycle-incoherent"]
-            if invalid and "evenements" not in (case.attendu or {}):  # a record the contract refuses
-                raise BadInput([Problem(loaded.name, lines_of.get(p.ligne, loaded.line("cas", index)),
-                                        f"enregistrement invalide : {p.message}") for p in invalid])
-            evaluation = evaluate_log(log, ruleset, year, previous, inventory, bailleur, use_durable)
+            evaluation = evaluate_file(path, ruleset, year, True, previous, inventory, bailleur, use_durable,
+                                       shown="journal.jsonl", full=lambda ev: True)  # each record, for explain
+        invalid = [p for p in evaluation.log.problems if p.code != "cycle-incoherent"]
+        if invalid and "evenements" not in (case.attendu or {}):  # a record the contract refuses
+            raise BadInput([Problem(loaded.name, lines_of.get(p.ligne, loaded.line("cas", index)),
+                                    f"enregistrement invalide : {p.message}") for p in invalid])
         return evaluation, lines_of
 
     def _inventory(self, case: Case, loaded: LoadedCases) -> dict | None:

@@ -68,8 +68,8 @@ def naive_durable(events: Path):
 
 
 def evaluate(events: Path, inventory: Path | None = None):
-    from engine.pipeline import evaluate_file
     from engine.report.formats import to_json
+    from engine.year.evaluate import evaluate_file
 
     rows = None
     if inventory is not None:
@@ -123,7 +123,7 @@ def measure(fn, *args) -> tuple[float, float]:
 def _workers(fn) -> int:
     if fn is not evaluate:
         return 1
-    from engine.pipeline import workers_for
+    from engine.year.evaluate import workers_for
 
     return workers_for(10**9)
 
@@ -156,9 +156,9 @@ def main(argv=None) -> dict:
     import durable.engine  # noqa: F401
 
     import engine.flux.run  # noqa: F401
-    import engine.pipeline  # noqa: F401
     import engine.report.fluxreport  # noqa: F401
     import engine.report.formats  # noqa: F401
+    import engine.year.evaluate  # noqa: F401
     t_floor, _ = measure(floor, big)
     t_naive, _ = measure(naive_durable, big)
     t_eval, peak = measure(evaluate, big)
