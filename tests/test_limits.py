@@ -78,8 +78,9 @@ app()
 
 
 def test_short_of_address_space_the_log_is_read_without_mapping_it(tmp_path):
-    """Item 5: under RLIMIT_AS the file (100 MB) cannot be mapped beside the rest; each line is then read at its
-    place, in the parent and in the worker alike, and the result is the one of one process (no traceback)."""
+    """Item 5: under RLIMIT_AS a file (100 MB) could not be mapped beside the rest; each line is read at its
+    place (never mapped), in the parent and in the worker alike, and the result is the one of one process (no
+    traceback)."""
     small = tmp_path / "petit.jsonl"
     small.write_text(generate(300, 4000, 12)[1], encoding="utf-8")
     big = _padded_log(tmp_path / "annee.jsonl", 4000, 25_000)

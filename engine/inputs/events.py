@@ -11,6 +11,7 @@ checked here (:func:`checked_line`), which says why, in one set of messages.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import sys
 from dataclasses import dataclass, field
 from itertools import islice
@@ -131,7 +132,13 @@ def auto_id(name: str, lineno: int) -> str:
     >>> auto_id("../donnees/./annee.jsonl", 12)
     'annee.jsonl:12'
     """
-    return f"{Path(name).name}:{lineno}"
+    return f"{file_name(name)}:{lineno}"
+
+
+@functools.lru_cache(maxsize=64)
+def file_name(name: str) -> str:
+    """The file's name in a path (read once per path: an offer's records are ordered by it)."""
+    return Path(name).name
 
 
 def json_problem(line: bytes) -> str | None:
@@ -240,7 +247,7 @@ def life_order(records: list[Record], name: str) -> None:
         before = record
     else:
         return
-    base = Path(name).name
+    base = file_name(name)
     keys = [(r.date, RANK[r.type], "" if r.id == f"{base}:{r.line}" else r.id) for r in records]
     order = sorted(range(len(records)), key=keys.__getitem__)
     records[:] = [records[i] for i in order]

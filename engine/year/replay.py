@@ -12,8 +12,6 @@ offers waiting for an earlier one of their dwelling, not the file.
 from __future__ import annotations
 
 import datetime as dt
-import errno
-import mmap
 import os
 from collections.abc import Callable
 
@@ -39,9 +37,7 @@ class DecodersDisagree(Exception):
         return DecodersDisagree, self.args
 
 
-DROP_EVERY = 16 << 20  # bytes: the pages of the mapped file let go as often (measured at a million records:
-# every 4 MiB costs 5 % more time, every 64 MiB 45 MiB more memory a process)
-DONTNEED = getattr(mmap, "MADV_DONTNEED", None)
+PROGRESS_EVERY = 20_000  # offers between two reports of the progress bar
 CHANGED = "le fichier a changé entre les deux lectures"
 
 
@@ -69,8 +65,9 @@ class Pass2:
         """Replay the offers of ``share`` (offer → its lines; every offer, or one worker's) in the order of
         their last lines, the order in which they are complete: an offer's records touch only that offer, and
         replaying them together gives what replaying them as they come gives. Each line is read where the
-        first pass found it, in the file mapped in memory (no other line is visited); the pages read are let
-        go every ``DROP_EVERY`` bytes, so that memory does not follow the size of the file.
+        first pass found it (``os.pread``: no other line is visited, and no page of the file stays in this
+        process's memory, whatever the order of the file; a file mapped in memory kept the pages that lines
+        scattered over the file touched).
         ``progress(bytes)`` counts on from the size of the file."""
         index = self.index
         starts, size = index.starts, index.starts[-1]
@@ -84,27 +81,14 @@ class Pass2:
         with self.index.path.open("rb") as handle:
             if os.fstat(handle.fileno()).st_size != size:
                 raise BadInput([Problem(self.index.name, 0, CHANGED)])
-            try:
-                mm = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-            except OSError as exc:  # no room to map the file (ulimit -v): each line read at its place instead
-                if exc.errno != errno.ENOMEM:
-                    raise
-                mm = None
-            text = mm if mm is not None else _Pread(handle.fileno())
-            try:
-                let_go = DROP_EVERY
-                for offre in order:
-                    lines = share[offre]
-                    self._replay(offre, lines, text, starts)
-                    if starts[lines[-1]] > let_go:
-                        if DONTNEED is not None and mm is not None:
-                            mm.madvise(DONTNEED)
-                        if progress is not None:
-                            progress(size + starts[lines[-1]])
-                        let_go += DROP_EVERY
-            finally:
-                if mm is not None:
-                    mm.close()
+            text = _Pread(handle.fileno())
+            report = PROGRESS_EVERY
+            for done, offre in enumerate(order, 1):
+                lines = share[offre]
+                self._replay(offre, lines, text, starts)
+                if progress is not None and done >= report:
+                    progress(size + size * done // len(order))
+                    report += PROGRESS_EVERY
 
     def _replay(self, offre: str, lines: list[int], text, starts) -> None:
         """The records of one offer, line ``n`` being ``text[starts[n - 1]:starts[n]]``."""
@@ -163,7 +147,7 @@ class Pass2:
 
 
 class _Pread:
-    """The file's bytes ``[a:b]`` read at their place (``os.pread``), where the file cannot be mapped."""
+    """The file's bytes ``[a:b]`` read at their place (``os.pread``)."""
 
     def __init__(self, fd: int):
         self.fd = fd
