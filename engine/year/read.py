@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import msgspec
+import numpy as np
 import orjson
 
 from engine import cores
@@ -131,9 +132,8 @@ class Part:
     valid: bool = False  # a valid record (not a header) was read
     years: set[int] = field(default_factory=set)
     last_date: dt.date | None = None
-    rids: list[str] = field(default_factory=list)
-    repeated: bool = False  # an id is repeated within the part (found by the process that read it)
-    known: set[str] | None = None  # the first part's ids, gathered while the later parts travel
+    id_hashes: bytes = b""  # hash of each record's id (int64, as ``array("q")`` holds them)
+    id_lines: bytes = b""  # and its line
     ids: dict[str, int] = field(default_factory=dict)  # id → line, read the exact way only
     annulations: list[tuple[int, str]] = field(default_factory=list)  # (line, target id)
     annulation_ids: dict[str, int] = field(default_factory=dict)  # id → line
@@ -169,12 +169,9 @@ def scan(path: Path, shown: str | None = None, progress=None, exact: bool = Fals
 
     def read(k: int) -> Part | bytes:
         if k:  # from a forked process: sent as MessagePack (several times faster than pickle both ways)
-            return _ENCODER.encode(_later_part(path, index.name, cuts[k], cuts[k + 1], exact))
-        part = _read_range(path, index.name, cuts[k], cuts[k + 1], exact, _first_progress(progress, size, cuts),
+            return _ENCODER.encode(_read_range(path, index.name, cuts[k], cuts[k + 1], exact))
+        return _read_range(path, index.name, cuts[k], cuts[k + 1], exact, _first_progress(progress, size, cuts),
                            strict)
-        if not exact:
-            part.known = set(part.rids)
-        return part
 
     try:
         found = cores.in_forks(read, len(cuts) - 1)
@@ -222,7 +219,7 @@ def scan_in_team(path: Path, shown: str | None, progress, n: int, then) -> tuple
         return scan(path, shown, progress, parts=1), None
 
     def index_of(k: int, channel) -> Index | None:
-        part = _later_part(path, name, cuts[k], cuts[k + 1], False)
+        part = _read_range(path, name, cuts[k], cuts[k + 1], False)
         channel.send((True, _ENCODER.encode(part)))
         first = _decoded(channel.recv())
         others = channel.recv() if len(cuts) > 3 else [None]  # parts 1…n-1, this one's place empty
@@ -258,13 +255,6 @@ def scan_in_team(path: Path, shown: str | None, progress, n: int, then) -> tuple
         raise
     team.close()  # an id repeated: read again in one process, for the message
     return scan(path, shown, progress, exact=True), None
-
-
-def _later_part(path: Path, name: str, start: int, end: int, exact: bool) -> Part:
-    """A part after the first, read by its own process, which also checks that its ids are not repeated."""
-    part = _read_range(path, name, start, end, exact)
-    part.repeated = len(set(part.rids)) != len(part.rids)
-    return part
 
 
 def _first_progress(progress, size: int, cuts: list[int]):
@@ -332,7 +322,8 @@ def _range_lines(path: Path, start: int, end: int, progress=None, starts=None) -
 def _read_range(path: Path, name: str, start: int, end: int, exact: bool, progress=None, strict: bool = False) -> Part:
     part = Part()
     problems, years, lines_of = part.problems, part.years, part.lines_of
-    rids, ids = part.rids, part.ids
+    ids = part.ids
+    id_hashes, id_lines = array("q"), array("q")
     days: dict[dt.date, dt.date] = {}  # one date object a day for the records kept: a few hundred, always at hand
     valid_seen = False
     last_date = None
@@ -371,7 +362,8 @@ def _read_range(path: Path, name: str, start: int, end: int, exact: bool, progre
             continue
         rid = rid or auto_id(name, lineno)
         if not exact:
-            rids.append(rid)
+            id_hashes.append(hash(rid))  # the same function in every process of the run (forked)
+            id_lines.append(lineno)
         elif rid in ids:
             problems.append(Problem(name, lineno, f"identifiant « {rid} » en double (déjà ligne {ids[rid]})"))
             continue
@@ -408,6 +400,7 @@ def _read_range(path: Path, name: str, start: int, end: int, exact: bool, progre
     part.reservataires = [(*seen, *key) for key, seen in names.items()]
     part.lus, part.valid, part.last_date = lus, valid_seen, last_date
     part.starts, part.end = starts.tobytes(), end
+    part.id_hashes, part.id_lines = id_hashes.tobytes(), id_lines.tobytes()
     return part
 
 
@@ -419,14 +412,14 @@ def _put_together(index: Index, parts: list[Part], exact: bool) -> bool:
     """The index from the parts in file order; False when an id is repeated (to be read the exact way)."""
     _whole_file(index, parts)
     annulations = [a for p in parts for a in p.annulations]
-    known = _known_ids(parts, annulations, exact)
-    if known is None:
-        return False
     first, *others = parts
     index.liberations, index.services, index.lines_of = first.liberations, first.services, first.lines_of
     for part in parts:
         index.starts.frombytes(part.starts)
     index.starts.append(parts[-1].end)
+    known = _known_ids(index, parts, exact)
+    if known is None:
+        return False
     openings = first.openings
     for part in others:
         for into, more in ((openings, part.openings), (index.liberations, part.liberations),
@@ -490,24 +483,38 @@ def _whole_file(index: Index, parts: list[Part]) -> None:
         index.problems = sorted(index.problems + header_lines, key=lambda p: p.ligne)
 
 
-def _known_ids(parts: list[Part], annulations: list[tuple[int, str]], exact: bool):
-    """The ids an annulation may name (all of them, or those of the last part that are named), or None when
-    an id is repeated. Each later part was checked by its own process; none may share an id with the parts
-    before it."""
-    first, *others = parts
+def _known_ids(index: Index, parts: list[Part], exact: bool):
+    """Whether an id belongs to a record of the file (a callable), or None when an id may be repeated. The
+    ids are not gathered as texts: their hashes (8 bytes each) are sorted with their lines, two equal hashes
+    send the file to be read the exact way (a repeated id is then said with its two lines; two ids that only
+    share a hash pass there), and an id is known when its hash is found and the record on that line has it."""
     if exact:
-        return first.ids
-    known = first.known if first.known is not None else set(first.rids)
-    if len(known) != len(first.rids):
+        return parts[0].ids.__contains__
+    hashes = np.concatenate([np.frombuffer(p.id_hashes, dtype=np.int64) for p in parts])
+    lines = np.concatenate([np.frombuffer(p.id_lines, dtype=np.int64) for p in parts])
+    order = np.argsort(hashes, kind="stable")
+    hashes, lines = hashes[order], lines[order]
+    if len(hashes) > 1 and bool((hashes[1:] == hashes[:-1]).any()):
         return None
-    for i, part in enumerate(others, 1):
-        if part.repeated or not known.isdisjoint(part.rids):
-            return None
-        if i < len(others):
-            known.update(part.rids)
-    if others:  # the last part's ids were only compared: the targets of the annulations among them
-        known |= {target for _, target in annulations if target not in known}.intersection(others[-1].rids)
+
+    def known(rid: str) -> bool:
+        at = int(np.searchsorted(hashes, hash(rid)))
+        return at < len(hashes) and int(hashes[at]) == hash(rid) and _id_on_line(index, int(lines[at])) == rid
+
     return known
+
+
+def _id_on_line(index: Index, lineno: int) -> str | None:
+    """The id of the record on a line (read again: only for the targets of annulations)."""
+    with index.path.open("rb") as handle:
+        handle.seek(index.starts[lineno - 1])
+        line = handle.read(index.starts[lineno] - index.starts[lineno - 1]).strip()
+    try:
+        rid = orjson.loads(line).get("id")
+    except orjson.JSONDecodeError:  # a field the typed decoder skipped (1e400): the id as it read it
+        rec = checked(line)
+        rid = rec.id if rec is not None else None
+    return rid or auto_id(index.name, lineno)
 
 
 def _first_openings(index: Index, openings: dict[str, list[tuple[str, dt.date, int, str]]]) -> None:
@@ -561,11 +568,11 @@ def _extend(into: dict[str, list], more: dict[str, list]) -> None:
             mine += items
 
 
-def _resolve_annulations(index: Index, annulations, ids, annulation_ids: dict[str, int]) -> None:
+def _resolve_annulations(index: Index, annulations, known, annulation_ids: dict[str, int]) -> None:
     header = index.header
     header_id = (header.get("id") or auto_id(index.name, index.header_line)) if header is not None else None
     for line, target in annulations:
-        if target in annulation_ids or target not in ids:
+        if target in annulation_ids or not known(target):
             kind, at = ("annulation", annulation_ids[target]) if target in annulation_ids else \
                 ("exercice", index.header_line) if target == header_id else (None, 0)
             index.rejections.append(Problem(index.name, line, annulation_problem(target, kind, at), "cycle-incoherent"))
