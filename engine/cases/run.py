@@ -1,5 +1,5 @@
-"""Running one case: its records become an event log, evaluated as ``evaluate`` does (every record in memory, as
-``explain`` reads them), or its options a ``flux`` run; what it expects is compared (:mod:`engine.cases.match`)
+"""Running one case: its records become an event log, evaluated as ``evaluate`` does (each offer kept whole, as
+``explain`` keeps the offers it shows), or its options a ``flux`` run; what it expects is compared (:mod:`engine.cases.match`)
 and the rules its expected figures rest on are noted (:mod:`engine.cases.coverage`)."""
 
 from __future__ import annotations

@@ -116,7 +116,7 @@ class Offer(OfferView):
 
     def slim(self) -> SlimOffer:
         """What the tally and the bilan read once the offer is evaluated, without its candidate, CALEOL and
-        answer records (the streaming evaluation keeps this instead of the whole cycle)."""
+        answer records (the evaluation of a year keeps this instead of the whole cycle)."""
         return SlimOffer(self.id, self.mad, self.bail, self.reprise, self.impossibilite, bool(self.candidats),
                          self.attribution_date, self.refus(), self.menage_retenu(), dict(self.refus_implicites))
 

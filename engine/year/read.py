@@ -439,7 +439,7 @@ def _put_together(index: Index, parts: list[Part], exact: bool) -> bool:
                     del table[logement]
                     continue
                 table[logement] = records
-            if len(records) > 1:  # as the in-memory reader orders them (same-day records too)
+            if len(records) > 1:  # in the order of the life cycle (same-day records too)
                 life_order(records, index.name)
     index.reservataires = first_seen(r for part in parts for r in part.reservataires)
     return True
@@ -542,7 +542,7 @@ def _first_openings(index: Index, openings: dict[str, list[tuple[str, dt.date, i
 
 
 def _life_ordered(index: Index, opens: list[tuple[str, dt.date, int, str]]) -> list:
-    """An offer's openings (id, date, line, dwelling) in the order the in-memory reader replays them
+    """An offer's openings (id, date, line, dwelling) in the order of the life cycle
     (:func:`~engine.inputs.events.life_order`): by date, then id, those without an id by content (read again
     here: an offer opened twice on one day is rare)."""
     base = Path(index.name).name
