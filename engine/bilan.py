@@ -21,7 +21,7 @@ from engine.counting.registry import Registry
 from engine.flux.assiette import AssietteRules, build_columns
 from engine.inputs.inventory import Inventory
 from engine.inputs.values import menage_facts
-from engine.pipeline import Evaluation
+from engine.year.evaluate import Evaluation
 
 INDICATEURS = ("mises_a_disposition", "attributions", "entrees_dans_les_lieux")
 DIMENSIONS = ("public", "typologie", "financement", "commune", "qpv", "periode_construction", "accessibilite")

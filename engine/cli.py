@@ -228,15 +228,15 @@ def _window(result: dict, echeances: Optional[int]) -> dict:
     return within(result, echeances)
 
 
-def _run(events: Path, rules, year, skip_invalid, previous, inventory: Optional[Path] = None, stream: bool = True,
-         keep_offers: bool = True, sheet: Optional[str] = None, au: Optional[dt.date] = None):
-    from engine.pipeline import evaluate_file
+def _run(events: Path, rules, year, skip_invalid, previous, inventory: Optional[Path] = None,
+         keep_offers: bool = True, full=None, sheet: Optional[str] = None, au: Optional[dt.date] = None):
+    from engine.year.evaluate import evaluate_file
 
     last_year = _previous(previous)
     rows, inv = _inventory_rows(inventory, skip_invalid, sheet=sheet)
     with _progress(events) as progress:
         evaluation = evaluate_file(events, rules, year, skip_invalid, last_year, rows, progress=progress,
-                                   stream=stream, keep_offers=keep_offers, au=au)
+                                   keep_offers=keep_offers, full=full, au=au)
     _say_carried(last_year)
     if inv is not None:
         known = set(rows)
@@ -295,10 +295,12 @@ def explain(events: Path = typer.Argument(..., metavar="JOURNAL.jsonl", help="Jo
 
     _check_output(output)
 
-    evaluation = _run(events, rules, year, skip_invalid, None, inventory, stream=False)  # every record shown
-    wanted = [oid for oid, ev in evaluation.offers.items()
-              if (offre and oid == offre) or (logement and ev.offer.logement == logement)
-              or (reservataire and reservataire in (ev.reservataire.id, ev.offer.mad.data.get("reservataire")))]
+    def asked(ev) -> bool:
+        return bool((offre and ev.offer.id == offre) or (logement and ev.offer.logement == logement)
+                    or (reservataire and reservataire in (ev.reservataire.id, ev.offer.mad.data.get("reservataire"))))
+
+    evaluation = _run(events, rules, year, skip_invalid, None, inventory, full=asked)  # their records shown
+    wanted = [oid for oid, ev in evaluation.offers.items() if asked(ev)]
     if not wanted:
         raise BadInput([Problem(str(events), 0, "aucune offre ne correspond : donnez --offre, --logement ou "
                                                 "--reservataire avec un identifiant présent dans le journal")])
@@ -476,8 +478,8 @@ def bilan(events: Path = typer.Argument(..., metavar="JOURNAL.jsonl", help="Jour
           skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Évaluer le reste et lister les lignes invalides")):
     """Bilan annuel (CCH R441-5-1, art. 7) par réservataire et pour le bailleur, avec graphiques en HTML."""
     from engine.bilan import bilan as build_bilan
-    from engine.pipeline import evaluate_file
     from engine.report import bilanreport
+    from engine.year.evaluate import evaluate_file
 
     _check_output(output)
     last_year = _previous(previous)

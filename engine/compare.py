@@ -12,8 +12,8 @@ import datetime as dt
 from pathlib import Path
 
 from engine.flux.run import FluxOptions, run
-from engine.pipeline import Evaluation, evaluate_file
 from engine.ruleset.diff import rule_differences
+from engine.year.evaluate import Evaluation, evaluate_file
 
 FIGURES = ["base_decompte", "objectif", "report_anterieur", "mises_a_disposition", "attributions", "baux", "refus",
            "decompte", "ecart", "reste_a_faire", "report_suivant", "delais_depasses"]

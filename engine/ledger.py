@@ -86,7 +86,7 @@ class Ledger:
         self.flux_total = 0  # offers counted in the year, every réservataire
 
     def add(self, ev) -> None:
-        """Enter one evaluated offer (an :class:`~engine.pipeline.OfferEval`)."""
+        """Enter one evaluated offer (an :class:`~engine.year.offer.OfferEval`)."""
         year, offer = self.year, ev.offer
         account = self.accounts.get(ev.reservataire.id)
         if account is None:

@@ -13,8 +13,8 @@ import yaml
 from engine.cases import files
 from engine.cases.run import Runner, journal
 from engine.checks.open_deadlines import within
-from engine.pipeline import evaluate_file
 from engine.ruleset.inherit import Catalog
+from engine.year.evaluate import evaluate_file
 from tests.conftest import ROOT, invoke
 
 CASE_FILES = files.find([], [ROOT / "rules", ROOT / "scenarios"])
@@ -40,10 +40,9 @@ def test_shipped_case(loaded, index):
 
 
 @pytest.mark.parametrize("loaded,index", [c for c in CASES if c.values[0].model.cas[c.values[1]].flux is None])
-def test_two_passes_give_the_in_memory_result(loaded, index, tmp_path):
-    """The case runner evaluates every record in memory (as explain does); the two passes over a file that
-    evaluate takes give the same result, in the file order written and reversed (a dated case is read in memory
-    by both: the order still must not matter)."""
+def test_a_case_gives_the_same_figures_in_either_file_order(loaded, index, tmp_path):
+    """The case runner keeps every offer whole (as explain does); ``evaluate``, which keeps only the result,
+    gives its figures for the case's records in the file order written and reversed."""
     case = loaded.model.cas[index]
     top = loaded.model
     rules = case.regles or top.regles
@@ -57,11 +56,11 @@ def test_two_passes_give_the_in_memory_result(loaded, index, tmp_path):
     for order in (lines, [lines[0]] + lines[:0:-1]):
         path = tmp_path / "journal.jsonl"
         path.write_text("\n".join(order) + "\n", encoding="utf-8")
-        streamed = evaluate_file(path, skip_invalid=True, previous=RUNNER._previous(case, loaded, index),
-                                 inventory=RUNNER._inventory(case, loaded), keep_offers=False, au=case.au).result
+        kept = evaluate_file(path, skip_invalid=True, previous=RUNNER._previous(case, loaded, index),
+                             inventory=RUNNER._inventory(case, loaded), keep_offers=False, au=case.au).result
         if case.echeances is not None:  # the case's window on the open deadlines, as the runner keeps it
-            within(streamed, case.echeances)
-        assert _figures(streamed) == _figures(memory)
+            within(kept, case.echeances)
+        assert _figures(kept) == _figures(memory)
 
 
 def _figures(result: dict) -> list:

@@ -82,7 +82,7 @@ def test_a_mutated_sample_never_gives_a_traceback(tmp_path_factory, lines):
 def test_the_typed_decoder_never_takes_a_line_the_detailed_check_refuses(lines):
     """Line by line, on the same mutations: the typed decoder's yes (pass 1) is the detailed check's yes, but for
     a line orjson refuses (1e400 in a field the typed decoder skips), which pass 1 decodes again for the records
-    it keeps and pass 2 for the others (the log is then read in memory)."""
+    it keeps and pass 2 for the others (pass 1 is then run again, every line decoded by both)."""
     for line in lines:
         stripped = line.strip()
         if not stripped.startswith(b"{") or checked(stripped) is None:

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from engine.generate import generate
-from engine.pipeline import evaluate_file
 from engine.report.formats import to_json
+from engine.year.evaluate import evaluate_file
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc, prctl and rlimits: Linux")
@@ -66,7 +66,7 @@ def _wait_ended(pids: list[int], seconds: float) -> list[int]:
 DRIVER = """
 import resource, sys
 from pathlib import Path
-from engine.pipeline import evaluate_file
+from engine.year.evaluate import evaluate_file
 small, big, room = sys.argv[1], sys.argv[2], int(sys.argv[3])
 evaluate_file(Path(small), keep_offers=False, workers=2)  # imports, rule set and allocator arenas made once
 size = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmSize"))
@@ -78,8 +78,9 @@ app()
 
 
 def test_short_of_address_space_the_log_is_read_without_mapping_it(tmp_path):
-    """Item 5: under RLIMIT_AS the file (100 MB) cannot be mapped beside the rest; each line is then read at its
-    place, in the parent and in the worker alike, and the result is the one of one process (no traceback)."""
+    """Item 5: under RLIMIT_AS a file (100 MB) could not be mapped beside the rest; each line is read at its
+    place (never mapped), in the parent and in the worker alike, and the result is the one of one process (no
+    traceback)."""
     small = tmp_path / "petit.jsonl"
     small.write_text(generate(300, 4000, 12)[1], encoding="utf-8")
     big = _padded_log(tmp_path / "annee.jsonl", 4000, 25_000)
@@ -123,7 +124,7 @@ def test_a_stopped_worker_is_treated_as_dead_and_the_parent_evaluates_alone(tmp_
     """Item 6: a worker stopped by SIGSTOP is killed after a bounded wait; the parent reads and evaluates alone
     and gives the result of one process."""
     log = _padded_log(tmp_path / "annee.jsonl", 20_000, 400)
-    assert log.stat().st_size > 10_000_000  # the parallel path (engine.scan.PARALLEL_FROM)
+    assert log.stat().st_size > 10_000_000  # the parallel path (engine.year.read.PARALLEL_FROM)
     expected = _one_process(log)
     parent = subprocess.Popen([*CLI, "evaluate", str(log), "--format", "json"], stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True, env=_env(FLUX_RULES_PROCESSUS="2"), cwd=ROOT)

@@ -2,8 +2,8 @@
 
 Records of one day are evaluated in the order of the life cycle (``engine.inputs.events.RANK``), then by id,
 then by content; a dwelling's offers of one day by offer id; an unknown réservataire is met at its first
-opening; every list of the output is sorted on a full key. Both readers, the in-memory one and the two-pass
-one, are held to it.
+opening; every list of the output is sorted on a full key. One process or several sharing the work, the
+result is the same.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from engine.cli import app
-from engine.pipeline import evaluate_file
+from engine.year.evaluate import evaluate_file
 
 HEADER = {"type": "exercice", "annee": 2024, "regles": "haute-garonne"}
 
@@ -53,7 +53,7 @@ def test_caleol_reponse_and_bail_of_one_day_in_either_file_order(tmp_path):
     result = json.loads(outputs.pop())
     assert result["evenements"]["rejetes"] == 0 and result["reservataires"][0]["baux"] == 1
     for path in (ahead, back):
-        assert evaluate_file(path, stream=False).result == evaluate_file(path).result == result
+        assert evaluate_file(path).result == evaluate_file(path, keep_offers=False, workers=2).result == result
 
 
 def test_overdue_deadlines_of_one_offer_do_not_follow_the_order_of_the_households(tmp_path):
@@ -156,8 +156,8 @@ PROPERTY = settings(max_examples=25, deadline=None, suppress_health_check=[Healt
 @PROPERTY
 @given(small_logs(), st.randoms(use_true_random=False))
 def test_shuffled_small_logs_give_byte_identical_json(tmp_path_factory, records, rnd):
-    """The log as generated, its records of each day shuffled (still in date order: the two-pass reader) and
-    all of it shuffled (the in-memory reader): ``evaluate --format json`` writes the same bytes."""
+    """The log as generated, its records of each day shuffled (still in date order) and all of it shuffled:
+    ``evaluate --format json`` writes the same bytes, and one process or two find the same result."""
     tmp = tmp_path_factory.mktemp("ordre")
     (tmp / "a").mkdir(), (tmp / "b").mkdir(), (tmp / "c").mkdir()
     by_day = sorted(rnd.sample(records, len(records)), key=lambda r: r["date"])
@@ -167,6 +167,6 @@ def test_shuffled_small_logs_give_byte_identical_json(tmp_path_factory, records,
     outputs = [_json(path) for path in paths]
     assert outputs[0] == outputs[1] == outputs[2]
     assert json.loads(outputs[0])["evenements"]["rejetes"] == 0
-    memory = [json.dumps(evaluate_file(path, stream=False).result, default=str, sort_keys=True) for path in paths]
-    streamed = json.dumps(evaluate_file(paths[1]).result, default=str, sort_keys=True)
-    assert memory[0] == memory[1] == memory[2] == streamed
+    alone = [json.dumps(evaluate_file(path).result, default=str, sort_keys=True) for path in paths]
+    shared = json.dumps(evaluate_file(paths[2], keep_offers=False, workers=2).result, default=str, sort_keys=True)
+    assert alone[0] == alone[1] == alone[2] == shared

@@ -127,12 +127,12 @@ def test_output_written_atomically_by_every_verb(verb, code, tmp_path):
                                    "scenario-methode-rhone"], ["rules", "show", "haute-garonne"],
                                   ["rules", "schema"]])
 def test_output_into_a_missing_folder_is_refused_before_evaluating(verb, tmp_path, monkeypatch):
-    import engine.pipeline
+    import engine.year.evaluate
 
     def never(*args, **kwargs):
         raise AssertionError("évalué alors que la sortie est impossible")
 
-    monkeypatch.setattr(engine.pipeline, "evaluate_file", never)
+    monkeypatch.setattr(engine.year.evaluate, "evaluate_file", never)
     out = tmp_path / "absent" / "sortie.json"
     result = invoke([*verb, "--output", out], 2)
     assert f"{out}: " in result.output and "absent" in result.output and "n'existe pas" in result.output

@@ -11,7 +11,7 @@ from unittest import mock
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.pipeline import evaluate_file
+from engine.year.evaluate import evaluate_file
 from tests.conftest import ROOT
 
 SAMPLE = ROOT / "scenarios" / "exemple-2024" / "evenements.jsonl"
@@ -262,9 +262,9 @@ def _ruleset(name: str):
 
 
 def _evaluate_records(tmp: Path, records: list[dict]) -> dict:
-    """``evaluate_file`` on the records (two passes when they are in date order, in memory otherwise), the rule
-    set parsed once for the whole module (a rule set is read-only; parsing every layer takes half a second)."""
-    with mock.patch("engine.pipeline.load_ruleset", _ruleset):
+    """``evaluate_file`` on the records (in any order), the rule set parsed once for the whole module (a rule
+    set is read-only; parsing every layer takes half a second)."""
+    with mock.patch("engine.year.evaluate.load_ruleset", _ruleset):
         return _run(tmp, [GENERATED_HEADER] + [json.dumps(r, ensure_ascii=False) for r in records])
 
 
@@ -327,8 +327,7 @@ def test_a_cancelled_record_changes_nothing_compared_with_leaving_it_out(tmp_pat
 @LAWS
 @given(generated_logs(), st.randoms(use_true_random=False))
 def test_generated_records_in_any_order_give_the_same_result(tmp_path_factory, records, rnd):
-    """events.md: records are evaluated in date order, whatever the file order (the two passes over a file in
-    order and the in-memory path for a file out of order agree)."""
+    """events.md: records are evaluated in date order, whatever the file order."""
     tmp = tmp_path_factory.mktemp("loi-ordre")
     assert _evaluate_records(tmp, _shuffled_keeping_each_day(records, rnd)) == _evaluate_records(tmp, records)
 

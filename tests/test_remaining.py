@@ -12,9 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine.checks.remaining import needed_maximum, needed_minimum, room_maximum
-from engine.inputs.events import read_events
-from engine.pipeline import evaluate_log
 from engine.ruleset.inherit import load_ruleset
+from engine.year.evaluate import evaluate_file
 
 RATES = st.fractions(min_value=0, max_value=1, max_denominator=20)
 COUNTS = st.integers(min_value=0, max_value=40)
@@ -78,9 +77,9 @@ def _evaluate(tmp: Path, records: list[dict], au: dt.date) -> dict:
     path = tmp / "j.jsonl"
     header = {"type": "exercice", "annee": 2024, "regles": RULES}
     path.write_text("\n".join(json.dumps(r, default=str) for r in [header, *records]) + "\n", encoding="utf-8")
-    log = read_events(path)
-    assert not log.problems
-    return evaluate_log(log, load_ruleset(RULES), 2024, use_durable=False, au=au).result
+    evaluation = evaluate_file(path, load_ruleset(RULES), 2024, use_durable=False, au=au)
+    assert not evaluation.log.problems
+    return evaluation.result
 
 
 def _obligation(result: dict, rid: str, ob_id: str) -> dict:
@@ -173,11 +172,12 @@ def test_au_on_31_december_gives_the_full_year_figures(tmp_path):
     from tests.conftest import ROOT
 
     sample = ROOT / "scenarios" / "exemple-2024" / "evenements.jsonl"
-    log = read_events(sample)
-    assert max(r.date for r in log.records) <= dt.date(2024, 12, 31)  # else the two would rightly differ
+    lines = [line for line in sample.read_text(encoding="utf-8").splitlines() if line.strip() and line[:2] != "//"]
+    dates = [json.loads(line).get("date", "") for line in lines]
+    assert max(dates) <= "2024-12-31"  # else the two would rightly differ
     ruleset = load_ruleset("escalquens-patrimoine")
-    full = evaluate_log(read_events(sample), ruleset, 2024).result
-    dated = evaluate_log(log, ruleset, 2024, au=dt.date(2024, 12, 31)).result
+    full = evaluate_file(sample, ruleset, 2024, keep_offers=False).result
+    dated = evaluate_file(sample, ruleset, 2024, au=dt.date(2024, 12, 31)).result
     assert dated.pop("au") == "2024-12-31"
     assert dated["evenements"].pop("posterieurs") == 0
     for entry in dated["reservataires"]:

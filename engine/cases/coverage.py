@@ -24,7 +24,7 @@ REGISTRY = {"type", "mode_gestion", "delegue_a", "gere_pour", "libelle", "base_d
 def of_evaluation(evaluation, expected: dict, explained: str | None) -> set[tuple[str, str]]:
     """(layer, rule id) of the clauses whose rules the expected figures of an evaluation rest on."""
     from engine.counting.decide import base_of
-    from engine.pipeline import _reservataire_facts
+    from engine.year.offer import reservataire_facts
 
     ruleset: RuleSet = evaluation.ruleset
     on = dt.date(evaluation.year, 12, 31)
@@ -48,7 +48,7 @@ def of_evaluation(evaluation, expected: dict, explained: str | None) -> set[tupl
         if keys & (COUNTS | {"base_decompte"}):
             res = next((ev.reservataire for ev in evs), None)
             if res is not None:
-                _, rule = base_of(ruleset, _reservataire_facts(res), on)
+                _, rule = base_of(ruleset, reservataire_facts(res), on)
                 if rule is not None:
                     used.add(rule.id)
         if "delais_depasses" in keys or "refus" in keys:

@@ -1,5 +1,5 @@
-"""Running one case: its records become an event log, evaluated as ``evaluate`` does (every record in memory, as
-``explain`` reads them), or its options a ``flux`` run; what it expects is compared (:mod:`engine.cases.match`)
+"""Running one case: its records become an event log, evaluated as ``evaluate`` does (each offer kept whole, as
+``explain`` keeps the offers it shows), or its options a ``flux`` run; what it expects is compared (:mod:`engine.cases.match`)
 and the rules its expected figures rest on are noted (:mod:`engine.cases.coverage`)."""
 
 from __future__ import annotations
@@ -110,8 +110,7 @@ class Runner:
 
     def _evaluate(self, case: Case, ruleset: RuleSet, year: int, bailleur: str | None, loaded: LoadedCases,
                   index: int, use_durable: bool = True):
-        from engine.inputs.events import read_events
-        from engine.pipeline import evaluate_log
+        from engine.year.evaluate import evaluate_file
 
         if case.au is not None and case.au.year != year:
             raise BadInput([Problem(loaded.name, loaded.line("cas", index, "au"), f"« au » {case.au.isoformat()} n'est "
@@ -122,12 +121,12 @@ class Runner:
         with tempfile.TemporaryDirectory(prefix="flux-rules-cas-") as folder:
             path = Path(folder) / "journal.jsonl"
             path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-            log = read_events(path, "journal.jsonl")
-            invalid = [p for p in log.problems if p.code != "cycle-incoherent"]
-            if invalid and "evenements" not in (case.attendu or {}):  # a record the contract refuses
-                raise BadInput([Problem(loaded.name, lines_of.get(p.ligne, loaded.line("cas", index)),
-                                        f"enregistrement invalide : {p.message}") for p in invalid])
-            evaluation = evaluate_log(log, ruleset, year, previous, inventory, bailleur, use_durable, case.au)
+            evaluation = evaluate_file(path, ruleset, year, True, previous, inventory, bailleur, use_durable,
+                                       shown="journal.jsonl", full=lambda ev: True, au=case.au)  # each record
+        invalid = [p for p in evaluation.log.problems if p.code != "cycle-incoherent"]
+        if invalid and "evenements" not in (case.attendu or {}):  # a record the contract refuses
+            raise BadInput([Problem(loaded.name, lines_of.get(p.ligne, loaded.line("cas", index)),
+                                    f"enregistrement invalide : {p.message}") for p in invalid])
         if case.echeances is not None:
             from engine.checks.open_deadlines import within
 

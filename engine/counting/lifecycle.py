@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from operator import itemgetter
 
-from engine.inputs.events import EventLog, Record, annulation_problem, auto_id
+from engine.inputs.events import Record
 
 ATTRIBUTION = ("attribution", "attribution_sous_condition")
 _second = itemgetter(1)
@@ -125,7 +125,7 @@ class Offer(OfferView):
 
     def slim(self) -> SlimOffer:
         """What the tally and the bilan read once the offer is evaluated, without its candidate, CALEOL and
-        answer records (the streaming evaluation keeps this instead of the whole cycle)."""
+        answer records (the evaluation of a year keeps this instead of the whole cycle)."""
         return SlimOffer(self.id, self.mad, self.bail, self.reprise, self.impossibilite, bool(self.candidats),
                          self.attribution_date, self.refus(), self.menage_retenu(), dict(self.refus_implicites))
 
@@ -152,44 +152,16 @@ class SlimOffer(OfferView):
 
 @dataclass
 class Lifecycle:
-    offers: dict[str, Offer]
+    """What an offer's evaluation reads of its dwelling: the libérations and mises en service, each dwelling's
+    in the order of the life cycle (cancelled ones left out)."""
+
     liberations: dict[str, list[Record]]
     mises_en_service: dict[str, list[Record]]
-    annulees: dict[str, Record]
-    warnings: list[tuple[Record, str]]
-
-
-def replay(log: EventLog) -> Lifecycle:
-    """Build every offer from the sorted records; reject contradictions on ``log``."""
-    targets = {r.data["cible"] for r in log.records if r.type == "annulation"}
-    by_id = {r.id: r for r in log.records if r.id in targets} if targets else {}
-    header_id = (log.header.get("id") or auto_id(log.path, log.header_line)) if log.header is not None else None
-    cancelled: dict[str, Record] = {}
-    for r in log.records:
-        if r.type == "annulation":
-            target = by_id.get(r.data["cible"])
-            if target is None or target.type == "annulation":
-                kind, at = (target.type, target.line) if target is not None else \
-                    ("exercice", log.header_line) if r.data["cible"] == header_id else (None, 0)
-                log.reject(r, annulation_problem(r.data["cible"], kind, at))
-                continue
-            target.annule = True
-            cancelled[target.id] = r
-    first_open = {}
-    for r in log.records:
-        if r.type == "mise_a_disposition" and not r.annule:
-            first_open.setdefault(r.data["offre"], r)
-    replayer = Replayer(log.reject, first_open)
-    for r in log.records:
-        if r.type == "annulation" or r.line in log.rejected_lines:
-            continue
-        replayer.feed(r)
-    return Lifecycle(replayer.offers, replayer.liberations, replayer.services, cancelled, [])
 
 
 class Replayer:
-    """The life cycle built one record at a time, records in date order (the in-memory ``replay`` and the
-    streaming evaluation both feed it). ``first_open[offer]`` has the ``date`` and ``line`` of the offer's
+    """The life cycle built one record at a time, each offer's records in the order of the life cycle (pass 2
+    of :mod:`engine.year.replay` feeds it). ``first_open[offer]`` has the ``date`` and ``line`` of the offer's
     first mise à disposition that is not cancelled (for the message of a record that comes before it)."""
 
     def __init__(self, reject, first_open: dict):

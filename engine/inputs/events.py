@@ -1,13 +1,17 @@
-"""Read the JSONL event log (events.md): header, records, ids, stable date order, invalid lines.
+"""The records of the JSONL event log (events.md): what a record is, the lines of a file, the detailed check of
+a line with its French messages, automatic ids, the order of the life cycle.
 
 Every line that is not blank or a ``//`` comment is a record. An invalid
 record is a :class:`~engine.problems.Problem` naming ``FILE:LINE``; nothing
-is dropped silently: ``lus = evalues + rejetes``.
+is dropped silently: ``lus = evalues + rejetes``. The typed decoder of
+:mod:`engine.inputs.schema` takes most lines in C; a line it refuses is
+checked here (:func:`checked_line`), which says why, in one set of messages.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import sys
 from dataclasses import dataclass, field
 from itertools import islice
@@ -79,7 +83,6 @@ class Record(msgspec.Struct):
 class EventLog:
     path: str
     header: dict | None
-    records: list[Record]
     problems: list[Problem]
     lus: int
     rejected_lines: dict[int, str] = field(default_factory=dict)
@@ -129,7 +132,13 @@ def auto_id(name: str, lineno: int) -> str:
     >>> auto_id("../donnees/./annee.jsonl", 12)
     'annee.jsonl:12'
     """
-    return f"{Path(name).name}:{lineno}"
+    return f"{file_name(name)}:{lineno}"
+
+
+@functools.lru_cache(maxsize=64)
+def file_name(name: str) -> str:
+    """The file's name in a path (read once per path: an offer's records are ordered by it)."""
+    return Path(name).name
 
 
 def json_problem(line: bytes) -> str | None:
@@ -206,48 +215,11 @@ def line_problem(name: str, lineno: int, line: bytes, obj, message: str) -> Prob
 def checked_line(name: str, lineno: int, line: bytes):
     """(object, None) for a valid record (``_date`` set), or (None, problem): both readers' detailed check."""
     obj, message = decode(line)
-    if message is None and not valid(obj):  # the fast check failed: the detailed one says why
+    if message is None:
         message = check_record(obj)
     if message is not None:
         return None, line_problem(name, lineno, line, obj, message)
     return obj, None
-
-
-def read_events(path: Path, shown: str | None = None, progress=None) -> EventLog:
-    """``progress(bytes_read)``, when given, is called every 20 000 lines (a progress bar on stderr)."""
-    name = shown or str(path)
-    problems: list[Problem] = []
-    records: list[Record] = []
-    header = None
-    header_line = 0
-    ids: dict[str, int] = {}
-    infos: dict[tuple, dict] = {}  # identical logement_info objects, merged
-    lus = 0
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        return EventLog(name, None, [], [Problem(name, 0, f"fichier introuvable ou illisible ({exc.strerror})")], 0)
-    with handle:
-        for lineno, stripped in record_lines(handle, progress):
-            lus += 1
-            obj, problem = checked_line(name, lineno, stripped)
-            if problem is not None:
-                problems.append(problem)
-                continue
-            if obj["type"] == "exercice":
-                if records or header is not None:
-                    problems.append(Problem(name, lineno, HEADER_FIRST, HEADER_CODE))
-                else:
-                    header, header_line = obj, lineno
-                continue
-            rid = obj.get("id") or auto_id(name, lineno)
-            if rid in ids:
-                problems.append(Problem(name, lineno, f"identifiant « {rid} » en double (déjà ligne {ids[rid]})"))
-                continue
-            ids[rid] = lineno
-            records.append(Record(rid, obj["type"], obj["_date"], lineno, compact(obj, infos)))
-    life_order(records, name)
-    return EventLog(name, header, records, problems, lus, header_line=header_line)
 
 
 HEADER_FIRST = "l'en-tête « exercice » doit être le premier enregistrement"
@@ -275,7 +247,7 @@ def life_order(records: list[Record], name: str) -> None:
         before = record
     else:
         return
-    base = Path(name).name
+    base = file_name(name)
     keys = [(r.date, RANK[r.type], "" if r.id == f"{base}:{r.line}" else r.id) for r in records]
     order = sorted(range(len(records)), key=keys.__getitem__)
     records[:] = [records[i] for i in order]
@@ -346,57 +318,6 @@ def _is_rank(value) -> bool:
 
 def _is_notice(value) -> bool:
     return value in (1, 3) and type(value) is not bool
-
-
-def _checks_for(kind: str) -> dict:
-    """Field → check for one record type; ``None`` for the free-text fields (a string or null), which
-    :func:`valid` checks inline."""
-    checks = {key: None for key in STRINGS}
-    for (k, key), allowed in ENUMS.items():
-        if k == kind:
-            checks[key] = lambda v, a=frozenset(allowed): type(v) is str and v in a
-    for key in BOOLS:
-        checks[key] = lambda v: type(v) is bool
-    checks["preavis_mois"] = _is_notice
-    checks["rang"] = _is_rank
-    checks["entree"] = lambda v: _date(v) is not None
-    checks["logement_info"] = lambda v: type(v) is dict and logement_info_problem(v) is None
-    if kind == "candidats":
-        checks["menages"] = lambda v: _check_menages(v) is None
-    return checks
-
-
-_SPECS = {kind: (REQUIRED[kind], _checks_for(kind)) for kind in TYPES if kind != "exercice"}
-_UNCHECKED = object()
-
-
-def valid(obj) -> bool:
-    """The same verdict as :func:`check_record` (True = no problem), without building a message; sets
-    ``_date`` (and ``_entree``) like it. One dict lookup per field of the record."""
-    if type(obj) is not dict:
-        return False
-    kind = obj.get("type")
-    spec = _SPECS.get(kind) if type(kind) is str else None
-    if spec is None:
-        return False
-    required, checks = spec
-    day = _date(obj.get("date"))
-    if day is None:
-        return False
-    for key in required:
-        if obj.get(key) in (None, ""):
-            return False
-    for key, value in obj.items():
-        check = checks.get(key, _UNCHECKED)
-        if check is None:
-            if type(value) is not str and value is not None:
-                return False
-        elif check is not _UNCHECKED and not check(value):
-            return False
-    obj["_date"] = day
-    if "entree" in obj:
-        obj["_entree"] = _date(obj["entree"])
-    return True
 
 
 def check_record(obj) -> str | None:

@@ -1,6 +1,6 @@
 """The records of events.md as typed structures, checked while the JSON is decoded (msgspec, in C).
 
-The streaming evaluation's first pass reads every line of a year with this
+Pass 1 of the evaluation of a year (:mod:`engine.year.read`) reads every line of a year with this
 decoder: decoding and checking a record costs less than decoding it into a
 dict alone. Only its *yes* is trusted: property tests hold that it never
 takes a record :func:`engine.inputs.events.check_record` refuses (and that

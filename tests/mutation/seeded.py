@@ -26,8 +26,8 @@ MUTANTS = {
     "b-cap-strict": ("engine/checks/obligations.py", [("share <= target", "share < target")]),
     "b-floor-strict": ("engine/checks/obligations.py", [("share >= target", "share > target")]),
     "c-backwards-extended": ("engine/checks/workdays.py", [("if backwards or not proroger or", "if not proroger or")]),
-    "d-lease-no-new-vacancy": ("engine/pipeline.py", [("if leased or (libs and", "if (libs and")]),
-    "d-liberation-no-new-vacancy": ("engine/pipeline.py", [
+    "d-lease-no-new-vacancy": ("engine/year/offer.py", [("if leased or (libs and", "if (libs and")]),
+    "d-liberation-no-new-vacancy": ("engine/year/offer.py", [
         ("if leased or (libs and bisect_right(libs, opened) < bisect_right(libs, offer.mad.date)):", "if leased:")]),
     "e-minimum-ignored": ("engine/flux/theoretical.py", [("if value > 0 and result < minimum:", "if False:")]),
     "e-minimum-on-zero": ("engine/flux/theoretical.py", [("if value > 0 and result < minimum:", "if value >= 0 and result < minimum:")]),

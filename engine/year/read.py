@@ -1,26 +1,29 @@
-"""Pass 1 of the streaming evaluation: every line checked, and the index pass 2 needs.
+"""Pass 1: every line checked once, and the index pass 2 needs, whatever the order of the file.
 
-:func:`scan` reads and checks every line like
-:func:`~engine.inputs.events.read_events` (same problems, same messages; a
-typed decoder checks a line in C, the detailed check only reads the lines it
-refuses) but keeps only an index: the header, the cancelled records, each
-offer's first mise à disposition and lines, each dwelling's libérations and
-mises en service and offers, the latest date, where each line starts.
+:func:`scan` reads and checks every line (a typed decoder checks a line in C; the detailed check of
+:mod:`engine.inputs.events`, with its French messages, only reads the lines it refuses) and keeps only an
+index: the header, the cancelled records, each offer's first mise à disposition and lines, each dwelling's
+libérations and mises en service (in the order of the life cycle) and offers (by opening), the latest date,
+where each line starts.
 
-A long file is scanned in parts, one per core: each part is a range of
-bytes cut at a line end, read by a forked process that knows the number of
-its first line; what the parts found is put together in file order, and
-what depends on the whole file (the header must come first, the date order,
-repeated ids, cancellations) is decided then. The index is the one a single
-reading gives (tests hold them equal). For ``evaluate``, the processes that
-read the parts stay (:func:`scan_in_team`): each receives the others' parts
-and puts the same index together in its own memory, for its share of pass 2.
+A long file is scanned in parts, one per core: each part is a range of bytes cut at a line end, read by a
+forked process that knows the number of its first line; what the parts found is put together in file order,
+and what depends on the whole file (the header must come first, repeated ids, cancellations) is decided
+then. The index is the one a single reading gives (tests hold them equal). For ``evaluate``, the processes
+that read the parts stay (:func:`scan_in_team`): each receives the others' parts and puts the same index
+together in its own memory, for its share of pass 2.
+
+A pipe cannot be read twice: :func:`spooled` copies it to a temporary file first.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
+import shutil
 import sys
+import tempfile
 from array import array
 from collections.abc import Iterator
 from concurrent.futures.process import BrokenProcessPool
@@ -28,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import msgspec
+import numpy as np
 import orjson
 
 from engine import cores
@@ -45,9 +49,45 @@ from engine.inputs.events import (
     record_lines,
 )
 from engine.inputs.schema import KIND, checked
-from engine.problems import Problem
+from engine.problems import BadInput, Problem
 
 PARALLEL_FROM = 10_000_000  # bytes (about 50 000 records): below, forking costs more than it saves
+SPOOL_BLOCK = 1 << 20  # bytes copied at a time from a pipe
+
+
+@contextlib.contextmanager
+def spooled(path: Path):
+    """``path`` itself when it is a file (or nothing at all: pass 1 says so); a pipe or another stream
+    (``<(zcat annee.jsonl.gz)``) copied to a temporary file first, removed afterwards, so that it is read
+    like a file (the records keep the name of ``path``: their automatic ids do not change)."""
+    try:
+        is_stream = path.exists() and not path.is_file()
+    except OSError:
+        is_stream = False
+    if not is_stream:
+        yield path
+        return
+    try:
+        source = path.open("rb")
+    except OSError:  # unreadable: pass 1 says so
+        yield path
+        return
+    try:
+        handle, name = tempfile.mkstemp(prefix="flux-rules-", suffix=".jsonl")
+    except OSError as exc:
+        source.close()
+        raise BadInput([Problem(str(path), 0, f"flux non copié dans un fichier temporaire ({exc.strerror}) : "
+                                              "donnez un fichier, ou un dossier TMPDIR où écrire")]) from None
+    try:
+        try:
+            with source, os.fdopen(handle, "wb") as copy:
+                shutil.copyfileobj(source, copy, SPOOL_BLOCK)
+        except OSError as exc:  # the disk is full?
+            raise BadInput([Problem(str(path), 0, f"flux non copié dans {name} ({exc.strerror}) : donnez un "
+                                                  "fichier, ou un dossier TMPDIR où écrire")]) from None
+        yield Path(name)
+    finally:
+        os.unlink(name)
 
 
 class Opening(msgspec.Struct, frozen=True):
@@ -67,7 +107,6 @@ class Index:
     rejections: list[Problem] = field(default_factory=list)  # annulations of unknown records (cycle)
     lus: int = 0
     years: set[int] = field(default_factory=set)
-    in_order: bool = True
     last_date: dt.date | None = None
     cancelled: set[str] = field(default_factory=set)
     first_open: dict[str, Opening] = field(default_factory=dict)
@@ -80,7 +119,7 @@ class Index:
 
     def lifecycle(self) -> Lifecycle:
         """The dwellings' libérations and mises en service, as the evaluation of an offer reads them."""
-        return Lifecycle({}, self.liberations, self.services, {}, [])
+        return Lifecycle(self.liberations, self.services)
 
 
 @dataclass
@@ -92,12 +131,9 @@ class Part:
     headers: list[tuple[int, dict, bool]] = field(default_factory=list)  # (line, header, valid record before)
     valid: bool = False  # a valid record (not a header) was read
     years: set[int] = field(default_factory=set)
-    in_order: bool = True
-    first_date: dt.date | None = None
     last_date: dt.date | None = None
-    rids: list[str] = field(default_factory=list)
-    repeated: bool = False  # an id is repeated within the part (found by the process that read it)
-    known: set[str] | None = None  # the first part's ids, gathered while the later parts travel
+    id_hashes: bytes = b""  # hash of each record's id (int64, as ``array("q")`` holds them)
+    id_lines: bytes = b""  # and its line
     ids: dict[str, int] = field(default_factory=dict)  # id → line, read the exact way only
     annulations: list[tuple[int, str]] = field(default_factory=list)  # (line, target id)
     annulation_ids: dict[str, int] = field(default_factory=dict)  # id → line
@@ -110,11 +146,14 @@ class Part:
     reservataires: list[tuple[dt.date, str, str, str | None]] = field(default_factory=list)  # see first_seen
 
 
-def scan(path: Path, shown: str | None = None, progress=None, exact: bool = False, parts: int | None = None) -> Index:
+def scan(path: Path, shown: str | None = None, progress=None, exact: bool = False, parts: int | None = None,
+         strict: bool = False) -> Index:
     """Pass 1, in ``parts`` ranges of the file (default: one per core for a long file). Identifiers are
     checked once the file is read (a set of a million texts is built faster than a dict grows to that size);
     when one is repeated, the file is read again the ``exact`` way, in one part, each id checked as it comes
-    (the second one is the record in error, its message names the line of the first)."""
+    (the second one is the record in error, its message names the line of the first). ``strict``: every line
+    the typed decoder takes is also decoded by orjson, as pass 2 decodes it (one part; asked when the two
+    decoders disagreed on a line in pass 2)."""
     index = Index(path, shown or str(path))
     try:
         size = path.stat().st_size
@@ -122,7 +161,7 @@ def scan(path: Path, shown: str | None = None, progress=None, exact: bool = Fals
     except OSError as exc:
         index.problems.append(Problem(index.name, 0, f"fichier introuvable ou illisible ({exc.strerror})"))
         return index
-    if exact:
+    if exact or strict:
         parts = 1
     elif parts is None:
         parts = cores.workers_for(size, PARALLEL_FROM)
@@ -130,11 +169,9 @@ def scan(path: Path, shown: str | None = None, progress=None, exact: bool = Fals
 
     def read(k: int) -> Part | bytes:
         if k:  # from a forked process: sent as MessagePack (several times faster than pickle both ways)
-            return _ENCODER.encode(_later_part(path, index.name, cuts[k], cuts[k + 1], exact))
-        part = _read_range(path, index.name, cuts[k], cuts[k + 1], exact, _first_progress(progress, size, cuts))
-        if not exact:
-            part.known = set(part.rids)
-        return part
+            return _ENCODER.encode(_read_range(path, index.name, cuts[k], cuts[k + 1], exact))
+        return _read_range(path, index.name, cuts[k], cuts[k + 1], exact, _first_progress(progress, size, cuts),
+                           strict)
 
     try:
         found = cores.in_forks(read, len(cuts) - 1)
@@ -143,7 +180,7 @@ def scan(path: Path, shown: str | None = None, progress=None, exact: bool = Fals
         print(f"flux-rules : {cores.why_alone(exc)} ; la lecture reprend dans un seul processus", file=sys.stderr)
         found = [_read_range(path, index.name, 0, size, exact, progress)]
     if not _put_together(index, found, exact):
-        return scan(path, shown, progress, exact=True)
+        return scan(path, shown, progress, exact=True, strict=strict)
     return index
 
 
@@ -182,7 +219,7 @@ def scan_in_team(path: Path, shown: str | None, progress, n: int, then) -> tuple
         return scan(path, shown, progress, parts=1), None
 
     def index_of(k: int, channel) -> Index | None:
-        part = _later_part(path, name, cuts[k], cuts[k + 1], False)
+        part = _read_range(path, name, cuts[k], cuts[k + 1], False)
         channel.send((True, _ENCODER.encode(part)))
         first = _decoded(channel.recv())
         others = channel.recv() if len(cuts) > 3 else [None]  # parts 1…n-1, this one's place empty
@@ -218,13 +255,6 @@ def scan_in_team(path: Path, shown: str | None, progress, n: int, then) -> tuple
         raise
     team.close()  # an id repeated: read again in one process, for the message
     return scan(path, shown, progress, exact=True), None
-
-
-def _later_part(path: Path, name: str, start: int, end: int, exact: bool) -> Part:
-    """A part after the first, read by its own process, which also checks that its ids are not repeated."""
-    part = _read_range(path, name, start, end, exact)
-    part.repeated = len(set(part.rids)) != len(part.rids)
-    return part
 
 
 def _first_progress(progress, size: int, cuts: list[int]):
@@ -289,14 +319,14 @@ def _range_lines(path: Path, start: int, end: int, progress=None, starts=None) -
         yield from record_lines(handle, progress, first_line=first, limit=end - start, starts=starts, at=start)
 
 
-def _read_range(path: Path, name: str, start: int, end: int, exact: bool, progress=None) -> Part:
+def _read_range(path: Path, name: str, start: int, end: int, exact: bool, progress=None, strict: bool = False) -> Part:
     part = Part()
     problems, years, lines_of = part.problems, part.years, part.lines_of
-    rids, ids = part.rids, part.ids
+    ids = part.ids
+    id_hashes, id_lines = array("q"), array("q")
     days: dict[dt.date, dt.date] = {}  # one date object a day for the records kept: a few hundred, always at hand
     valid_seen = False
-    first_date = last_date = None
-    in_order = True
+    last_date = None
     lus = 0
     starts = array("q")
     names: dict[tuple[str, str | None], tuple[dt.date, str]] = {}  # réservataire as written → first opening
@@ -306,8 +336,9 @@ def _read_range(path: Path, name: str, start: int, end: int, exact: bool, progre
         obj = None
         if rec is not None:
             kind = KIND[type(rec)]
-            if kind == "exercice" or kind == "liberation" or kind == "mise_en_service" or kind == "annulation":
-                try:  # kept (or, for an annulation, not read again): its data as the in-memory reader reads it
+            if strict or kind == "exercice" or kind == "liberation" or kind == "mise_en_service" \
+                    or kind == "annulation":
+                try:  # kept (or, for an annulation, not read again): its data as pass 2 would read it
                     obj = orjson.loads(line)
                 except orjson.JSONDecodeError:  # a field the typed decoder skipped (1e400?): the detailed check
                     rec = None
@@ -331,7 +362,8 @@ def _read_range(path: Path, name: str, start: int, end: int, exact: bool, progre
             continue
         rid = rid or auto_id(name, lineno)
         if not exact:
-            rids.append(rid)
+            id_hashes.append(hash(rid))  # the same function in every process of the run (forked)
+            id_lines.append(lineno)
         elif rid in ids:
             problems.append(Problem(name, lineno, f"identifiant « {rid} » en double (déjà ligne {ids[rid]})"))
             continue
@@ -340,11 +372,7 @@ def _read_range(path: Path, name: str, start: int, end: int, exact: bool, progre
         valid_seen = True
         if day.year not in years:
             years.add(day.year)
-        if last_date is not None and day < last_date:
-            in_order = False
-        elif last_date is None or day > last_date:
-            if last_date is None:
-                first_date = day
+        if last_date is None or day > last_date:
             last_date = day
         if kind == "annulation":
             part.annulation_ids[rid] = lineno
@@ -370,9 +398,9 @@ def _read_range(path: Path, name: str, start: int, end: int, exact: bool, progre
             if seen is None or (day, offre) < seen:
                 names[(reservataire, hint)] = (day, offre)
     part.reservataires = [(*seen, *key) for key, seen in names.items()]
-    part.lus, part.valid, part.in_order, part.first_date, part.last_date = lus, valid_seen, in_order, first_date, \
-        last_date
+    part.lus, part.valid, part.last_date = lus, valid_seen, last_date
     part.starts, part.end = starts.tobytes(), end
+    part.id_hashes, part.id_lines = id_hashes.tobytes(), id_lines.tobytes()
     return part
 
 
@@ -384,14 +412,14 @@ def _put_together(index: Index, parts: list[Part], exact: bool) -> bool:
     """The index from the parts in file order; False when an id is repeated (to be read the exact way)."""
     _whole_file(index, parts)
     annulations = [a for p in parts for a in p.annulations]
-    known = _known_ids(parts, annulations, exact)
-    if known is None:
-        return False
     first, *others = parts
     index.liberations, index.services, index.lines_of = first.liberations, first.services, first.lines_of
     for part in parts:
         index.starts.frombytes(part.starts)
     index.starts.append(parts[-1].end)
+    known = _known_ids(index, parts, exact)
+    if known is None:
+        return False
     openings = first.openings
     for part in others:
         for into, more in ((openings, part.openings), (index.liberations, part.liberations),
@@ -411,7 +439,7 @@ def _put_together(index: Index, parts: list[Part], exact: bool) -> bool:
                     del table[logement]
                     continue
                 table[logement] = records
-            if len(records) > 1:  # as the in-memory reader orders them (same-day records too)
+            if len(records) > 1:  # in the order of the life cycle (same-day records too)
                 life_order(records, index.name)
     index.reservataires = first_seen(r for part in parts for r in part.reservataires)
     return True
@@ -446,11 +474,8 @@ def _whole_file(index: Index, parts: list[Part]) -> None:
             else:
                 index.header, index.header_line = obj, line
         valid_seen = valid_seen or part.valid
-        if part.first_date is not None:
-            if not part.in_order or (index.last_date is not None and part.first_date < index.last_date):
-                index.in_order = False
-            if index.last_date is None or part.last_date > index.last_date:
-                index.last_date = part.last_date
+        if part.last_date is not None and (index.last_date is None or part.last_date > index.last_date):
+            index.last_date = part.last_date
         index.years |= part.years
         index.lus += part.lus
     index.problems = [p for part in parts for p in part.problems]
@@ -458,24 +483,38 @@ def _whole_file(index: Index, parts: list[Part]) -> None:
         index.problems = sorted(index.problems + header_lines, key=lambda p: p.ligne)
 
 
-def _known_ids(parts: list[Part], annulations: list[tuple[int, str]], exact: bool):
-    """The ids an annulation may name (all of them, or those of the last part that are named), or None when
-    an id is repeated. Each later part was checked by its own process; none may share an id with the parts
-    before it."""
-    first, *others = parts
+def _known_ids(index: Index, parts: list[Part], exact: bool):
+    """Whether an id belongs to a record of the file (a callable), or None when an id may be repeated. The
+    ids are not gathered as texts: their hashes (8 bytes each) are sorted with their lines, two equal hashes
+    send the file to be read the exact way (a repeated id is then said with its two lines; two ids that only
+    share a hash pass there), and an id is known when its hash is found and the record on that line has it."""
     if exact:
-        return first.ids
-    known = first.known if first.known is not None else set(first.rids)
-    if len(known) != len(first.rids):
+        return parts[0].ids.__contains__
+    hashes = np.concatenate([np.frombuffer(p.id_hashes, dtype=np.int64) for p in parts])
+    lines = np.concatenate([np.frombuffer(p.id_lines, dtype=np.int64) for p in parts])
+    order = np.argsort(hashes, kind="stable")
+    hashes, lines = hashes[order], lines[order]
+    if len(hashes) > 1 and bool((hashes[1:] == hashes[:-1]).any()):
         return None
-    for i, part in enumerate(others, 1):
-        if part.repeated or not known.isdisjoint(part.rids):
-            return None
-        if i < len(others):
-            known.update(part.rids)
-    if others:  # the last part's ids were only compared: the targets of the annulations among them
-        known |= {target for _, target in annulations if target not in known}.intersection(others[-1].rids)
+
+    def known(rid: str) -> bool:
+        at = int(np.searchsorted(hashes, hash(rid)))
+        return at < len(hashes) and int(hashes[at]) == hash(rid) and _id_on_line(index, int(lines[at])) == rid
+
     return known
+
+
+def _id_on_line(index: Index, lineno: int) -> str | None:
+    """The id of the record on a line (read again: only for the targets of annulations)."""
+    with index.path.open("rb") as handle:
+        handle.seek(index.starts[lineno - 1])
+        line = handle.read(index.starts[lineno] - index.starts[lineno - 1]).strip()
+    try:
+        rid = orjson.loads(line).get("id")
+    except orjson.JSONDecodeError:  # a field the typed decoder skipped (1e400): the id as it read it
+        rec = checked(line)
+        rid = rec.id if rec is not None else None
+    return rid or auto_id(index.name, lineno)
 
 
 def _first_openings(index: Index, openings: dict[str, list[tuple[str, dt.date, int, str]]]) -> None:
@@ -503,7 +542,7 @@ def _first_openings(index: Index, openings: dict[str, list[tuple[str, dt.date, i
 
 
 def _life_ordered(index: Index, opens: list[tuple[str, dt.date, int, str]]) -> list:
-    """An offer's openings (id, date, line, dwelling) in the order the in-memory reader replays them
+    """An offer's openings (id, date, line, dwelling) in the order of the life cycle
     (:func:`~engine.inputs.events.life_order`): by date, then id, those without an id by content (read again
     here: an offer opened twice on one day is rare)."""
     base = Path(index.name).name
@@ -529,11 +568,11 @@ def _extend(into: dict[str, list], more: dict[str, list]) -> None:
             mine += items
 
 
-def _resolve_annulations(index: Index, annulations, ids, annulation_ids: dict[str, int]) -> None:
+def _resolve_annulations(index: Index, annulations, known, annulation_ids: dict[str, int]) -> None:
     header = index.header
     header_id = (header.get("id") or auto_id(index.name, index.header_line)) if header is not None else None
     for line, target in annulations:
-        if target in annulation_ids or target not in ids:
+        if target in annulation_ids or not known(target):
             kind, at = ("annulation", annulation_ids[target]) if target in annulation_ids else \
                 ("exercice", index.header_line) if target == header_id else (None, 0)
             index.rejections.append(Problem(index.name, line, annulation_problem(target, kind, at), "cycle-incoherent"))
