@@ -107,9 +107,12 @@ class Applying(NamedTuple):
 
 
 def check_offer(offer: Offer, rules: list[EffectiveRule], facts: dict, life: Lifecycle, as_of: dt.date,
-                subdiv: str | None = None, applicable: Applicable | None = None) -> list[DeadlineCheck]:
+                subdiv: str | None = None, applicable: Applicable | None = None,
+                offered_by: dt.date | None = None) -> list[DeadlineCheck]:
     """The deadlines of ``rules`` for one offer (``applicable``: those rules' conditions, kept from one offer to
-    the next so that their verdicts are remembered)."""
+    the next so that their verdicts are remembered). ``offered_by``: the day on which the ranked households the
+    dwelling was offered to are judged (:func:`offers_made`), ``as_of`` when not given — a caller that lists
+    deadlines still running (``as_of`` far ahead) gives the day they are listed on."""
     checks: list[DeadlineCheck] = []
     applicable = applicable or Applicable(rules)
     for rule, depart, attendu, apres, relance in applicable(facts):
@@ -119,7 +122,7 @@ def check_offer(offer: Offer, rules: list[EffectiveRule], facts: dict, life: Lif
             starts = ((offer.mad.date, None),)
         elif depart == "caleol_attribution":
             starts = [(start, menage) for start, menage, _ in
-                      offers_made(offer, rule, as_of, subdiv, applicable.proroger)]
+                      offers_made(offer, rule, offered_by or as_of, subdiv, applicable.proroger)]
         else:
             starts = _starts(offer, depart, life)
         for start, menage in starts:

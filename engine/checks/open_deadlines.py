@@ -37,7 +37,8 @@ def open_on(evaluation, au: dt.date) -> dict[str, list[dict]]:
         if offer.bail is not None or offer.reprise is not None:
             continue  # closed: nothing left to do on it
         # every deadline of the offer, those still running included (no end of log before them)
-        for check in dl.check_offer(offer, rules, ev.facts, evaluation.life, dt.date.max, applicable=applicable):
+        for check in dl.check_offer(offer, rules, ev.facts, evaluation.life, dt.date.max, applicable=applicable,
+                                    offered_by=au):  # a household ranked next is reached only by a refusal by then
             if check.realise is not None or check.echeance < au:
                 continue
             rule = check.regle.rule
