@@ -124,12 +124,8 @@ def _french_usage(usage: str) -> str:
     return usage.replace("Usage: ", USAGE, 1)
 
 
-class FrenchCommand(TyperCommand):
-    """A verb whose help reads as French text."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _frenchify(self)
+class _FrenchHelp:
+    """The help option and the usage line in French, for a verb as for a group."""
 
     def get_help_option(self, ctx):
         option = super().get_help_option(ctx)
@@ -141,11 +137,19 @@ class FrenchCommand(TyperCommand):
     def get_usage(self, ctx) -> str:
         return _french_usage(super().get_usage(ctx))
 
+
+class FrenchCommand(_FrenchHelp, TyperCommand):
+    """A verb whose help reads as French text."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _frenchify(self)
+
     def parse_args(self, ctx, args):
         return _french_errors(lambda: super(FrenchCommand, self).parse_args(ctx, args))
 
 
-class FrenchGroup(TyperGroup):
+class FrenchGroup(_FrenchHelp, TyperGroup):
     """The command groups (``flux-rules``, ``flux-rules rules``) in French."""
 
     def __init__(self, *args, **kwargs):
@@ -154,13 +158,3 @@ class FrenchGroup(TyperGroup):
 
     def resolve_command(self, ctx, args):
         return _french_errors(lambda: super(FrenchGroup, self).resolve_command(ctx, args))
-
-    def get_help_option(self, ctx):
-        option = super().get_help_option(ctx)
-        if option is not None:
-            option.help = HELP_OPTION
-            option.metavar = ""
-        return option
-
-    def get_usage(self, ctx) -> str:
-        return _french_usage(super().get_usage(ctx))
