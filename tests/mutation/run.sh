@@ -12,7 +12,13 @@ set -eu
 cd "$(dirname "$0")/../.."
 target=${1:?"usage: tests/mutation/run.sh engine/checks | engine/counting | engine/flux | engine/ledger.py"}
 glob=$(printf '%s' "$target" | sed 's#/*$##; s#\.py$##; s#/#.#g')
-.venv/bin/mutmut run "$glob.*" --max-children "${MUTMUT_PROCESSUS:-2}" || true
+# mutmut's timeout sends SIGXCPU to a worker's process id, which may by then be another process: run it in a
+# process-id namespace of its own where unshare(1) allows it, so that only its own processes can be reached.
+if unshare -pf --mount-proc true 2>/dev/null; then isolate="unshare -pf --mount-proc"
+elif unshare -rpf --mount-proc true 2>/dev/null; then isolate="unshare -rpf --mount-proc"
+else isolate=""; echo "run.sh: unshare unavailable; mutmut runs unisolated (README: run it alone)" >&2
+fi
+$isolate .venv/bin/mutmut run "$glob.*" --max-children "${MUTMUT_PROCESSUS:-2}" || true
 .venv/bin/python - "$glob" <<'PY'
 import re, subprocess, sys
 from collections import Counter
