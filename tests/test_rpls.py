@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from engine.inputs.rpls_codes import CodeTable, codes
+from engine.inputs.rpls_counts import count_rpls as GROUPED
 from engine.problems import BadInput
 from tests.conftest import ROOT, invoke
 
@@ -261,3 +262,82 @@ def test_rows_counted_from_the_columns_give_the_counts_of_the_rows_read(tmp_path
     read = _figures(_flux(blank, "--reservations", tmp_path / "reservations.csv"))
     assert [r.replace("rpls-ligne-vide", "rpls") for r in read.pop("remarques")] == counted.pop("remarques")
     assert read == counted and counted["logements"] > 1000
+
+
+def _both_ways(monkeypatch, inventory: Path, *more) -> tuple[str, str]:
+    """The flux JSON of the grouped counting (rpls_counts, asserted used) and of the usual reading, row by row."""
+    import engine.inputs.rpls_counts as counts
+
+    used = []
+
+    def spy(*args):
+        inv = GROUPED(*args)
+        used.append(inv is not None)
+        return inv
+
+    monkeypatch.setattr(counts, "count_rpls", spy)
+    fast = invoke(["flux", "--inventory", inventory, *ARGS, *more], 0).output
+    assert used == [True]
+    monkeypatch.setattr(counts, "count_rpls", lambda *args: None)
+    return fast, invoke(["flux", "--inventory", inventory, *ARGS, *more], 0).output
+
+
+@pytest.mark.parametrize("processes", ["1", "2", "3"])
+def test_the_grouped_counting_gives_the_json_of_the_usual_reading(tmp_path, monkeypatch, processes):
+    """Every remark (weighted counts), every holder, every listed dwelling: byte for byte, on the hand-made file
+    (a table naming a dwelling CONTRESLOG says non réservé, one of collectivités, one of autres) and a generated
+    one shuffled, each on one to three processes."""
+    monkeypatch.setenv("FLUX_RULES_PROCESSUS", processes)
+    rows = list(ROWS)
+    random.Random(int(processes)).shuffle(rows)
+    hand = _write(tmp_path / "rpls.csv", HEADER, rows, "cp1252", "\r\n")
+    table = _write(tmp_path / "reservations.csv", "rpls_id;reservataire", ["0031000010;MAIRIE ESCALQUENS",
+                                                                            "0031000013;CAF", "0031000003;CAF"])
+    for more in ((), ("--reservations", table)):
+        fast, usual = _both_ways(monkeypatch, hand, *more)
+        assert fast == usual
+    assert "1 logement(s) que le RPLS dit non réservés" in fast
+    invoke(["generate", "--dwellings", "3000", "--events", "100", "--seed", "5", "--rpls", "--output", tmp_path], 0)
+    lines = (tmp_path / "rpls.csv").read_bytes().split(b"\r\n")
+    body = lines[1:-1]
+    random.Random(5).shuffle(body)
+    (tmp_path / "rpls.csv").write_bytes(b"\r\n".join([lines[0], *body, b""]))
+    for more in ((), ("--reservations", tmp_path / "reservations.csv")):
+        fast, usual = _both_ways(monkeypatch, tmp_path / "rpls.csv", *more)
+        assert fast == usual and json.loads(fast)["logements"] > 2000
+
+
+@pytest.mark.parametrize("bad,words", [
+    (lambda row: row.replace(";13;", ";98;", 1), "colonne « FINAN » : code « 98 » inconnu"),
+    (lambda row: row[1:], "a 9 caractère(s), attendu 10"),
+    (lambda row: " " + row[1:], "a 9 caractère(s), attendu 10"),
+    (lambda row: row.replace(";1;C;", ";5;C;", 1), "colonne « QPV » : code « 5 » inconnu"),
+    (lambda row: row.replace(";31555;", ";3155;", 1), "« 3155 » a 4 caractère(s), attendu 5"),
+])
+def test_a_bad_line_far_in_a_file_counted_on_two_processes_is_file_line(tmp_path, monkeypatch, bad, words):
+    monkeypatch.setenv("FLUX_RULES_PROCESSUS", "2")
+    invoke(["generate", "--dwellings", "3000", "--events", "100", "--seed", "8", "--rpls", "--output", tmp_path], 0)
+    path = tmp_path / "rpls.csv"
+    lines = path.read_bytes().decode("cp1252").split("\r\n")
+    at = next(i for i in range(len(lines) * 3 // 4, len(lines)) if bad(lines[i]) != lines[i])
+    lines[at] = bad(lines[at])
+    path.write_bytes("\r\n".join(lines).encode("cp1252"))
+    result = invoke(["flux", "--inventory", path, *ARGS], 2)
+    assert f"rpls.csv:{at + 1}: " in result.output and words in result.output, result.output
+
+
+def test_a_dwelling_twice_in_two_parts_and_a_reservation_not_in_the_file_are_file_line(tmp_path, monkeypatch):
+    monkeypatch.setenv("FLUX_RULES_PROCESSUS", "2")
+    invoke(["generate", "--dwellings", "3000", "--events", "100", "--seed", "8", "--rpls", "--output", tmp_path], 0)
+    path = tmp_path / "rpls.csv"
+    lines = path.read_bytes().split(b"\r\n")
+    twice = lines[:-1] + [lines[3], b""]
+    (tmp_path / "double.csv").write_bytes(b"\r\n".join(twice))
+    result = invoke(["flux", "--inventory", tmp_path / "double.csv", *ARGS], 2)
+    rid = lines[3].decode().split(";")[0]
+    assert f"double.csv:{len(twice) - 1}: logement « {rid} » en double (déjà ligne 4)" in result.output
+    table = tmp_path / "reservations.csv"
+    table.write_text(table.read_text(encoding="utf-8") + "3199999999;MAIRIE\n", encoding="utf-8")
+    last = len(table.read_text(encoding="utf-8").splitlines())
+    result = invoke(["flux", "--inventory", path, "--reservations", table, *ARGS], 2)
+    assert f"reservations.csv:{last}: logement « 3199999999 » absent de l'inventaire RPLS" in result.output
