@@ -25,8 +25,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import repeat
-from operator import itemgetter, methodcaller
+from itertools import compress, repeat
+from operator import and_, itemgetter, methodcaller, not_
 
 from engine import cores
 from engine.inputs.inventory import (
@@ -122,11 +122,12 @@ def count_rpls(text: str, encoding: str, name: str, bailleur: str | None, keys_f
     if not all(p.plain for p in found):
         return None
     ids = found[0].ids
-    for other in found[1:]:
+    for k, other in enumerate(found[1:], 2):
         more = other.ids.split("\n")
         if not ids.isdisjoint(more):
             return None
-        ids.update(more)
+        if k < len(found):
+            ids.update(more)
     if sum(p.named for p in found) != len(named_by):
         return None  # a dwelling of the table not in the file: the usual reading names the table's line
     counts: Counter = Counter()
@@ -239,10 +240,11 @@ def _part(text: str, end: str, delimiter: str, width: int, id_at: int, size: int
     unlisted: dict[str, list[str]] = {}
     if contingent_at is not None:
         contingent = list(map(itemgetter(contingent_at), rows))
-        cells = {cell for cell in set(contingent) if to_name(cell)}
-        if cells:
-            for rid, cell, holder in zip(ids, contingent, named or repeat(""), strict=False):
-                if cell in cells and not holder:
-                    unlisted.setdefault(cell, []).append(rid)
+        unnamed = list(map(not_, named)) if named is not None else None
+        for cell in filter(to_name, set(contingent)):  # a row of this contingent that the table does not name
+            kind = map(cell.__eq__, contingent)
+            left = list(compress(ids, map(and_, kind, unnamed) if unnamed is not None else kind))
+            if left:
+                unlisted[cell] = left
     return Part(len(rows), True, counts, distinct, distinct_ids, len(rows) - named.count("") if named else 0,
                 unlisted)
