@@ -341,3 +341,56 @@ def test_a_dwelling_twice_in_two_parts_and_a_reservation_not_in_the_file_are_fil
     last = len(table.read_text(encoding="utf-8").splitlines())
     result = invoke(["flux", "--inventory", path, "--reservations", table, *ARGS], 2)
     assert f"reservations.csv:{last}: logement « 3199999999 » absent de l'inventaire RPLS" in result.output
+
+
+def _journal(path: Path, offers: list[tuple[str, str, int]]) -> Path:
+    """A year of offers to Action Logement, each leased to a household of the given quartile (no logement_info:
+    the dwelling's attributes come from the inventory)."""
+    records = [{"type": "exercice", "annee": 2024, "regles": "haute-garonne", "bailleur": "patrimoine"}]
+    for n, (offre, logement, quartile) in enumerate(offers):
+        menage = f"M-{n}"
+        records += [
+            {"type": "mise_a_disposition", "date": "2024-03-01", "offre": offre, "logement": logement,
+             "reservataire": "ACTION LOGEMENT", "zone": "tendue", "id": f"m{n}"},
+            {"type": "candidats", "date": "2024-03-05", "offre": offre, "menages": [{"id": menage,
+                                                                                    "quartile": quartile}],
+             "id": f"c{n}"},
+            {"type": "caleol", "date": "2024-03-10", "offre": offre, "menage": menage, "decision": "attribution",
+             "rang": 1, "id": f"k{n}"},
+            {"type": "reponse", "date": "2024-03-12", "offre": offre, "menage": menage, "reponse": "acceptation",
+             "id": f"r{n}"},
+            {"type": "bail", "date": "2024-04-01", "offre": offre, "menage": menage, "id": f"b{n}"}]
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    return path
+
+
+def test_evaluate_reads_the_hand_made_rpls_file_as_the_annex_table(tmp_path):
+    """By hand: 0031000001 is QPV 2 (hors QPV), leased to a household of the first quartile; 0031000002 is QPV 1,
+    leased to one of the third: the obligation hors QPV is 1/1, the one in QPV 1/1. With the QPV codes of the two
+    swapped, 0/1 and 0/1. The annex table of the same dwellings gives the same result."""
+    events = _journal(tmp_path / "annee.jsonl", [("O-1", "0031000001", 1), ("O-2", "0031000002", 3)])
+
+    def obligations(inventory: Path) -> tuple[dict, dict]:
+        out = json.loads(invoke(["evaluate", events, "--inventory", inventory, "--format", "json"], 1).output)
+        al = next(r for r in out["reservataires"] if r["id"] == "action-logement")
+        return out, {o["id"]: (o["numerateur"], o["denominateur"]) for o in al["obligations"]}
+
+    rpls, found = obligations(_write(tmp_path / "rpls.csv", HEADER, ROWS))
+    assert found["premier-quartile-hors-qpv-25"] == (1, 1) and found["qpv-quartiles-2-4-50"] == (1, 1)
+    assert rpls["inventaire"]["lus"] == rpls["inventaire"]["retenus"] == 14
+    swapped = [ROWS[0].replace(";31169;2;", ";31169;1;"), ROWS[1].replace(";31169;1;", ";31169;2;"), *ROWS[2:]]
+    _, found = obligations(_write(tmp_path / "rpls-inverse.csv", HEADER, swapped))
+    assert found["premier-quartile-hors-qpv-25"] == (0, 1) and found["qpv-quartiles-2-4-50"] == (0, 1)
+    annex, _ = obligations(_write(tmp_path / "annexe.csv", ANNEX_HEADER, ANNEX_ROWS))
+    rpls.pop("inventaire"), annex.pop("inventaire")
+    assert rpls == annex
+
+
+def test_flux_of_one_reservataire_on_a_generated_rpls_file_is_the_annex_figure(tmp_path):
+    invoke(["generate", "--dwellings", "2000", "--events", "100", "--seed", "11", "--rpls", "--output", tmp_path], 0)
+    args = ["--reservataire", "MAIRIE ESCALQUENS"]
+    annex = _flux(tmp_path / "inventaire.csv", *args)
+    rpls = _flux(tmp_path / "rpls.csv", "--reservations", tmp_path / "reservations.csv", *args)
+    keys = ("logements_eligibles", "logements_reservataire", "part", "flux_brut", "flux")
+    assert {k: rpls[k] for k in keys} == {k: annex[k] for k in keys}
+    assert rpls["logements_reservataire"] > 0
