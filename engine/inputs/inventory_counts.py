@@ -59,7 +59,8 @@ def count_inventory(path: Path, keys_for: Callable[[Callable[[str], bool]], list
                     reservations: Path | None = None) -> Inventory:
     """The inventory with its rows counted per ``keys_for(inventory.has)`` (the columns of the header that the
     caller counts by) rather than kept, when it is long and plain; else read as ``read_inventory`` reads it
-    (always for a workbook and an RPLS file, whose fields are mapped from their columns).
+    (always for a workbook). A plain RPLS file of any length is counted by :mod:`engine.inputs.rpls_counts`,
+    from the cells its fields are read from.
     Either way ``groups(keys_for(inventory.has))`` gives the same counts."""
     from engine.inputs import rpls, workbook
     from engine.inputs.reservations import read_reservations

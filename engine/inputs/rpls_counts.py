@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from itertools import compress, repeat
 from operator import and_, itemgetter, methodcaller, not_
@@ -112,8 +113,6 @@ def count_rpls(text: str, encoding: str, name: str, bailleur: str | None, keys_f
         if k:
             found.ids = "\n".join(found.ids)
         return found
-
-    from concurrent.futures.process import BrokenProcessPool
 
     try:
         found = cores.in_forks(part, len(parts))
