@@ -297,6 +297,18 @@ def test_the_grouped_counting_gives_the_json_of_the_usual_reading(tmp_path, monk
         fast, usual = _both_ways(monkeypatch, hand, *more)
         assert fast == usual
     assert "1 logement(s) que le RPLS dit non réservés" in fast
+    # Each hand-made dwelling forty times (groups standing for many dwellings: the remarks count dwellings).
+    many = [f"{k:04d}{row[4:]}" for k in range(40) for row in rows]
+    random.Random(int(processes)).shuffle(many)
+    hand = _write(tmp_path / "rpls-40.csv", HEADER, many, "cp1252", "\r\n")
+    table = _write(tmp_path / "reservations-40.csv", "rpls_id;reservataire",
+                   [f"{k:04d}000003;CAF" for k in range(7)] + [f"{k:04d}000010;MAIRIE" for k in range(40)])
+    for more in ((), ("--reservations", table)):
+        fast, usual = _both_ways(monkeypatch, hand, *more)
+        assert fast == usual
+    said = json.loads(fast)["remarques"]
+    assert any("rpls-40.csv : 40 logement(s) non conventionné(s)" in r for r in said), said
+    assert any("7 logement(s) que le RPLS dit non réservés" in r for r in said), said
     invoke(["generate", "--dwellings", "3000", "--events", "100", "--seed", "5", "--rpls", "--output", tmp_path], 0)
     lines = (tmp_path / "rpls.csv").read_bytes().split(b"\r\n")
     body = lines[1:-1]
