@@ -166,12 +166,18 @@ def _say_year(evaluation, asked: Optional[int]) -> None:
 
 
 def _inventory_rows(path: Optional[Path], skip_invalid: bool, bailleur: Optional[str] = None,
-                    sheet: Optional[str] = None):
+                    sheet: Optional[str] = None, reservations: Optional[Path] = None):
     if path is None:
+        if reservations is not None:
+            from engine.problems import Problem
+
+            raise BadInput([Problem("--reservations", 0, "nomme les titulaires des logements d'un fichier RPLS : "
+                                                         "donnez-le avec --inventory")])
         return None, None
     from engine.inputs.inventory import read_inventory
 
-    inv = read_inventory(path, bailleur=bailleur, skip_invalid=skip_invalid, need_ids=True, sheet=sheet)  # by id
+    inv = read_inventory(path, bailleur=bailleur, skip_invalid=skip_invalid, need_ids=True, sheet=sheet,
+                         reservations=reservations)  # by id
     return {row["logement.rpls_id"]: row for row in inv.rows}, inv
 
 
@@ -285,7 +291,8 @@ def explain(events: Path = typer.Argument(..., metavar="JOURNAL.jsonl", help="Jo
             year: Optional[int] = typer.Option(None, "--year", metavar="ANNÉE", help="Exercice (défaut : celui de l'en-tête du journal)"),
             format: ShowFormat = typer.Option(ShowFormat.table, "--format", help="Format de sortie"),
             skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Évaluer le reste et lister les lignes invalides"),
-            inventory: Optional[Path] = typer.Option(None, "--inventory", metavar="INVENTAIRE.csv", help="Inventaire CSV", callback=_sample),
+            inventory: Optional[Path] = typer.Option(None, "--inventory", metavar="INVENTAIRE.csv", help="Inventaire CSV, classeur .xlsx ou fichier RPLS : attributs des logements (QPV…)", callback=_sample),
+            feuille: Optional[str] = typer.Option(None, "--feuille", metavar="NOM", help="Feuille de l'inventaire .xlsx (défaut : la première)"),
             en_cas: bool = typer.Option(False, "--en-cas", help="Écrire un cas d'essai (YAML) de l'offre, à "
                                                                "vérifier puis garder dans un dossier cas/"),
             output: Optional[Path] = typer.Option(None, "--output", metavar="FICHIER", help="Fichier où écrire le cas")):
@@ -299,7 +306,7 @@ def explain(events: Path = typer.Argument(..., metavar="JOURNAL.jsonl", help="Jo
         return bool((offre and ev.offer.id == offre) or (logement and ev.offer.logement == logement)
                     or (reservataire and reservataire in (ev.reservataire.id, ev.offer.mad.data.get("reservataire"))))
 
-    evaluation = _run(events, rules, year, skip_invalid, None, inventory, full=asked)  # their records shown
+    evaluation = _run(events, rules, year, skip_invalid, None, inventory, full=asked, sheet=feuille)  # their records
     wanted = [oid for oid, ev in evaluation.offers.items() if asked(ev)]
     if not wanted:
         raise BadInput([Problem(str(events), 0, "aucune offre ne correspond : donnez --offre, --logement ou "
@@ -427,7 +434,9 @@ def generate(dwellings: int = typer.Option(1000, "--dwellings", metavar="N", hel
 def compare(events: Optional[Path] = typer.Argument(None, metavar="JOURNAL.jsonl", help="Journal d'événements JSONL (sans journal : flux "
                                                                 "théorique de l'inventaire)", callback=_sample),
             rules: list[str] = typer.Option(..., "--rules", metavar="NOM|CHEMIN", help="Règles ou scénario (au moins deux, répétable)"),
-            inventory: Optional[Path] = typer.Option(None, "--inventory", metavar="INVENTAIRE.csv", help="Inventaire CSV", callback=_sample),
+            inventory: Optional[Path] = typer.Option(None, "--inventory", metavar="INVENTAIRE.csv", help="Inventaire CSV, classeur .xlsx ou fichier RPLS", callback=_sample),
+            feuille: Optional[str] = typer.Option(None, "--feuille", metavar="NOM", help="Feuille de l'inventaire .xlsx (défaut : la première)"),
+            reservations: Optional[Path] = typer.Option(None, "--reservations", metavar="FICHIER", help="Flux : titulaires des logements réservés d'un fichier RPLS : rpls_id;reservataire, ou le tableau de l'annexe 2 (CSV ou .xlsx)"),
             year: Optional[int] = typer.Option(None, "--year", metavar="ANNÉE", help="Exercice (défaut : celui de l'en-tête du journal)"),
             reservataire: list[str] = typer.Option([], "--reservataire", metavar="NOM", help="Flux : réservataire (répétable)"),
             eligibles: Optional[int] = typer.Option(None, "--eligibles", metavar="N", help="Flux : logements éligibles"),
@@ -453,12 +462,15 @@ def compare(events: Optional[Path] = typer.Argument(None, metavar="JOURNAL.jsonl
     if on is not None and events is None:
         raise BadInput([Problem("--au", 0, "--au compare les scénarios sur un journal : donnez JOURNAL.jsonl")])
     if events is not None:
-        rows, _ = _inventory_rows(inventory, skip_invalid)
+        if reservations is not None:  # the réservataires are those of the events: the table would change nothing
+            raise BadInput([Problem("--reservations", 0, "sert au flux théorique (compare sans journal) : avec un "
+                                                         "journal, les réservataires sont ceux des événements")])
+        rows, _ = _inventory_rows(inventory, skip_invalid, sheet=feuille)
         result = compare_events(events, list(rules), year, rows, skip_invalid, au=on)
     else:  # theoretical flux: from the inventory, --eligibles or the conventions' Annexe 1
         base = FluxOptions(inventory=inventory, year=year, reservataires=list(reservataire), eligibles=eligibles,
                            rotation=_rate_option("--rotation", rotation), deductions=_deductions(deduction),
-                           skip_invalid=skip_invalid)
+                           skip_invalid=skip_invalid, sheet=feuille, reservations=reservations)
         result = compare_flux(base, list(rules))
     _render(result, format, output, comparereport, tableur, bilanreport.compare_html)
     raise typer.Exit(EXIT_UNMET if fail_on_diff and result["difference"] else EXIT_OK)
@@ -469,8 +481,10 @@ def compare(events: Optional[Path] = typer.Argument(None, metavar="JOURNAL.jsonl
 def bilan(events: Path = typer.Argument(..., metavar="JOURNAL.jsonl", help="Journal d'événements JSONL de l'année", callback=_sample),
           rules: Optional[str] = typer.Option(None, "--rules", metavar="NOM|CHEMIN", help="Règles (défaut : celles de l'en-tête du journal)"),
           year: Optional[int] = typer.Option(None, "--year", metavar="ANNÉE", help="Exercice (défaut : celui de l'en-tête du journal)"),
-          inventory: Optional[Path] = typer.Option(None, "--inventory", metavar="INVENTAIRE.csv", help="Inventaire CSV (parc éligible, "
-                                                                             "attributs des logements)", callback=_sample),
+          inventory: Optional[Path] = typer.Option(None, "--inventory", metavar="INVENTAIRE.csv", help="Inventaire CSV, classeur .xlsx ou "
+                                                                             "fichier RPLS (parc éligible, attributs des logements)", callback=_sample),
+          feuille: Optional[str] = typer.Option(None, "--feuille", metavar="NOM", help="Feuille de l'inventaire .xlsx (défaut : la première)"),
+          reservations: Optional[Path] = typer.Option(None, "--reservations", metavar="FICHIER", help="Parc éligible par réservataire : titulaires des logements réservés d'un fichier RPLS (rpls_id;reservataire, ou le tableau de l'annexe 2)"),
           previous: Optional[Path] = typer.Option(None, "--previous", metavar="RÉSULTAT.json", help="Résultat JSON de l'an dernier (report)"),
           format: ReportFormat = typer.Option(ReportFormat.table, "--format", help="Format de sortie"),
           output: Optional[Path] = typer.Option(None, "--output", metavar="FICHIER", help="Fichier de sortie (remplacé en entier ou laissé intact)"),
@@ -483,7 +497,7 @@ def bilan(events: Path = typer.Argument(..., metavar="JOURNAL.jsonl", help="Jour
 
     _check_output(output)
     last_year = _previous(previous)
-    rows, inv = _inventory_rows(inventory, skip_invalid)
+    rows, inv = _inventory_rows(inventory, skip_invalid, sheet=feuille, reservations=reservations)
     evaluation = evaluate_file(events, rules, year, skip_invalid, last_year, rows)
     _say_carried(last_year)
     _say_year(evaluation, year)

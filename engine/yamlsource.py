@@ -45,8 +45,9 @@ def load_yaml(path: Path, shown: str | None = None) -> tuple[Any, Positions]:
         raise BadInput([Problem(name, 1, f"fichier illisible : attendu de l'UTF-8 ({exc.reason})")]) from None
     except OSError as exc:
         raise BadInput([Problem(name, 0, f"fichier introuvable ou illisible ({exc.strerror})")]) from None
-    bad = next((i for i, ch in enumerate(text) if _forbidden(ch)), None)
-    if bad is not None:  # YAML refuses control characters (PyYAML: a ReaderError, not a marked error)
+    found = FORBIDDEN.search(text)
+    if found is not None:
+        bad = found.start()  # YAML refuses control characters (PyYAML: a ReaderError, not a marked error)
         raise BadInput([Problem(name, text.count("\n", 0, bad) + 1,
                                 f"caractère de contrôle interdit (U+{ord(text[bad]):04X}) : YAML n'accepte que du "
                                 f"texte imprimable, des tabulations et des fins de ligne")])
@@ -184,6 +185,9 @@ def _scalar_message(node, exc) -> str:
         return (f"« {node.value} » refusé : YAML y lit une fusion ou une valeur par défaut ; recopiez les clés "
                 f"voulues, ou mettez « {node.value} » entre guillemets pour un texte")
     return f"valeur invalide « {getattr(node, 'value', '')} » : {exc}"
+
+
+FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")  # _forbidden's
 
 
 def _forbidden(ch: str) -> bool:

@@ -24,3 +24,26 @@ def invoke(args: list[str], code: int):
     assert result.exit_code == code, (result.exit_code, result.output, result.exception)
     assert "Traceback" not in result.output
     return result
+
+
+def csv_sheets(path: Path, sheets: dict[str, Path | list[list[str]]]) -> Path:
+    """A workbook with one sheet per entry, in order: the rows of a CSV file (read as the inventory reader reads
+    it) or rows given."""
+    import csv
+    import io
+
+    import openpyxl
+
+    from engine.inputs.inventory import decode, sniff_delimiter
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        if isinstance(rows, Path):
+            text, _ = decode(rows.read_bytes(), str(rows))
+            rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text)))
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path

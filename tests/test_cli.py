@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from tests.conftest import ROOT, invoke
 
 
@@ -69,3 +71,19 @@ def test_explain_of_an_offer_absent_from_the_log_is_exit_2():
     events = ROOT / "scenarios" / "exemple-2024" / "evenements.jsonl"
     result = invoke(["explain", events, "--offre", "O-404"], 2)
     assert "aucune offre ne correspond" in result.output
+
+
+def test_explain_reads_the_sheet_feuille_names(tmp_path):
+    """The first sheet of the workbook has a bad cell: read by default (exit 2 at its cell); --feuille reads the
+    sample's inventory from the other sheet, and the trace is the one the CSV gives."""
+    pytest.importorskip("openpyxl")
+    from tests.conftest import csv_sheets
+
+    sample = ROOT / "scenarios" / "exemple-2024"
+    book = csv_sheets(tmp_path / "parc.xlsx", {"Brouillon": [["N° RPLS", "En QPV"], ["0031004477", "peut-être"]],
+                                               "Parc": sample / "inventaire.csv"})
+    args = ["explain", sample / "evenements.jsonl", "--offre", "O-2", "--format", "json"]
+    first = invoke([*args, "--inventory", book], 2)
+    assert "parc.xlsx:Brouillon!B2: " in first.output
+    named = invoke([*args, "--inventory", book, "--feuille", "Parc"], 0).output
+    assert named == invoke([*args, "--inventory", sample / "inventaire.csv"], 0).output

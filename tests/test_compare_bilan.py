@@ -128,3 +128,63 @@ def test_html_report_renders_in_headless_chromium(tmp_path, verb):
     dom = subprocess.run([CHROMIUM, *flags, "--dump-dom", page.as_uri()], check=True, capture_output=True,
                          timeout=120, text=True).stdout
     assert dom.count('class="barre"') >= 3 and "<svg" in dom
+
+
+def _two_sheets(tmp_path):
+    """The sample's inventory on its second sheet « Parc », its first 40 dwellings on the first sheet."""
+    from tests.conftest import csv_sheets
+    from tests.test_workbook import _rows
+
+    rows = _rows(INVENTORY)
+    return csv_sheets(tmp_path / "parc.xlsx", {"Extrait": rows[:41], "Parc": INVENTORY})
+
+
+def _rpls(tmp_path):
+    """The hand-made RPLS file of test_rpls and a table naming the holder of its dwelling 0031000010 (CONTRESLOG 4,
+    collectivités: eligible)."""
+    from tests.test_rpls import HEADER, ROWS
+
+    rpls = tmp_path / "rpls.csv"
+    rpls.write_text("\n".join([HEADER, *ROWS]) + "\n", encoding="utf-8")
+    table = tmp_path / "reservations.csv"
+    table.write_text("rpls_id;reservataire\n0031000010;MAIRIE ESCALQUENS\n", encoding="utf-8")
+    return rpls, table
+
+
+def test_bilan_reads_the_sheet_feuille_names_and_the_holders_of_the_reservations_table(tmp_path):
+    pytest.importorskip("openpyxl")
+    book = _two_sheets(tmp_path)
+
+    def assiette(*args):
+        return json.loads(invoke(["bilan", EVENTS, *args, "--format", "json"], 0).output)["assiette"]
+
+    named = assiette("--inventory", book, "--feuille", "Parc")
+    assert named == assiette("--inventory", INVENTORY)
+    assert assiette("--inventory", book)["logements"] == 40 != named["logements"]
+    rpls, table = _rpls(tmp_path)
+    plain, held = assiette("--inventory", rpls), assiette("--inventory", rpls, "--reservations", table)
+    assert plain["par_reservataire"]["collectivites-titulaire-non-nomme"] == 2
+    assert "mairie-escalquens" not in plain["par_reservataire"]
+    assert held["par_reservataire"]["collectivites-titulaire-non-nomme"] == 1
+    assert held["par_reservataire"]["mairie-escalquens"] == 1
+    assert held["parc_eligible_31_12_precedent"] == plain["parc_eligible_31_12_precedent"] == 6
+
+
+def test_compare_of_flux_reads_the_sheet_feuille_names_and_the_holders_of_the_reservations_table(tmp_path):
+    pytest.importorskip("openpyxl")
+    book = _two_sheets(tmp_path)
+    args = ["--rules", "escalquens-patrimoine", "--rules", "haute-garonne", "--rotation", "10 %", "--year", "2024"]
+    named = compare(*args, "--inventory", book, "--feuille", "Parc", code=0)
+    assert named == compare(*args, "--inventory", INVENTORY, code=0)
+    first = compare(*args, "--inventory", book, code=0)
+    eligible = by_id(named)["mairie-escalquens"]["valeurs"]["logements_eligibles"]
+    assert by_id(first)["mairie-escalquens"]["valeurs"]["logements_eligibles"] != eligible
+    rpls, table = _rpls(tmp_path)
+    plain = compare(*args, "--inventory", rpls, code=0)
+    held = compare(*args, "--inventory", rpls, "--reservations", table, code=0)
+    assert "mairie-escalquens" not in by_id(plain)
+    assert by_id(held)["mairie-escalquens"]["valeurs"]["logements_reservataire"] == [1, 1]
+    assert by_id(plain)["collectivites-titulaire-non-nomme"]["valeurs"]["logements_reservataire"] == [2, 2]
+    assert by_id(held)["collectivites-titulaire-non-nomme"]["valeurs"]["logements_reservataire"] == [1, 1]
+    with_log = invoke(["compare", EVENTS, *args, "--inventory", rpls, "--reservations", table], 2)
+    assert "--reservations: sert au flux théorique (compare sans journal)" in with_log.output

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from engine.inputs.rpls_codes import CodeTable, codes
+from engine.inputs.rpls_counts import count_rpls as GROUPED
 from engine.problems import BadInput
 from tests.conftest import ROOT, invoke
 
@@ -261,3 +262,147 @@ def test_rows_counted_from_the_columns_give_the_counts_of_the_rows_read(tmp_path
     read = _figures(_flux(blank, "--reservations", tmp_path / "reservations.csv"))
     assert [r.replace("rpls-ligne-vide", "rpls") for r in read.pop("remarques")] == counted.pop("remarques")
     assert read == counted and counted["logements"] > 1000
+
+
+def _both_ways(monkeypatch, inventory: Path, *more) -> tuple[str, str]:
+    """The flux JSON of the grouped counting (rpls_counts, asserted used) and of the usual reading, row by row."""
+    import engine.inputs.rpls_counts as counts
+
+    used = []
+
+    def spy(*args):
+        inv = GROUPED(*args)
+        used.append(inv is not None)
+        return inv
+
+    monkeypatch.setattr(counts, "count_rpls", spy)
+    fast = invoke(["flux", "--inventory", inventory, *ARGS, *more], 0).output
+    assert used == [True]
+    monkeypatch.setattr(counts, "count_rpls", lambda *args: None)
+    return fast, invoke(["flux", "--inventory", inventory, *ARGS, *more], 0).output
+
+
+@pytest.mark.parametrize("processes", ["1", "2", "3"])
+def test_the_grouped_counting_gives_the_json_of_the_usual_reading(tmp_path, monkeypatch, processes):
+    """Every remark (weighted counts), every holder, every listed dwelling: byte for byte, on the hand-made file
+    (a table naming a dwelling CONTRESLOG says non réservé, one of collectivités, one of autres) and a generated
+    one shuffled, each on one to three processes."""
+    monkeypatch.setenv("FLUX_RULES_PROCESSUS", processes)
+    rows = list(ROWS)
+    random.Random(int(processes)).shuffle(rows)
+    hand = _write(tmp_path / "rpls.csv", HEADER, rows, "cp1252", "\r\n")
+    table = _write(tmp_path / "reservations.csv", "rpls_id;reservataire", ["0031000010;MAIRIE ESCALQUENS",
+                                                                            "0031000013;CAF", "0031000003;CAF"])
+    for more in ((), ("--reservations", table)):
+        fast, usual = _both_ways(monkeypatch, hand, *more)
+        assert fast == usual
+    assert "1 logement(s) que le RPLS dit non réservés" in fast
+    # Each hand-made dwelling forty times (groups standing for many dwellings: the remarks count dwellings).
+    many = [f"{k:04d}{row[4:]}" for k in range(40) for row in rows]
+    random.Random(int(processes)).shuffle(many)
+    hand = _write(tmp_path / "rpls-40.csv", HEADER, many, "cp1252", "\r\n")
+    table = _write(tmp_path / "reservations-40.csv", "rpls_id;reservataire",
+                   [f"{k:04d}000003;CAF" for k in range(7)] + [f"{k:04d}000010;MAIRIE" for k in range(40)])
+    for more in ((), ("--reservations", table)):
+        fast, usual = _both_ways(monkeypatch, hand, *more)
+        assert fast == usual
+    said = json.loads(fast)["remarques"]
+    assert any("rpls-40.csv : 40 logement(s) non conventionné(s)" in r for r in said), said
+    assert any("7 logement(s) que le RPLS dit non réservés" in r for r in said), said
+    invoke(["generate", "--dwellings", "3000", "--events", "100", "--seed", "5", "--rpls", "--output", tmp_path], 0)
+    lines = (tmp_path / "rpls.csv").read_bytes().split(b"\r\n")
+    body = lines[1:-1]
+    random.Random(5).shuffle(body)
+    (tmp_path / "rpls.csv").write_bytes(b"\r\n".join([lines[0], *body, b""]))
+    for more in ((), ("--reservations", tmp_path / "reservations.csv")):
+        fast, usual = _both_ways(monkeypatch, tmp_path / "rpls.csv", *more)
+        assert fast == usual and json.loads(fast)["logements"] > 2000
+
+
+@pytest.mark.parametrize("bad,words", [
+    (lambda row: row.replace(";13;", ";98;", 1), "colonne « FINAN » : code « 98 » inconnu"),
+    (lambda row: row[1:], "a 9 caractère(s), attendu 10"),
+    (lambda row: " " + row[1:], "a 9 caractère(s), attendu 10"),
+    (lambda row: row.replace(";1;C;", ";5;C;", 1), "colonne « QPV » : code « 5 » inconnu"),
+    (lambda row: row.replace(";31555;", ";3155;", 1), "« 3155 » a 4 caractère(s), attendu 5"),
+])
+def test_a_bad_line_far_in_a_file_counted_on_two_processes_is_file_line(tmp_path, monkeypatch, bad, words):
+    monkeypatch.setenv("FLUX_RULES_PROCESSUS", "2")
+    invoke(["generate", "--dwellings", "3000", "--events", "100", "--seed", "8", "--rpls", "--output", tmp_path], 0)
+    path = tmp_path / "rpls.csv"
+    lines = path.read_bytes().decode("cp1252").split("\r\n")
+    at = next(i for i in range(len(lines) * 3 // 4, len(lines)) if bad(lines[i]) != lines[i])
+    lines[at] = bad(lines[at])
+    path.write_bytes("\r\n".join(lines).encode("cp1252"))
+    result = invoke(["flux", "--inventory", path, *ARGS], 2)
+    assert f"rpls.csv:{at + 1}: " in result.output and words in result.output, result.output
+
+
+def test_a_dwelling_twice_in_two_parts_and_a_reservation_not_in_the_file_are_file_line(tmp_path, monkeypatch):
+    monkeypatch.setenv("FLUX_RULES_PROCESSUS", "2")
+    invoke(["generate", "--dwellings", "3000", "--events", "100", "--seed", "8", "--rpls", "--output", tmp_path], 0)
+    path = tmp_path / "rpls.csv"
+    lines = path.read_bytes().split(b"\r\n")
+    twice = lines[:-1] + [lines[3], b""]
+    (tmp_path / "double.csv").write_bytes(b"\r\n".join(twice))
+    result = invoke(["flux", "--inventory", tmp_path / "double.csv", *ARGS], 2)
+    rid = lines[3].decode().split(";")[0]
+    assert f"double.csv:{len(twice) - 1}: logement « {rid} » en double (déjà ligne 4)" in result.output
+    table = tmp_path / "reservations.csv"
+    table.write_text(table.read_text(encoding="utf-8") + "3199999999;MAIRIE\n", encoding="utf-8")
+    last = len(table.read_text(encoding="utf-8").splitlines())
+    result = invoke(["flux", "--inventory", path, "--reservations", table, *ARGS], 2)
+    assert f"reservations.csv:{last}: logement « 3199999999 » absent de l'inventaire RPLS" in result.output
+
+
+def _journal(path: Path, offers: list[tuple[str, str, int]]) -> Path:
+    """A year of offers to Action Logement, each leased to a household of the given quartile (no logement_info:
+    the dwelling's attributes come from the inventory)."""
+    records = [{"type": "exercice", "annee": 2024, "regles": "haute-garonne", "bailleur": "patrimoine"}]
+    for n, (offre, logement, quartile) in enumerate(offers):
+        menage = f"M-{n}"
+        records += [
+            {"type": "mise_a_disposition", "date": "2024-03-01", "offre": offre, "logement": logement,
+             "reservataire": "ACTION LOGEMENT", "zone": "tendue", "id": f"m{n}"},
+            {"type": "candidats", "date": "2024-03-05", "offre": offre, "menages": [{"id": menage,
+                                                                                    "quartile": quartile}],
+             "id": f"c{n}"},
+            {"type": "caleol", "date": "2024-03-10", "offre": offre, "menage": menage, "decision": "attribution",
+             "rang": 1, "id": f"k{n}"},
+            {"type": "reponse", "date": "2024-03-12", "offre": offre, "menage": menage, "reponse": "acceptation",
+             "id": f"r{n}"},
+            {"type": "bail", "date": "2024-04-01", "offre": offre, "menage": menage, "id": f"b{n}"}]
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    return path
+
+
+def test_evaluate_reads_the_hand_made_rpls_file_as_the_annex_table(tmp_path):
+    """By hand: 0031000001 is QPV 2 (hors QPV), leased to a household of the first quartile; 0031000002 is QPV 1,
+    leased to one of the third: the obligation hors QPV is 1/1, the one in QPV 1/1. With the QPV codes of the two
+    swapped, 0/1 and 0/1. The annex table of the same dwellings gives the same result."""
+    events = _journal(tmp_path / "annee.jsonl", [("O-1", "0031000001", 1), ("O-2", "0031000002", 3)])
+
+    def obligations(inventory: Path) -> tuple[dict, dict]:
+        out = json.loads(invoke(["evaluate", events, "--inventory", inventory, "--format", "json"], 1).output)
+        al = next(r for r in out["reservataires"] if r["id"] == "action-logement")
+        return out, {o["id"]: (o["numerateur"], o["denominateur"]) for o in al["obligations"]}
+
+    rpls, found = obligations(_write(tmp_path / "rpls.csv", HEADER, ROWS))
+    assert found["premier-quartile-hors-qpv-25"] == (1, 1) and found["qpv-quartiles-2-4-50"] == (1, 1)
+    assert rpls["inventaire"]["lus"] == rpls["inventaire"]["retenus"] == 14
+    swapped = [ROWS[0].replace(";31169;2;", ";31169;1;"), ROWS[1].replace(";31169;1;", ";31169;2;"), *ROWS[2:]]
+    _, found = obligations(_write(tmp_path / "rpls-inverse.csv", HEADER, swapped))
+    assert found["premier-quartile-hors-qpv-25"] == (0, 1) and found["qpv-quartiles-2-4-50"] == (0, 1)
+    annex, _ = obligations(_write(tmp_path / "annexe.csv", ANNEX_HEADER, ANNEX_ROWS))
+    rpls.pop("inventaire"), annex.pop("inventaire")
+    assert rpls == annex
+
+
+def test_flux_of_one_reservataire_on_a_generated_rpls_file_is_the_annex_figure(tmp_path):
+    invoke(["generate", "--dwellings", "2000", "--events", "100", "--seed", "11", "--rpls", "--output", tmp_path], 0)
+    args = ["--reservataire", "MAIRIE ESCALQUENS"]
+    annex = _flux(tmp_path / "inventaire.csv", *args)
+    rpls = _flux(tmp_path / "rpls.csv", "--reservations", tmp_path / "reservations.csv", *args)
+    keys = ("logements_eligibles", "logements_reservataire", "part", "flux_brut", "flux")
+    assert {k: rpls[k] for k in keys} == {k: annex[k] for k in keys}
+    assert rpls["logements_reservataire"] > 0

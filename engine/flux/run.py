@@ -55,6 +55,9 @@ def _f(value):
 
 def run(opts: FluxOptions) -> tuple[dict, bool]:
     """The result dict (cli.md keys) and whether a printed figure disagrees (exit 1)."""
+    if opts.reservations is not None and opts.inventory is None:
+        raise BadInput([Problem("--reservations", 0, "nomme les titulaires des logements d'un fichier RPLS : "
+                                                     "donnez-le avec --inventory")])
     ruleset = load_ruleset(opts.rules or "national")
     year = opts.year or _annexe_year(ruleset) or dt.date.today().year
     on = dt.date(year, 12, 31)

@@ -36,7 +36,6 @@ from engine.inputs.inventory import (
     read_inventory,
     set_constants,
     sniff_delimiter,
-    split_rows,
     text_values,
 )
 
@@ -60,10 +59,12 @@ def count_inventory(path: Path, keys_for: Callable[[Callable[[str], bool]], list
                     reservations: Path | None = None) -> Inventory:
     """The inventory with its rows counted per ``keys_for(inventory.has)`` (the columns of the header that the
     caller counts by) rather than kept, when it is long and plain; else read as ``read_inventory`` reads it
-    (always for a workbook and an RPLS file, whose fields are mapped from their columns).
+    (always for a workbook). A plain RPLS file of any length is counted by :mod:`engine.inputs.rpls_counts`,
+    from the cells its fields are read from.
     Either way ``groups(keys_for(inventory.has))`` gives the same counts."""
     from engine.inputs import rpls, workbook
     from engine.inputs.reservations import read_reservations
+    from engine.inputs.rpls_counts import count_rpls
 
     name = shown or str(path)
     if workbook.is_workbook(path):
@@ -75,7 +76,7 @@ def count_inventory(path: Path, keys_for: Callable[[Callable[[str], bool]], list
         counted = None
         head = text[:SAMPLE_HEADER].split("\n", 1)[0].removesuffix("\r")
         if rpls.is_rpls(head.split(sniff_delimiter(head + "\n"))):
-            counted = _rpls_counted(text, encoding, name, bailleur, keys_for, holders)
+            counted = count_rpls(text, encoding, name, bailleur, keys_for, holders, workers)
             return counted if counted is not None else parse(text, encoding, name, bailleur, skip_invalid,
                                                              holders=holders)
         if holders is not None:
@@ -104,7 +105,7 @@ def _counted(text: str, encoding: str, name: str, bailleur: str | None, keys_for
     width, id_index = len(header), inv.index["logement.rpls_id"]
     counted_at = [inv.index[k] for k in present]
     distinct_at = sorted((set(checked.values()) | set(inv.unnamed)) - set(counted_at))
-    parts = _cut(body, workers)
+    parts = cut(body, workers)
 
     def part(k: int) -> Part:
         found = _part(parts[k], end, delimiter, width, id_index, distinct_at, counted_at)
@@ -146,53 +147,7 @@ def _counted(text: str, encoding: str, name: str, bailleur: str | None, keys_for
     return inv
 
 
-def _rpls_counted(text: str, encoding: str, name: str, bailleur: str | None, keys_for, holders) -> Inventory | None:
-    """An RPLS file's rows counted per group from its mapped columns, without building the rows again, when it
-    is plain (every row as wide as the header, no bad code, ids present and distinct, every cell readable);
-    else None and the usual reading names each problem's line."""
-    from engine.inputs import rpls
-
-    delimiter = sniff_delimiter(text)
-    rows = split_rows(text, delimiter)
-    if rows is None or len(rows) < 2 or any(not t.strip() for t in rows[0]):
-        return None
-    header, body = rows[0], rows[1:]
-    if set(map(len, body)) != {len(header)}:
-        return None  # blank, short or wide rows: the usual reading says which
-    found = rpls.translate(header, body, range(2, len(body) + 2), name, holders.holders if holders else None,
-                           holders.name if holders else "", keep_rows=False)
-    if found.problems:
-        return None
-    del rows, body
-    inv = Inventory(name, encoding, delimiter)
-    seen = read_header(name, found.header, inv)
-    values = found.values
-    if "rpls_id" not in seen or not ids_plain(set(values[inv.index["logement.rpls_id"]]), len(found.lines)):
-        return None
-    if holders is not None:
-        holders.check_known(found)
-    present = tuple(k for k in keys_for(inv.has) if k in inv.index)
-    for key, index in inv.index.items():
-        column = key.removeprefix("logement.")
-        if is_parsed(column):
-            parsed, bad = parse_distinct(column, set(values[index]), DEFAULTS.get(column), bailleur)
-            if bad:
-                return None
-            inv.parsed[key] = parsed
-        elif key in present:
-            inv.parsed[key] = text_values(set(values[index]))
-    counts = Counter(zip(*(values[inv.index[k]] for k in present), strict=True)) if present else \
-        Counter({(): len(found.lines)})
-    set_constants(inv, bailleur)
-    inv.columns = {source: inv.columns[title] for source, title in found.columns.items()}
-    inv.warnings += found.remarks
-    inv.sans_titulaire = found.sans_titulaire
-    rows_read = len(found.lines)
-    inv.lus, inv.data, inv.lines, inv.counted = rows_read, None, range(2, rows_read + 2), {present: counts}
-    return inv
-
-
-def _cut(body: str, n: int) -> list[str]:
+def cut(body: str, n: int) -> list[str]:
     """``body`` in ``n`` parts of about the same size, each cut after a line end."""
     parts, start = [], 0
     for k in range(1, n):

@@ -22,7 +22,9 @@ Columns of the inventory contract that a bailleur adds to its file (``demolition
 arrêté does not allow, an id not 10 characters long, is a problem at the row's line; codes the arrêté allows
 and the rules do not read are kept.
 
-The mapping works column by column on each column's distinct cells (a 200 000-row file has a few dozen).
+The mapping works column by column on each column's distinct cells (a 200 000-row file has a few dozen). A long
+plain file is not mapped row by row at all: :mod:`engine.inputs.rpls_counts` counts its rows per tuple of the cells
+``flux`` counts by and maps each tuple once (``translate`` with ``weights``).
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 
 from engine.inputs.inventory import column_for
-from engine.inputs.rpls_codes import CodeTable, codes
+from engine.inputs.rpls_codes import Code, CodeTable, codes
 from engine.problems import BadInput, Problem
 
 UNNAMED_CONTINGENT = "contingent-non-renseigne"  # CONTRESLOG empty: no holder assumed, counted and said
@@ -57,6 +59,33 @@ def is_rpls(header: list[str]) -> bool:
     return codes().marks([title.strip().lstrip("\ufeff") for title in header])
 
 
+JOINT = {"financement": ("FINAN",), "conventionnement": ("CONV", "FINAN"), "en_vente": ("DATMISEVENTE", "MISCOMMERCIAL"),
+         "contingent": ("CONTRESLOG",), "reservataire": ("CONTRESLOG",)}  # fields read from more than their column
+
+
+def sources(table: CodeTable, fields: list[str], rpls: dict[str, int], others: dict[str, int]) -> list[list[int]]:
+    """For each field of a translated header (``Translated.header``), the cells of a row of the file it is read
+    from (a column kept as it is: its own cell)."""
+    by_field = {col.champ: column for column, col in table.columns.items() if col.champ}
+    out = []
+    for name in fields:
+        if name in others:
+            out.append([others[name]])
+        else:
+            out.append([rpls[c] for c in JOINT[name] if c in rpls] if name in JOINT else [rpls[by_field[name]]])
+    return out
+
+
+def contingent_entry(table: CodeTable, cell: str) -> Code | None:
+    """The CONTRESLOG entry a cell names (by the field value it gives, as ``translate`` finds it), or None."""
+    entries = table.columns["CONTRESLOG"].codes
+    text = cell.strip()
+    entry = entries.get(text) or entries.get(text.upper())
+    if entry is None:
+        return None
+    return {e.valeur: e for e in entries.values()}[entry.valeur]
+
+
 def _where(table: CodeTable, header: list[str], name: str) -> tuple[dict[str, int], dict[str, int]]:
     """RPLS column → cell index, and the other columns (title → index); two cells for one column are an error."""
     rpls: dict[str, int] = {}
@@ -78,9 +107,15 @@ def _where(table: CodeTable, header: list[str], name: str) -> tuple[dict[str, in
 
 def translate(header: list[str], rows: list[list[str]], lines: list[int], name: str,
               reservations: dict[str, tuple[str, int]] | None = None, reservations_name: str = "",
-              keep_rows: bool = True) -> Translated:
+              keep_rows: bool = True, weights: list[int] | None = None, named: list[str] | None = None,
+              unlisted: dict[str, list[str]] | None = None) -> Translated:
     """The rows of an RPLS file as inventory rows (``keep_rows``; else only each column's ``values``); rows with
-    a bad code are left out with their problem."""
+    a bad code are left out with their problem.
+
+    Grouped reading (:mod:`engine.inputs.rpls_counts`): each row stands for ``weights[i]`` dwellings (the
+    counts of the remarks are weighted), ``named[i]`` is the holder the reservations table gives them ("": none)
+    in place of ``reservations`` looked up by id, and ``unlisted`` the dwellings of a contingent whose holder is
+    to be named that the table does not name (``Translated.sans_titulaire``), found by the caller."""
     table = codes()
     rpls, others = _where(table, header, name)
     cols = table.columns
@@ -162,8 +197,10 @@ def translate(header: list[str], rows: list[list[str]], lines: list[int], name: 
         contingent = coded("CONTRESLOG")
         emit("contingent", contingent, "CONTRESLOG")
         ids = out_cols[out_header.index("rpls_id")] if "rpls_id" in out_header else raw("IDENT_REP")
-        holders = _holders(table, contingent, ids, reservations or {}, reservations_name, result)
-        emit("reservataire", holders, "CONTRESLOG, --reservations" if reservations else "CONTRESLOG (réservataire)")
+        holders = _holders(table, contingent, ids, reservations or {}, reservations_name, result, weights, named,
+                           unlisted)
+        emit("reservataire", holders, "CONTRESLOG, --reservations" if reservations or named is not None
+             else "CONTRESLOG (réservataire)")
     for title, index in others.items():  # contract columns the bailleur added, and the rest, as they are
         key = column_for(title)
         if key in out_header:
@@ -180,9 +217,10 @@ def translate(header: list[str], rows: list[list[str]], lines: list[int], name: 
         result.rows = [result.rows[i] for i in keep] if keep_rows else []
         result.lines = [lines[i] for i in keep]
         out_cols = [[col[i] for i in keep] for col in out_cols]
+        weights = [weights[i] for i in keep] if weights is not None else None
     result.problems = [Problem(name, lines[i], message) for i, messages in sorted(bad.items()) for message in messages]
     result.values = out_cols
-    result.remarks += _remarks(dict(zip(out_header, out_cols, strict=True)), result, others, name)
+    result.remarks += _remarks(dict(zip(out_header, out_cols, strict=True)), result, others, name, weights)
     if bad and "IDENT_REP" in rpls:
         every = raw("IDENT_REP")
         result.refused_ids = {every[i].strip() for i in bad}
@@ -231,33 +269,42 @@ def _conventionnement(table: CodeTable, conv: list[str], finan: list[str] | None
 
 
 def _holders(table: CodeTable, contingent: list[str], ids: list[str], reservations: dict[str, tuple[str, int]],
-             reservations_name: str, result: Translated) -> list[str]:
+             reservations_name: str, result: Translated, weights: list[int] | None = None,
+             named: list[str] | None = None, unlisted: dict[str, list[str]] | None = None) -> list[str]:
     """The réservataire of each dwelling: the holder the reservations table names, else the contingent's entry
-    (a contingent whose holder is to be named is listed under its « titulaire non nommé » entry)."""
+    (a contingent whose holder is to be named is listed under its « titulaire non nommé » entry). Grouped
+    reading: ``named`` and ``unlisted`` given, see :func:`translate`."""
     entries = {e.valeur: e for e in table.columns["CONTRESLOG"].codes.values()}
     entry_of = {kind: entries.get(kind) for kind in set(contingent)}
     default = {kind: (e.reservataire if e is not None else UNNAMED_CONTINGENT if not kind else "")
                for kind, e in entry_of.items()}  # empty: not given; refused: the row is dropped
     out = list(map(default.__getitem__, contingent))
-    named: set[int] = set()
     disagree = 0
+    if named is not None:
+        for i, holder in enumerate(named):
+            if holder:
+                disagree += weights[i] if out[i] == "bailleur" else 0
+                out[i] = holder
+        reservations = {}
+    named_at: set[int] = set()
     if reservations:
         at = {rid.strip(): i for i, rid in enumerate(ids)}
         for rid, (holder, _) in reservations.items():
             i = at.get(rid)
             if i is None:
                 continue  # not in the file: said by the reservations table (check_known)
-            named.add(i)
+            named_at.add(i)
             disagree += out[i] == "bailleur"
             out[i] = holder
-    unlisted: dict[str, list[str]] = {}
-    for kind, entry in entry_of.items():
-        if entry is None or not entry.titulaire_a_nommer:
-            continue
-        found = [i for i, k in enumerate(contingent) if k == kind]
-        left = [ids[i].strip() for i in found if i not in named]
-        if left:
-            unlisted.setdefault(entry.reservataire, []).extend(left)
+    if unlisted is None:
+        unlisted = {}
+        for kind, entry in entry_of.items():
+            if entry is None or not entry.titulaire_a_nommer:
+                continue
+            found = [i for i, k in enumerate(contingent) if k == kind]
+            left = [ids[i].strip() for i in found if i not in named_at]
+            if left:
+                unlisted.setdefault(entry.reservataire, []).extend(left)
     result.sans_titulaire = {k: sorted(v) for k, v in sorted(unlisted.items())}
     if disagree:
         result.remarks.append(f"{reservations_name} : {disagree} logement(s) que le RPLS dit non réservés "
@@ -265,12 +312,18 @@ def _holders(table: CodeTable, contingent: list[str], ids: list[str], reservatio
     return out
 
 
-def _remarks(columns: dict[str, list[str]], result: Translated, others: dict[str, int], name: str) -> list[str]:
-    """What the RPLS cannot say, counted on the rows kept (``columns``: each field's values)."""
+def _remarks(columns: dict[str, list[str]], result: Translated, others: dict[str, int], name: str,
+             weights: list[int] | None = None) -> list[str]:
+    """What the RPLS cannot say, counted on the rows kept (``columns``: each field's values; ``weights``: the
+    dwellings each row stands for)."""
     notes = []
 
     def count(field_name: str, value: str) -> int:
-        return columns[field_name].count(value) if field_name in columns else 0
+        if field_name not in columns:
+            return 0
+        if weights is None:
+            return columns[field_name].count(value)
+        return sum(w for v, w in zip(columns[field_name], weights, strict=True) if v == value)
 
     kept_titles = {column_for(t) for t in others}
     empty = count("reservataire", UNNAMED_CONTINGENT)

@@ -56,3 +56,12 @@ def test_surcharge_values_are_typed_in_the_schema(validator, params, valid):
 def test_the_loader_still_refuses_what_the_schema_flags():
     result = invoke(["rules", "validate", ROOT / "tests/bad_input/rules/surcharge-valeur-mal-typee.yaml"], 2)
     assert "surcharge-valeur-mal-typee.yaml:8: « nombre » : attendu un nombre entier" in result.output
+
+
+def test_the_forbidden_characters_searched_at_once_are_those_the_yaml_reader_refuses():
+    """The pattern that finds a control character in a rule file in one pass says what ``_forbidden`` says, for
+    every code point."""
+    from engine.yamlsource import FORBIDDEN, _forbidden
+
+    text = "".join(map(chr, range(0x110000)))
+    assert [m.start() for m in FORBIDDEN.finditer(text)] == [i for i, ch in enumerate(text) if _forbidden(ch)]
