@@ -10,18 +10,15 @@ from engine.generate import generate
 from engine.year.read import scan
 
 HEADER, *RECORDS = generate(120, 900, 5)[1].splitlines()
-RECORD_FIELDS = ("id", "type", "date", "line", "data", "annule")
-
-
-def _records(by_key):
-    return {key: [tuple(getattr(r, f) for f in RECORD_FIELDS) for r in records] for key, records in by_key.items()}
+ARRAYS = ("offer_lines", "offer_bounds", "open_day", "open_line", "offer_dwelling", "queue", "queue_bounds",
+          "liberations", "liberation_bounds", "services", "service_bounds")
 
 
 def _index(path, parts):
     index = scan(path, parts=parts)
-    return (index.header, index.problems, index.rejections, index.lus, index.years,
-            index.last_date, index.cancelled, index.first_open, list(index.queue.items()),
-            list(index.lines_of.items()), _records(index.liberations), _records(index.services), index.starts)
+    return (index.header, index.problems, index.rejections, index.lus, index.years, index.last_date,
+            index.cancelled, index.offers, index.dwellings, *(getattr(index, a).tolist() for a in ARRAYS),
+            index.life_years, index.starts)
 
 
 def _same_in_parts(path):

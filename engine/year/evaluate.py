@@ -32,7 +32,7 @@ from engine.ruleset.inherit import RuleSet, load_ruleset
 from engine.year import workers as team_work
 from engine.year.offer import OfferEval
 from engine.year.read import PARALLEL_FROM, Index, all_problems, scan, scan_in_team, spooled
-from engine.year.replay import DecodersDisagree, Pass2
+from engine.year.replay import DecodersDisagree, Pass2, read_life
 from engine.year.result import tally
 
 
@@ -41,10 +41,11 @@ class Evaluation:
     year: int
     ruleset: RuleSet
     log: EventLog
-    life: Lifecycle  # the dwellings' libérations and mises en service
+    life: Lifecycle | None  # the dwellings' libérations and mises en service (None: the result only was asked for)
     offers: dict[str, OfferEval]  # empty when the evaluation was asked for its result only
     result: dict
     logements: set[str] = field(default_factory=set)  # the dwellings of the evaluated offers
+    life_years: dict[int, int] = field(default_factory=dict)  # libérations and mises en service per year
 
 
 def workers_for(size: int) -> int:
@@ -166,6 +167,7 @@ def _replay(index: Index, ruleset: RuleSet, rules, year: int, previous: dict | N
             team.close()
     evals: dict[str, OfferEval] = {}
     bases: dict = {}
+    life = None
     if parts is not None:
         ledger: Ledger = parts[0].ledger
         for part in parts[1:]:
@@ -175,10 +177,12 @@ def _replay(index: Index, ruleset: RuleSet, rules, year: int, previous: dict | N
     else:
         one = Pass2(index, ruleset, year, as_of(index, year, au), inventory, use_durable, log.reject, registry,
                     keep_offers, full)
-        one.run(index.lines_of, progress)
+        one.run(None, progress)
         evals, ledger, bases = one.evals, one.ledger, one.evaluator.bases
+        if keep_offers:
+            life = read_life(index, one.life)
     result = tally(log, ruleset, year, registry, bases, ledger, previous, bailleur)
-    return Evaluation(year, ruleset, log, index.lifecycle(), evals, result, set(index.queue))
+    return Evaluation(year, ruleset, log, life, evals, result, index.offered(), index.life_years)
 
 
 def _unknown_rules_or_year(name: str, rules, problems: list[Problem]) -> None:

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from itertools import chain, islice
+
+import numpy as np
 
 from engine.cores import Team
 from engine.counting.registry import Registry
@@ -34,15 +35,13 @@ class WorkerResult:
     problems: list[Problem]
 
 
-def share_of(index: Index, workers: int, k: int) -> dict[str, list[int]]:
-    """Worker ``k``'s offers (and their lines) when they are dealt among ``workers``: dwellings in turn, all
+def share_of(index: Index, workers: int, k: int) -> np.ndarray:
+    """Worker ``k``'s offers (their numbers) when they are dealt among ``workers``: dwellings in turn, all
     the offers of a dwelling to one worker; an offer never opened goes to worker 0, which rejects its
-    records. Each worker works out its own share (the workers do it at the same time)."""
-    mine = set(chain.from_iterable(islice(index.queue.values(), k, None, workers)))
-    if k:
-        return {offre: lines for offre, lines in index.lines_of.items() if offre in mine}
-    opened = index.first_open
-    return {offre: lines for offre, lines in index.lines_of.items() if offre in mine or offre not in opened}
+    records."""
+    dwelling = index.offer_dwelling
+    mine = (dwelling >= 0) & (dwelling % workers == k)
+    return np.flatnonzero(mine | (dwelling < 0) if k == 0 else mine)
 
 
 def _work(job: tuple, me: int, progress=None) -> WorkerResult:
