@@ -2,16 +2,15 @@
 
 :func:`scan` reads and checks every line (a typed decoder checks a line in C; the detailed check of
 :mod:`engine.inputs.events`, with its French messages, only reads the lines it refuses) and keeps only an
-index: the header, the cancelled records, each offer's first mise à disposition and lines, each dwelling's
-libérations and mises en service (in the order of the life cycle) and offers (by opening), the latest date,
-where each line starts.
+index (:class:`Index`, flat arrays: a few tens of bytes a record): the header, the cancelled records, each
+offer's lines and first mise à disposition, each dwelling's offers (by opening) and the lines of its
+libérations and mises en service (read again in pass 2), the latest date, where each line starts.
 
 A long file is scanned in parts, one per core: each part is a range of bytes cut at a line end, read by a
 forked process that knows the number of its first line; what the parts found is put together in file order,
 and what depends on the whole file (the header must come first, repeated ids, cancellations) is decided
-then. The index is the one a single reading gives (tests hold them equal). For ``evaluate``, the processes
-that read the parts stay (:func:`scan_in_team`): each receives the others' parts and puts the same index
-together in its own memory, for its share of pass 2.
+then. The index is the one a single reading gives (tests hold them equal). The processes that share pass 2
+are forked once it is made: its arrays are not copied (no reference count is written in them).
 
 A pipe cannot be read twice: :func:`spooled` copies it to a temporary file first.
 """
@@ -241,60 +240,6 @@ def all_problems(index: Index) -> list[Problem]:
     except OSError:
         return index.problems
     return sorted([*index.problems, *filter(None, more)], key=lambda p: p.ligne) if more else index.problems
-
-
-def scan_in_team(path: Path, shown: str | None, progress, n: int, then) -> tuple[Index, cores.Team | None]:
-    """Pass 1 in ``n`` parts whose processes stay: each part goes to every process, each process puts the
-    index together (the same one), and child k then runs ``then(index, k, channel)`` (pass 2 of its share,
-    when this process asks for it). An index put together by each process for itself is its own memory: a
-    process forked once the index is made would copy each page of it that it visits. Returns the index and
-    the team (None when the file is read in one part: too short, a process stopped, an id repeated)."""
-    name = shown or str(path)
-    try:
-        size = path.stat().st_size
-    except OSError:
-        return scan(path, shown, progress), None
-    cuts = _cuts(path, size, n)
-    if len(cuts) < 3:
-        return scan(path, shown, progress, parts=1), None
-
-    def index_of(k: int, channel) -> Index | None:
-        part = _read_range(path, name, cuts[k], cuts[k + 1], False)
-        channel.send((True, _ENCODER.encode(part)))
-        first = _decoded(channel.recv())
-        others = channel.recv() if len(cuts) > 3 else [None]  # parts 1…n-1, this one's place empty
-        mine = Index(path, name)
-        if _put_together(mine, [first, *(part if data is None else _decoded(data) for data in others)], False):
-            return mine
-        return None
-
-    def life(k: int, channel) -> None:
-        mine = index_of(k, channel)  # what only the reading needed (ids, openings) is let go
-        if mine is not None:
-            then(mine, k, channel)
-
-    team = cores.Team(life, len(cuts) - 1)
-    try:
-        first = _read_range(path, name, 0, cuts[1], False, _first_progress(progress, size, cuts))
-        received = team.exchange(_ENCODER.encode(first))  # this part to each process, theirs to this one
-        if len(team) > 2:  # and to each, the parts of the others
-            for k in range(1, len(team)):
-                team.send(k, [None if j == k else data for j, data in enumerate(received, 1)])
-        index = Index(path, name)
-        if _put_together(index, [first, *map(_decoded, received)], False):
-            return index, team
-    except (BrokenProcessPool, MemoryError, OSError, RuntimeError) as exc:
-        team.close()
-        if not isinstance(exc, BrokenProcessPool) and not cores.out_of_resources(exc):
-            raise
-        # a process stopped (out of memory?), or this one lacks memory beside them: the same reading in this one
-        print(f"flux-rules : {cores.why_alone(exc)} ; la lecture reprend dans un seul processus", file=sys.stderr)
-        return scan(path, shown, progress, parts=1), None
-    except BaseException:
-        team.close()
-        raise
-    team.close()  # an id repeated: read again in one process, for the message
-    return scan(path, shown, progress, exact=True), None
 
 
 def _first_progress(progress, size: int, cuts: list[int]):

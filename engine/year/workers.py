@@ -1,6 +1,6 @@
 """Pass 2 shared among processes when only the result is wanted: the dwellings dealt in turn, each process
-evaluating the offers of its own dwellings with the index it put together in pass 1; the sum of their ledgers
-is the ledger of one process (:meth:`engine.ledger.Ledger.merge`)."""
+forked once the index is made evaluating the offers of its own dwellings; the sum of their ledgers is the
+ledger of one process (:meth:`engine.ledger.Ledger.merge`)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.cores import Team
+from engine.cores import in_forks
 from engine.counting.registry import Registry
 from engine.inputs.events import EventLog
 from engine.ledger import Ledger
 from engine.problems import Problem
-from engine.ruleset.inherit import RuleSet, load_ruleset
+from engine.ruleset.inherit import RuleSet
 from engine.year.read import Index
 from engine.year.replay import Pass2
 
@@ -53,22 +53,9 @@ def _work(job: tuple, me: int, progress=None) -> WorkerResult:
     return WorkerResult(one.ledger.in_order(), log.problems)
 
 
-def pass2_in_team(inventory: dict | None, use_durable: bool):
-    """What a process of the team does once its index is put together: wait for the rule set and the year
-    (the team is let go instead when there is no pass 2 to share), evaluate its share, send its ledger."""
-
-    def then(index: Index, me: int, channel) -> None:
-        rules, year, as_of, workers = channel.recv()
-        job = (index, load_ruleset(rules), year, as_of, inventory, use_durable, workers)
-        channel.send((True, _work(job, me)))
-
-    return then
-
-
-def in_team(team: Team, index: Index, ruleset: RuleSet, rules: str, year: int, as_of: dt.date,
-            inventory: dict | None, use_durable: bool, progress=None) -> list[WorkerResult]:
-    """Shares 1…n-1 in the team's processes, share 0 (and the progress bar) in this one meanwhile."""
-    for k in range(1, len(team)):
-        team.send(k, (rules, year, as_of, len(team)))
-    mine = _work((index, ruleset, year, as_of, inventory, use_durable, len(team)), 0, progress)
-    return [mine, *(team.receive(k) for k in range(1, len(team)))]
+def shared(index: Index, ruleset: RuleSet, year: int, as_of: dt.date, inventory: dict | None, use_durable: bool,
+           n: int, progress=None) -> list[WorkerResult]:
+    """Shares 1…n-1 in processes forked now, which inherit the index and the rule set, share 0 (and the
+    progress bar) in this one meanwhile."""
+    job = (index, ruleset, year, as_of, inventory, use_durable, n)
+    return in_forks(lambda k: _work(job, k, progress if k == 0 else None), n)
