@@ -160,6 +160,9 @@ def read_records(index: Index, lines: list[int], text, kept: Callable[[str, dict
     return records
 
 
+_UNREAD = object()
+
+
 class Stored(Mapping):
     """Each dwelling's libérations (or mises en service), read where pass 1 found them (``lines`` grouped by
     dwelling, cancelled ones left out), in the order of the life cycle, while a file is being ``reading``; the
@@ -170,8 +173,7 @@ class Stored(Mapping):
     def __init__(self, index: Index, lines: np.ndarray, bounds: np.ndarray):
         self.index, self.lines, self.bounds = index, lines, bounds
         self.text = None
-        self._kept: dict[int, list[Record]] = {}
-        self._infos: dict = {}
+        self._kept: dict[str, list[Record] | None] = {}
 
     @contextlib.contextmanager
     def reading(self, text):
@@ -181,20 +183,33 @@ class Stored(Mapping):
         finally:
             self.text = None
 
-    def __getitem__(self, logement: str) -> list[Record]:
-        dwelling = self.index.dwelling(logement)
-        if dwelling < 0 or self.bounds[dwelling] == self.bounds[dwelling + 1]:
-            raise KeyError(logement)
-        found = self._kept.get(dwelling)
-        if found is None:
+    def get(self, logement: str, default=None):
+        found = self._kept.get(logement, _UNREAD)
+        if found is _UNREAD:
             if len(self._kept) >= self.KEEP:
                 self._kept.clear()
-            lines = self.lines[self.bounds[dwelling]:self.bounds[dwelling + 1]].tolist()
-            found = self._kept[dwelling] = read_records(self.index, lines, self.text, self._compact)
+            found = self._kept[logement] = self._read(logement)
+        return default if found is None else found
+
+    def __getitem__(self, logement: str) -> list[Record]:
+        found = self.get(logement)
+        if found is None:
+            raise KeyError(logement)
         return found
 
-    def _compact(self, kind: str, obj: dict) -> dict:
-        return compact(obj, self._infos)
+    def _read(self, logement: str) -> list[Record] | None:
+        dwelling = self.index.dwelling(logement)
+        start, end = self.bounds[dwelling:dwelling + 2].tolist() if dwelling >= 0 else (0, 0)
+        if start == end:
+            return None
+        return read_records(self.index, self.lines[start:end].tolist(), self.text, self._bare)
+
+    @staticmethod
+    def _bare(kind: str, obj: dict) -> dict:
+        """The data without what the Record holds (the records are kept a short while: no text shared)."""
+        for key in ("type", "date", "id", "_date"):
+            obj.pop(key, None)
+        return obj
 
     def __iter__(self):
         dwellings = self.index.dwellings
