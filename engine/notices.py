@@ -41,9 +41,7 @@ def year_notices(evaluation, asked: int | None) -> list[str]:
     offered = len(evaluation.logements)
     opened = sum(r.get("mises_a_disposition") or 0 for r in evaluation.result["reservataires"])
     if offered and opened < MOSTLY * offered:
-        life = evaluation.life
-        counts = Counter(r.date.year for recs in (*life.liberations.values(), *life.mises_en_service.values())
-                         for r in recs)
+        counts = Counter(evaluation.life_years)
         which = "aucune mise à disposition" if not opened else f"{fr_int(opened)} mise(s) à disposition seulement"
         hint = f" (libérations et mises en service : {_years(counts)})" if counts else ""
         notes.append(f"attention : {which} en {year} pour {fr_int(offered)} logement(s) proposé(s) dans le "

@@ -10,18 +10,15 @@ from engine.generate import generate
 from engine.year.read import scan
 
 HEADER, *RECORDS = generate(120, 900, 5)[1].splitlines()
-RECORD_FIELDS = ("id", "type", "date", "line", "data", "annule")
-
-
-def _records(by_key):
-    return {key: [tuple(getattr(r, f) for f in RECORD_FIELDS) for r in records] for key, records in by_key.items()}
+ARRAYS = ("offer_lines", "offer_bounds", "open_day", "open_line", "offer_dwelling", "queue", "queue_bounds",
+          "liberations", "liberation_bounds", "services", "service_bounds")
 
 
 def _index(path, parts):
     index = scan(path, parts=parts)
-    return (index.header, index.problems, index.rejections, index.lus, index.years,
-            index.last_date, index.cancelled, index.first_open, list(index.queue.items()),
-            list(index.lines_of.items()), _records(index.liberations), _records(index.services), index.starts)
+    return (index.header, index.problems, index.rejections, index.lus, index.years, index.last_date,
+            index.cancelled, index.offers, index.dwellings, *(getattr(index, a).tolist() for a in ARRAYS),
+            index.life_years, index.starts)
 
 
 def _same_in_parts(path):
@@ -100,3 +97,25 @@ def test_a_header_after_bad_lines_only_is_the_header_even_in_a_later_part(tmp_pa
 def test_any_lines_read_in_parts(tmp_path_factory, lines, parts):
     path = _write(tmp_path_factory.mktemp("scan"), lines)
     assert _index(path, parts) == _index(path, 1)
+
+
+def test_the_liberations_and_mises_en_service_read_again_are_the_file_s_less_the_cancelled(tmp_path):
+    """Pass 1 keeps only their lines; what pass 2 and ``bilan`` read again is each dwelling's records of the
+    file, cancelled ones left out, by date then id (a plain recount from the JSON lines)."""
+    from engine.year.evaluate import evaluate_file
+
+    records = [json.loads(line) for line in RECORDS]
+    lib = next(r for r in records if r["type"] == "liberation")
+    service = next((r for r in records if r["type"] == "mise_en_service"), None)
+    late = [{"type": "annulation", "date": "2024-12-31", "cible": r["id"], "id": f"A-{r['id']}"}
+            for r in (lib, service) if r is not None]
+    path = _write(tmp_path, [HEADER, *reversed(RECORDS), *(json.dumps(r) for r in late)])
+    life = evaluate_file(path).life
+    cancelled = {r["cible"] for r in late}
+    lines = {r["id"]: n for n, r in enumerate(reversed(records), 2)}
+    for kind, table in (("liberation", life.liberations), ("mise_en_service", life.mises_en_service)):
+        expected: dict = {}
+        for r in sorted(records, key=lambda r: (r["date"], r["id"])):
+            if r["type"] == kind and r["id"] not in cancelled:
+                expected.setdefault(r["logement"], []).append((r["id"], r["date"], lines[r["id"]]))
+        assert {k: [(r.id, r.date.isoformat(), r.line) for r in v] for k, v in table.items()} == expected, kind

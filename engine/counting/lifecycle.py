@@ -8,6 +8,7 @@ cycle is rejected with a reason (never dropped silently).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from operator import itemgetter
 
@@ -153,18 +154,19 @@ class SlimOffer(OfferView):
 @dataclass
 class Lifecycle:
     """What an offer's evaluation reads of its dwelling: the libérations and mises en service, each dwelling's
-    in the order of the life cycle (cancelled ones left out)."""
+    in the order of the life cycle (cancelled ones left out): dicts, or read from the file as they are asked
+    for (:class:`engine.year.replay.Stored`)."""
 
-    liberations: dict[str, list[Record]]
-    mises_en_service: dict[str, list[Record]]
+    liberations: Mapping[str, list[Record]]
+    mises_en_service: Mapping[str, list[Record]]
 
 
 class Replayer:
     """The life cycle built one record at a time, each offer's records in the order of the life cycle (pass 2
-    of :mod:`engine.year.replay` feeds it). ``first_open[offer]`` has the ``date`` and ``line`` of the offer's
+    of :mod:`engine.year.replay` feeds it). ``first_open(offer)`` has the ``date`` and ``line`` of the offer's
     first mise à disposition that is not cancelled (for the message of a record that comes before it)."""
 
-    def __init__(self, reject, first_open: dict):
+    def __init__(self, reject, first_open: Callable):
         self.reject = reject
         self.first_open = first_open
         self.offers: dict[str, Offer] = {}
@@ -192,7 +194,7 @@ class Replayer:
             self.offers[oid] = Offer(oid, r, [r])
             return
         if offer is None:
-            opener = self.first_open.get(oid)
+            opener = self.first_open(oid)
             reason = (f"« {r.type} » daté du {r.date.isoformat()} avant la mise à disposition de l'offre « {oid} » "
                       f"({opener.date.isoformat()}, ligne {opener.line})") if opener else \
                 f"« {r.type} » pour l'offre « {oid} » jamais ouverte (aucune mise_a_disposition)"

@@ -31,8 +31,8 @@ from engine.problems import BadInput, Problem
 from engine.ruleset.inherit import RuleSet, load_ruleset
 from engine.year import workers as team_work
 from engine.year.offer import OfferEval
-from engine.year.read import PARALLEL_FROM, Index, all_problems, scan, scan_in_team, spooled
-from engine.year.replay import DecodersDisagree, Pass2
+from engine.year.read import PARALLEL_FROM, Index, all_problems, scan, spooled
+from engine.year.replay import DecodersDisagree, Pass2, read_life
 from engine.year.result import tally
 
 
@@ -41,10 +41,11 @@ class Evaluation:
     year: int
     ruleset: RuleSet
     log: EventLog
-    life: Lifecycle  # the dwellings' libérations and mises en service
+    life: Lifecycle | None  # the dwellings' libérations and mises en service (None: the result only was asked for)
     offers: dict[str, OfferEval]  # empty when the evaluation was asked for its result only
     result: dict
     logements: set[str] = field(default_factory=set)  # the dwellings of the evaluated offers
+    life_years: dict[int, int] = field(default_factory=dict)  # libérations and mises en service per year
 
 
 def workers_for(size: int) -> int:
@@ -98,38 +99,23 @@ def _two_passes(path: Path, name: str, rules, year, skip_invalid: bool, previous
                 use_durable: bool, progress, keep_offers: bool, full, workers: int | None, au: dt.date | None,
                 strict: bool) -> Evaluation:
     n = 1 if keep_offers or strict or not cores.can_fork() else workers or _workers_for_file(path)
-    team = None
-    if n > 1:  # the processes that read the parts of the file stay to evaluate their shares
-        index, team = scan_in_team(path, name, progress, n, team_work.pass2_in_team(inventory, use_durable))
-    else:
-        index = scan(path, name, progress, strict=strict)
-    try:
-        header = index.header or {}
-        if index.problems and not skip_invalid:
-            raise BadInput(all_problems(index))
-        ruleset = rules if isinstance(rules, RuleSet) else None
-        rules = ruleset.name if ruleset is not None else rules or header.get("regles")
-        year = year or header.get("annee") or (next(iter(index.years)) if len(index.years) == 1 else None)
-        if not rules or not year:
-            _unknown_rules_or_year(name, rules, index.problems)
-        if ruleset is None:
-            ruleset = load_ruleset(rules)
-        else:  # a rule set loaded by the caller, which the workers could not load by its name: one process
-            team = _let_go(team)
-        if isinstance(previous, Previous):  # last year's result: its year and rule set checked against this one
-            previous = previous.for_year(int(year), ruleset.name)
-        bailleur = bailleur or header.get("bailleur")
-        check_date(au, int(year))
-        return _replay(index, ruleset, rules, int(year), previous, inventory, bailleur, use_durable, progress,
-                       keep_offers, full, team, au)
-    finally:
-        _let_go(team)
-
-
-def _let_go(team):
-    if team is not None:
-        team.close()
-    return None
+    index = scan(path, name, progress, strict=strict, parts=None if n == 1 else n)
+    header = index.header or {}
+    if index.problems and not skip_invalid:
+        raise BadInput(all_problems(index))
+    ruleset = rules if isinstance(rules, RuleSet) else None
+    rules = ruleset.name if ruleset is not None else rules or header.get("regles")
+    year = year or header.get("annee") or (next(iter(index.years)) if len(index.years) == 1 else None)
+    if not rules or not year:
+        _unknown_rules_or_year(name, rules, index.problems)
+    if ruleset is None:
+        ruleset = load_ruleset(rules)
+    if isinstance(previous, Previous):  # last year's result: its year and rule set checked against this one
+        previous = previous.for_year(int(year), ruleset.name)
+    bailleur = bailleur or header.get("bailleur")
+    check_date(au, int(year))
+    return _replay(index, ruleset, int(year), previous, inventory, bailleur, use_durable, progress, keep_offers,
+                   full, n, au)
 
 
 def as_of(index: Index, year: int, au: dt.date | None = None) -> dt.date:
@@ -141,20 +127,18 @@ def as_of(index: Index, year: int, au: dt.date | None = None) -> dt.date:
     return max(on, index.last_date or on)
 
 
-def _replay(index: Index, ruleset: RuleSet, rules, year: int, previous: dict | None, inventory: dict | None,
-            bailleur: str | None, use_durable: bool, progress, keep_offers: bool, full, team,
+def _replay(index: Index, ruleset: RuleSet, year: int, previous: dict | None, inventory: dict | None,
+            bailleur: str | None, use_durable: bool, progress, keep_offers: bool, full, n: int,
             au: dt.date | None = None) -> Evaluation:
-    """Pass 2, in this process or shared among the ``team`` of processes that read the parts of pass 1
-    (each with the index, waiting: :func:`engine.year.workers.pass2_in_team`); the sum of their ledgers is the
-    ledger of one process."""
+    """Pass 2, in this process or shared among ``n`` processes forked once the index is made (its arrays are
+    not copied: no reference count is written in them); the sum of their ledgers is the ledger of one process."""
     log = EventLog(index.name, index.header, list(index.problems) + index.rejections, index.lus,
                    header_line=index.header_line)
     registry = team_work.known_names(Registry(ruleset), index)
     parts = None
-    if team is not None:
+    if n > 1:
         try:
-            parts = team_work.in_team(team, index, ruleset, rules, year, as_of(index, year, au), inventory, use_durable,
-                                      progress)
+            parts = team_work.shared(index, ruleset, year, as_of(index, year, au), inventory, use_durable, n, progress)
         except (BrokenProcessPool, MemoryError, OSError, RuntimeError) as exc:
             # a worker was stopped (out of memory?), or this process lacks memory for its share beside them:
             # the same work in this process alone
@@ -162,10 +146,9 @@ def _replay(index: Index, ruleset: RuleSet, rules, year: int, previous: dict | N
                 raise
             print(f"flux-rules : {cores.why_alone(exc)} ; l'évaluation reprend dans un seul processus "
                   "(FLUX_RULES_PROCESSUS=1 pour ne pas en lancer)", file=sys.stderr)
-        finally:
-            team.close()
     evals: dict[str, OfferEval] = {}
     bases: dict = {}
+    life = None
     if parts is not None:
         ledger: Ledger = parts[0].ledger
         for part in parts[1:]:
@@ -175,10 +158,12 @@ def _replay(index: Index, ruleset: RuleSet, rules, year: int, previous: dict | N
     else:
         one = Pass2(index, ruleset, year, as_of(index, year, au), inventory, use_durable, log.reject, registry,
                     keep_offers, full)
-        one.run(index.lines_of, progress)
+        one.run(None, progress)
         evals, ledger, bases = one.evals, one.ledger, one.evaluator.bases
+        if keep_offers:
+            life = read_life(index, one.life)
     result = tally(log, ruleset, year, registry, bases, ledger, previous, bailleur)
-    return Evaluation(year, ruleset, log, index.lifecycle(), evals, result, set(index.queue))
+    return Evaluation(year, ruleset, log, life, evals, result, index.offered(), index.life_years)
 
 
 def _unknown_rules_or_year(name: str, rules, problems: list[Problem]) -> None:

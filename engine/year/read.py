@@ -2,16 +2,15 @@
 
 :func:`scan` reads and checks every line (a typed decoder checks a line in C; the detailed check of
 :mod:`engine.inputs.events`, with its French messages, only reads the lines it refuses) and keeps only an
-index: the header, the cancelled records, each offer's first mise à disposition and lines, each dwelling's
-libérations and mises en service (in the order of the life cycle) and offers (by opening), the latest date,
-where each line starts.
+index (:class:`Index`, flat arrays: a few tens of bytes a record): the header, the cancelled records, each
+offer's lines and first mise à disposition, each dwelling's offers (by opening) and the lines of its
+libérations and mises en service (read again in pass 2), the latest date, where each line starts.
 
 A long file is scanned in parts, one per core: each part is a range of bytes cut at a line end, read by a
 forked process that knows the number of its first line; what the parts found is put together in file order,
 and what depends on the whole file (the header must come first, repeated ids, cancellations) is decided
-then. The index is the one a single reading gives (tests hold them equal). For ``evaluate``, the processes
-that read the parts stay (:func:`scan_in_team`): each receives the others' parts and puts the same index
-together in its own memory, for its share of pass 2.
+then. The index is the one a single reading gives (tests hold them equal). The processes that share pass 2
+are forked once it is made: its arrays are not copied (no reference count is written in them).
 
 A pipe cannot be read twice: :func:`spooled` copies it to a temporary file first.
 """
@@ -25,6 +24,7 @@ import shutil
 import sys
 import tempfile
 from array import array
+from bisect import bisect_left
 from collections.abc import Iterator
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -35,17 +35,13 @@ import numpy as np
 import orjson
 
 from engine import cores
-from engine.counting.lifecycle import Lifecycle
 from engine.inputs.events import (
     HEADER_CODE,
     HEADER_FIRST,
-    Record,
-    _date,
     annulation_problem,
     auto_id,
     checked_line,
     content,
-    life_order,
     record_lines,
 )
 from engine.inputs.schema import KIND, checked
@@ -91,7 +87,7 @@ def spooled(path: Path):
 
 
 class Opening(msgspec.Struct, frozen=True):
-    """An offer's first mise à disposition that is not cancelled: its date and line (made in C)."""
+    """An offer's first mise à disposition that is not cancelled: its date and line."""
 
     date: dt.date
     line: int
@@ -99,6 +95,11 @@ class Opening(msgspec.Struct, frozen=True):
 
 @dataclass
 class Index:
+    """What pass 2 needs of the file, as flat arrays (a few tens of bytes a record): the offer ids and the
+    dwelling ids once each, sorted (an id's place is its number); each offer's lines, each dwelling's
+    offers (in the order they open), libérations and mises en service (lines, read again in pass 2), grouped
+    by number (``lines[bounds[k]:bounds[k + 1]]``)."""
+
     path: Path
     name: str
     header: dict | None = None
@@ -109,22 +110,58 @@ class Index:
     years: set[int] = field(default_factory=set)
     last_date: dt.date | None = None
     cancelled: set[str] = field(default_factory=set)
-    first_open: dict[str, Opening] = field(default_factory=dict)
-    queue: dict[str, list[str]] = field(default_factory=dict)  # dwelling → offers in opening order
-    liberations: dict[str, list[Record]] = field(default_factory=dict)
-    services: dict[str, list[Record]] = field(default_factory=dict)
-    lines_of: dict[str, list[int]] = field(default_factory=dict)  # offer → the lines of its records (pass 2 reads)
+    offers: list[str] = field(default_factory=list)  # sorted
+    offer_lines: np.ndarray = field(default_factory=lambda: _EMPTY)  # the lines of each offer's records
+    offer_bounds: np.ndarray = field(default_factory=lambda: _ZERO)
+    open_day: np.ndarray = field(default_factory=lambda: _EMPTY)  # first opening not cancelled (0: none)
+    open_line: np.ndarray = field(default_factory=lambda: _EMPTY)
+    offer_dwelling: np.ndarray = field(default_factory=lambda: _EMPTY)  # its dwelling (-1: never opened)
+    dwellings: list[str] = field(default_factory=list)  # sorted
+    queue: np.ndarray = field(default_factory=lambda: _EMPTY)  # each dwelling's offers in opening order
+    queue_bounds: np.ndarray = field(default_factory=lambda: _ZERO)
+    liberations: np.ndarray = field(default_factory=lambda: _EMPTY)  # lines of each dwelling's libérations
+    liberation_bounds: np.ndarray = field(default_factory=lambda: _ZERO)
+    services: np.ndarray = field(default_factory=lambda: _EMPTY)  # and mises en service, not cancelled
+    service_bounds: np.ndarray = field(default_factory=lambda: _ZERO)
+    life_years: dict[int, int] = field(default_factory=dict)  # libérations and mises en service per year
     starts: array = field(default_factory=lambda: array("q"))  # line n is the bytes starts[n-1]:starts[n]
     reservataires: list[tuple[dt.date, str, str, str | None]] = field(default_factory=list)  # see first_seen
 
-    def lifecycle(self) -> Lifecycle:
-        """The dwellings' libérations and mises en service, as the evaluation of an offer reads them."""
-        return Lifecycle(self.liberations, self.services)
+    def offer(self, offre: str) -> int:
+        """The number of an offer of the file (-1: none)."""
+        return _place(self.offers, offre)
+
+    def dwelling(self, logement: str) -> int:
+        """The number of a dwelling of the file (-1: none)."""
+        return _place(self.dwellings, logement)
+
+    def lines(self, offer: int) -> list[int]:
+        return self.offer_lines[self.offer_bounds[offer]:self.offer_bounds[offer + 1]].tolist()
+
+    def first_open(self, offre: str) -> Opening | None:
+        offer = self.offer(offre)
+        if offer < 0 or not self.open_day[offer]:
+            return None
+        return Opening(dt.date.fromordinal(int(self.open_day[offer])), int(self.open_line[offer]))
+
+    def offered(self) -> set[str]:
+        """The dwellings that have an offer."""
+        return {self.dwellings[d] for d in np.flatnonzero(np.diff(self.queue_bounds)).tolist()}
+
+
+_EMPTY = np.zeros(0, dtype=np.int32)
+_ZERO = np.zeros(1, dtype=np.int64)
+
+
+def _place(ids: list[str], key: str) -> int:
+    at = bisect_left(ids, key)
+    return at if at < len(ids) and ids[at] == key else -1
 
 
 @dataclass
 class Part:
-    """What the reading of one range of lines found, before what depends on the whole file is decided."""
+    """What the reading of one range of lines found, before what depends on the whole file is decided. Its
+    offers and dwellings are numbered in the order it met them; the arrays are int32 (``array("i")``)."""
 
     lus: int = 0
     problems: list[Problem] = field(default_factory=list)
@@ -137,10 +174,12 @@ class Part:
     ids: dict[str, int] = field(default_factory=dict)  # id → line, read the exact way only
     annulations: list[tuple[int, str]] = field(default_factory=list)  # (line, target id)
     annulation_ids: dict[str, int] = field(default_factory=dict)  # id → line
-    openings: dict[str, list[tuple[str, dt.date, int, str]]] = field(default_factory=dict)  # offer → (id, …)
-    liberations: dict[str, list[Record]] = field(default_factory=dict)
-    services: dict[str, list[Record]] = field(default_factory=dict)
-    lines_of: dict[str, list[int]] = field(default_factory=dict)
+    offers: list[str] = field(default_factory=list)
+    dwellings: list[str] = field(default_factory=list)
+    record_offer: bytes = b""  # each record of an offer: the offer
+    record_line: bytes = b""  # and its line
+    opening: bytes = b""  # each mise à disposition: (offer, dwelling, day, line)
+    life: bytes = b""  # each libération (kind 0) and mise en service (1): (dwelling, line, kind, year)
     starts: bytes = b""  # where each of its lines starts in the file (int64, as ``array("q")`` holds them)
     end: int = 0  # where the range ends: the start of the next one
     reservataires: list[tuple[dt.date, str, str, str | None]] = field(default_factory=list)  # see first_seen
@@ -203,60 +242,6 @@ def all_problems(index: Index) -> list[Problem]:
     return sorted([*index.problems, *filter(None, more)], key=lambda p: p.ligne) if more else index.problems
 
 
-def scan_in_team(path: Path, shown: str | None, progress, n: int, then) -> tuple[Index, cores.Team | None]:
-    """Pass 1 in ``n`` parts whose processes stay: each part goes to every process, each process puts the
-    index together (the same one), and child k then runs ``then(index, k, channel)`` (pass 2 of its share,
-    when this process asks for it). An index put together by each process for itself is its own memory: a
-    process forked once the index is made would copy each page of it that it visits. Returns the index and
-    the team (None when the file is read in one part: too short, a process stopped, an id repeated)."""
-    name = shown or str(path)
-    try:
-        size = path.stat().st_size
-    except OSError:
-        return scan(path, shown, progress), None
-    cuts = _cuts(path, size, n)
-    if len(cuts) < 3:
-        return scan(path, shown, progress, parts=1), None
-
-    def index_of(k: int, channel) -> Index | None:
-        part = _read_range(path, name, cuts[k], cuts[k + 1], False)
-        channel.send((True, _ENCODER.encode(part)))
-        first = _decoded(channel.recv())
-        others = channel.recv() if len(cuts) > 3 else [None]  # parts 1…n-1, this one's place empty
-        mine = Index(path, name)
-        if _put_together(mine, [first, *(part if data is None else _decoded(data) for data in others)], False):
-            return mine
-        return None
-
-    def life(k: int, channel) -> None:
-        mine = index_of(k, channel)  # what only the reading needed (ids, openings) is let go
-        if mine is not None:
-            then(mine, k, channel)
-
-    team = cores.Team(life, len(cuts) - 1)
-    try:
-        first = _read_range(path, name, 0, cuts[1], False, _first_progress(progress, size, cuts))
-        received = team.exchange(_ENCODER.encode(first))  # this part to each process, theirs to this one
-        if len(team) > 2:  # and to each, the parts of the others
-            for k in range(1, len(team)):
-                team.send(k, [None if j == k else data for j, data in enumerate(received, 1)])
-        index = Index(path, name)
-        if _put_together(index, [first, *map(_decoded, received)], False):
-            return index, team
-    except (BrokenProcessPool, MemoryError, OSError, RuntimeError) as exc:
-        team.close()
-        if not isinstance(exc, BrokenProcessPool) and not cores.out_of_resources(exc):
-            raise
-        # a process stopped (out of memory?), or this one lacks memory beside them: the same reading in this one
-        print(f"flux-rules : {cores.why_alone(exc)} ; la lecture reprend dans un seul processus", file=sys.stderr)
-        return scan(path, shown, progress, parts=1), None
-    except BaseException:
-        team.close()
-        raise
-    team.close()  # an id repeated: read again in one process, for the message
-    return scan(path, shown, progress, exact=True), None
-
-
 def _first_progress(progress, size: int, cuts: list[int]):
     """The bar follows the first part, as a share of the whole file."""
     if progress is None:
@@ -266,14 +251,7 @@ def _first_progress(progress, size: int, cuts: list[int]):
 
 
 def _decoded(data: bytes) -> Part:
-    part = _DECODER.decode(data)
-    days: dict[dt.date, dt.date] = {}
-    for records in (*part.liberations.values(), *part.services.values()):
-        for record in records:
-            record.date = days.setdefault(record.date, record.date)
-            if isinstance(record.data.get("_entree"), str):  # the one date in a record's data
-                record.data["_entree"] = dt.date.fromisoformat(record.data["_entree"])
-    return part
+    return _DECODER.decode(data)
 
 
 FIRST_MORE = 0.25  # the first part is longer than the others by this share of one: the others also count the
@@ -321,10 +299,12 @@ def _range_lines(path: Path, start: int, end: int, progress=None, starts=None) -
 
 def _read_range(path: Path, name: str, start: int, end: int, exact: bool, progress=None, strict: bool = False) -> Part:
     part = Part()
-    problems, years, lines_of = part.problems, part.years, part.lines_of
+    problems, years = part.problems, part.years
     ids = part.ids
     id_hashes, id_lines = array("q"), array("q")
-    days: dict[dt.date, dt.date] = {}  # one date object a day for the records kept: a few hundred, always at hand
+    offers: dict[str, int] = {}  # offer → its number in this part
+    dwellings: dict[str, int] = {}
+    record_offer, record_line, opening, life = array("i"), array("i"), array("i"), array("i")
     valid_seen = False
     last_date = None
     lus = 0
@@ -338,7 +318,7 @@ def _read_range(path: Path, name: str, start: int, end: int, exact: bool, progre
             kind = KIND[type(rec)]
             if strict or kind == "exercice" or kind == "liberation" or kind == "mise_en_service" \
                     or kind == "annulation":
-                try:  # kept (or, for an annulation, not read again): its data as pass 2 would read it
+                try:  # decoded as pass 2 decodes it (a libération is read again there, a header is kept)
                     obj = orjson.loads(line)
                 except orjson.JSONDecodeError:  # a field the typed decoder skipped (1e400?): the detailed check
                     rec = None
@@ -379,21 +359,14 @@ def _read_range(path: Path, name: str, start: int, end: int, exact: bool, progre
             part.annulations.append((lineno, cible))
             continue
         if kind == "liberation" or kind == "mise_en_service":
-            if "entree" in obj and "_entree" not in obj:
-                obj["_entree"] = _date(obj["entree"])
-            for key in ("type", "date", "id", "_date"):  # what the Record holds (as compact(), texts unshared)
-                obj.pop(key, None)
-            record = Record(rid, kind, days.setdefault(day, day), lineno, obj)
-            target = part.liberations if kind == "liberation" else part.services
-            target.setdefault(record.data["logement"], []).append(record)
+            life.extend((dwellings.setdefault(logement, len(dwellings)), lineno, kind == "mise_en_service",
+                         day.year))
             continue
-        group = lines_of.get(offre)
-        if group is None:
-            lines_of[offre] = [lineno]
-        else:
-            group.append(lineno)
+        number = offers.setdefault(offre, len(offers))
+        record_offer.append(number)
+        record_line.append(lineno)
         if kind == "mise_a_disposition":
-            part.openings.setdefault(offre, []).append((rid, days.setdefault(day, day), lineno, logement))
+            opening.extend((number, dwellings.setdefault(logement, len(dwellings)), day.toordinal(), lineno))
             seen = names.get((reservataire, hint))
             if seen is None or (day, offre) < seen:
                 names[(reservataire, hint)] = (day, offre)
@@ -401,6 +374,9 @@ def _read_range(path: Path, name: str, start: int, end: int, exact: bool, progre
     part.lus, part.valid, part.last_date = lus, valid_seen, last_date
     part.starts, part.end = starts.tobytes(), end
     part.id_hashes, part.id_lines = id_hashes.tobytes(), id_lines.tobytes()
+    part.offers, part.dwellings = list(offers), list(dwellings)
+    part.record_offer, part.record_line = record_offer.tobytes(), record_line.tobytes()
+    part.opening, part.life = opening.tobytes(), life.tobytes()
     return part
 
 
@@ -411,38 +387,73 @@ _DECODER = msgspec.msgpack.Decoder(Part)
 def _put_together(index: Index, parts: list[Part], exact: bool) -> bool:
     """The index from the parts in file order; False when an id is repeated (to be read the exact way)."""
     _whole_file(index, parts)
-    annulations = [a for p in parts for a in p.annulations]
-    first, *others = parts
-    index.liberations, index.services, index.lines_of = first.liberations, first.services, first.lines_of
     for part in parts:
         index.starts.frombytes(part.starts)
     index.starts.append(parts[-1].end)
     known = _known_ids(index, parts, exact)
     if known is None:
         return False
-    openings = first.openings
-    for part in others:
-        for into, more in ((openings, part.openings), (index.liberations, part.liberations),
-                           (index.services, part.services), (index.lines_of, part.lines_of)):
-            _extend(into, more)
-    annulation_ids = first.annulation_ids
-    for part in others:
+    annulation_ids: dict[str, int] = {}
+    for part in parts:
         annulation_ids.update(part.annulation_ids)
-    _resolve_annulations(index, annulations, known, annulation_ids)
-    _first_openings(index, openings)
-    cancelled = index.cancelled
-    for table in (index.liberations, index.services):
-        for logement, records in list(table.items()):
-            if cancelled:  # a cancelled libération or mise en service opens no vacancy, frees or delivers nothing
-                records = [record for record in records if record.id not in cancelled]
-                if not records:
-                    del table[logement]
-                    continue
-                table[logement] = records
-            if len(records) > 1:  # in the order of the life cycle (same-day records too)
-                life_order(records, index.name)
+    cancelled = _resolve_annulations(index, [a for p in parts for a in p.annulations], known, annulation_ids)
+    index.offers = sorted({offre for part in parts for offre in part.offers})
+    index.dwellings = sorted({logement for part in parts for logement in part.dwellings})
+    offer_of = _renumbering(index.offers, [part.offers for part in parts])
+    dwelling_of = _renumbering(index.dwellings, [part.dwellings for part in parts])
+    n, m = len(index.offers), len(index.dwellings)
+    index.offer_lines, index.offer_bounds = _grouped(
+        np.concatenate([o[_ints(p.record_offer)] for o, p in zip(offer_of, parts, strict=True)]),
+        np.concatenate([_ints(p.record_line) for p in parts]), n)
+    openings = _rows(parts, "opening", {0: offer_of, 1: dwelling_of}, cancelled, 3)
+    _first_openings(index, openings, n)
+    opened = np.flatnonzero(index.offer_dwelling >= 0)
+    order = np.lexsort((opened, index.open_day[opened], index.offer_dwelling[opened]))  # by opening, then id
+    index.queue = opened[order].astype(np.int32)
+    index.queue_bounds = _bounds(index.offer_dwelling[opened], m)
+    life = _rows(parts, "life", {0: dwelling_of}, cancelled, 1)
+    libs, services = life[life[:, 2] == 0], life[life[:, 2] == 1]
+    index.liberations, index.liberation_bounds = _grouped(libs[:, 0], libs[:, 1], m)
+    index.services, index.service_bounds = _grouped(services[:, 0], services[:, 1], m)
+    years, counts = np.unique(life[:, 3], return_counts=True)
+    index.life_years = dict(zip(years.tolist(), counts.tolist(), strict=True))
     index.reservataires = first_seen(r for part in parts for r in part.reservataires)
     return True
+
+
+def _ints(data: bytes) -> np.ndarray:
+    return np.frombuffer(data, dtype=np.int32)
+
+
+def _renumbering(ids: list[str], local: list[list[str]]) -> list[np.ndarray]:
+    """For each part, its numbers of ``ids`` (in the order it met them) → their places in the sorted ``ids``."""
+    place = {key: k for k, key in enumerate(ids)}
+    return [np.array([place[key] for key in keys], dtype=np.int32) for keys in local]
+
+
+def _rows(parts: list[Part], what: str, renumbered: dict[int, list[np.ndarray]], cancelled: np.ndarray,
+          line: int) -> np.ndarray:
+    """The rows of ``what`` (4 int32 a row) of every part in file order, the parts' numbers made the index's, the
+    rows of cancelled records left out."""
+    rows = []
+    for k, part in enumerate(parts):
+        table = _ints(getattr(part, what)).reshape(-1, 4).copy()
+        for column, numbers in renumbered.items():
+            table[:, column] = numbers[k][table[:, column]]
+        rows.append(table)
+    table = np.concatenate(rows)
+    return table[~np.isin(table[:, line], cancelled)] if len(cancelled) else table
+
+
+def _bounds(keys: np.ndarray, n: int) -> np.ndarray:
+    bounds = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(keys, minlength=n), out=bounds[1:])
+    return bounds
+
+
+def _grouped(keys: np.ndarray, values: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``values`` grouped by key (0…n-1), each group in its order, and where each group starts."""
+    return values[np.argsort(keys, kind="stable")].astype(np.int32), _bounds(keys, n)
 
 
 def first_seen(openings) -> list[tuple[dt.date, str, str, str | None]]:
@@ -484,12 +495,12 @@ def _whole_file(index: Index, parts: list[Part]) -> None:
 
 
 def _known_ids(index: Index, parts: list[Part], exact: bool):
-    """Whether an id belongs to a record of the file (a callable), or None when an id may be repeated. The
+    """The line of the record of an id (a callable; None: no such record), or None when an id may be repeated. The
     ids are not gathered as texts: their hashes (8 bytes each) are sorted with their lines, two equal hashes
     send the file to be read the exact way (a repeated id is then said with its two lines; two ids that only
     share a hash pass there), and an id is known when its hash is found and the record on that line has it."""
     if exact:
-        return parts[0].ids.__contains__
+        return parts[0].ids.get
     hashes = np.concatenate([np.frombuffer(p.id_hashes, dtype=np.int64) for p in parts])
     lines = np.concatenate([np.frombuffer(p.id_lines, dtype=np.int64) for p in parts])
     order = np.argsort(hashes, kind="stable")
@@ -497,9 +508,11 @@ def _known_ids(index: Index, parts: list[Part], exact: bool):
     if len(hashes) > 1 and bool((hashes[1:] == hashes[:-1]).any()):
         return None
 
-    def known(rid: str) -> bool:
+    def known(rid: str) -> int | None:
         at = int(np.searchsorted(hashes, hash(rid)))
-        return at < len(hashes) and int(hashes[at]) == hash(rid) and _id_on_line(index, int(lines[at])) == rid
+        if at < len(hashes) and int(hashes[at]) == hash(rid) and _id_on_line(index, int(lines[at])) == rid:
+            return int(lines[at])
+        return None
 
     return known
 
@@ -517,28 +530,21 @@ def _id_on_line(index: Index, lineno: int) -> str | None:
     return rid or auto_id(index.name, lineno)
 
 
-def _first_openings(index: Index, openings: dict[str, list[tuple[str, dt.date, int, str]]]) -> None:
-    """Each offer's first mise à disposition that is not cancelled, and each dwelling's offers in the order
-    they first appear."""
-    cancelled, first_open, queue = index.cancelled, index.first_open, index.queue
-    get = queue.get
-    several = []
-    for offre, opens in openings.items():
-        opening = opens[0]
-        if opening[0] in cancelled or len(opens) > 1:  # the first opening that is not cancelled, if any
-            opening = next((o for o in _life_ordered(index, opens) if o[0] not in cancelled), None)
-            if opening is None:
-                continue
-        first_open[offre] = Opening(opening[1], opening[2])
-        offers = get(opening[3])
-        if offers is None:
-            queue[opening[3]] = [offre]
-        else:
-            if len(offers) == 1:
-                several.append(offers)
-            offers.append(offre)
-    for offers in several:  # a dwelling's offers by opening, those of one day by id (not by place in the file)
-        offers.sort(key=lambda offre: (first_open[offre].date, offre))
+def _first_openings(index: Index, openings: np.ndarray, n: int) -> None:
+    """Each offer's first mise à disposition that is not cancelled (``openings``: offer, dwelling, day, line)."""
+    openings = openings[np.lexsort((openings[:, 3], openings[:, 2], openings[:, 0]))]  # by offer, day, line
+    index.open_day, index.open_line = np.zeros(n, dtype=np.int32), np.zeros(n, dtype=np.int32)
+    index.offer_dwelling = np.full(n, -1, dtype=np.int32)
+    first = np.ones(len(openings), dtype=bool)
+    first[1:] = openings[1:, 0] != openings[:-1, 0]
+    for column, into in ((1, index.offer_dwelling), (2, index.open_day), (3, index.open_line)):
+        into[openings[first, 0]] = openings[first, column]
+    several = np.flatnonzero(~first)
+    for at in np.unique(openings[several, 0]).tolist():  # opened twice: the first in the life cycle's order
+        rows = openings[openings[:, 0] == at].tolist()
+        found = _life_ordered(index, [(_id_on_line(index, line), dt.date.fromordinal(day), line, logement)
+                                      for _, logement, day, line in rows])[0]
+        index.open_day[at], index.open_line[at], index.offer_dwelling[at] = found[1].toordinal(), found[2], found[3]
 
 
 def _life_ordered(index: Index, opens: list[tuple[str, dt.date, int, str]]) -> list:
@@ -557,24 +563,18 @@ def _life_ordered(index: Index, opens: list[tuple[str, dt.date, int, str]]) -> l
         return [o for _, o in sorted(keyed, key=lambda ko: (ko[0], text(ko[1]) if not ko[0][1] else b""))]
 
 
-def _extend(into: dict[str, list], more: dict[str, list]) -> None:
-    """Lists of a later part after those of the earlier ones, key by key."""
-    get = into.get
-    for key, items in more.items():
-        mine = get(key)
-        if mine is None:
-            into[key] = items
-        else:
-            mine += items
-
-
-def _resolve_annulations(index: Index, annulations, known, annulation_ids: dict[str, int]) -> None:
+def _resolve_annulations(index: Index, annulations, known, annulation_ids: dict[str, int]) -> np.ndarray:
+    """The cancelled ids, and the lines of their records."""
     header = index.header
     header_id = (header.get("id") or auto_id(index.name, index.header_line)) if header is not None else None
+    lines = []
     for line, target in annulations:
-        if target in annulation_ids or not known(target):
+        at = None if target in annulation_ids else known(target)
+        if at is None:
             kind, at = ("annulation", annulation_ids[target]) if target in annulation_ids else \
                 ("exercice", index.header_line) if target == header_id else (None, 0)
             index.rejections.append(Problem(index.name, line, annulation_problem(target, kind, at), "cycle-incoherent"))
             continue
         index.cancelled.add(target)
+        lines.append(at)
+    return np.array(lines, dtype=np.int32)

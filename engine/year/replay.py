@@ -11,13 +11,15 @@ offers waiting for an earlier one of their dwelling, not the file.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
+import numpy as np
 import orjson
 
-from engine.counting.lifecycle import Offer, Replayer
+from engine.counting.lifecycle import Lifecycle, Offer, Replayer
 from engine.counting.registry import Registry
 from engine.inputs.events import _DATES, Record, _date, auto_id, compact, life_order, share_logement_info
 from engine.inputs.schema import checked
@@ -52,86 +54,77 @@ class Pass2:
                  full: Callable[[OfferEval], bool] | None = None):
         self.index, self.year, self.keep_offers, self.full = index, year, keep_offers, full
         self.replayer = Replayer(reject, index.first_open)
-        self.replayer.liberations, self.replayer.services = index.liberations, index.services
-        self.evaluator = OfferEvaluator(ruleset, year, index.lifecycle(), inventory, as_of, use_durable, registry)
+        self.life = Lifecycle(Stored(index, index.liberations, index.liberation_bounds),
+                              Stored(index, index.services, index.service_bounds))
+        self.evaluator = OfferEvaluator(ruleset, year, self.life, inventory, as_of, use_durable, registry)
         self.evals: dict[str, OfferEval] = {}
         self.ledger = Ledger(year, obligation_fields(ruleset))
-        self._complete: set[str] = set()
-        self._position: dict[str, int] = {}
-        self._vacancies: dict[str, Vacancy] = {}
+        self._complete: set[int] = set()  # offers replayed, waiting for an earlier one of their dwelling
+        self._position: dict[int, int] = {}  # dwelling → the place in the queue of its next offer
+        self._vacancies: dict[int, Vacancy] = {}
         self._infos: dict = {}  # identical logement_info objects, merged
 
-    def run(self, share: dict[str, list[int]], progress=None) -> None:
-        """Replay the offers of ``share`` (offer → its lines; every offer, or one worker's) in the order of
-        their last lines, the order in which they are complete: an offer's records touch only that offer, and
+    def run(self, share: np.ndarray | None = None, progress=None) -> None:
+        """Replay the offers of ``share`` (their numbers; None: every offer) in the order of their last
+        lines, the order in which they are complete: an offer's records touch only that offer, and
         replaying them together gives what replaying them as they come gives. Each line is read where the
         first pass found it (``os.pread``: no other line is visited, and no page of the file stays in this
         process's memory, whatever the order of the file; a file mapped in memory kept the pages that lines
         scattered over the file touched).
         ``progress(bytes)`` counts on from the size of the file."""
         index = self.index
-        starts, size = index.starts, index.starts[-1]
-        if share:
-            self._replay_all(share, starts, size, progress)
+        size = index.starts[-1]
+        offers = np.arange(len(index.offers)) if share is None else share
+        if len(offers):
+            self._replay_all(offers, size, progress)
         if progress is not None:
             progress(2 * size)
 
-    def _replay_all(self, share: dict[str, list[int]], starts, size: int, progress) -> None:
-        order = sorted(share, key=lambda offre: share[offre][-1])  # by last line: the order they are complete
-        with self.index.path.open("rb") as handle:
+    def _replay_all(self, offers: np.ndarray, size: int, progress) -> None:
+        index = self.index
+        last = index.offer_lines[index.offer_bounds[offers + 1] - 1]
+        order = offers[np.argsort(last, kind="stable")].tolist()  # by last line: the order they are complete
+        with index.path.open("rb") as handle:
             if os.fstat(handle.fileno()).st_size != size:
-                raise BadInput([Problem(self.index.name, 0, CHANGED)])
+                raise BadInput([Problem(index.name, 0, CHANGED)])
             text = _Pread(handle.fileno())
-            report = PROGRESS_EVERY
-            for done, offre in enumerate(order, 1):
-                lines = share[offre]
-                self._replay(offre, lines, text, starts)
-                if progress is not None and done >= report:
-                    progress(size + size * done // len(order))
-                    report += PROGRESS_EVERY
+            with self.life.liberations.reading(text), self.life.mises_en_service.reading(text):
+                report = PROGRESS_EVERY
+                for done, offer in enumerate(order, 1):
+                    self._replay(offer, text)
+                    if progress is not None and done >= report:
+                        progress(size + size * done // len(order))
+                        report += PROGRESS_EVERY
 
-    def _replay(self, offre: str, lines: list[int], text, starts) -> None:
+    def _replay(self, offer: int, text) -> None:
         """The records of one offer, line ``n`` being ``text[starts[n - 1]:starts[n]]``."""
-        index, replayer, infos, full = self.index, self.replayer, self._infos, self.full
-        cancelled, name, dates = index.cancelled, index.name, _DATES
-        records = []
-        for lineno in lines:
-            line = text[starts[lineno - 1]:starts[lineno]]
-            try:
-                obj = orjson.loads(line)
-            except orjson.JSONDecodeError:  # the first pass read it stripped (a form feed before it?)
-                obj = _changed_or_stripped(name, lineno, line)
-            rid = obj.get("id") or auto_id(name, lineno)
-            kind = obj["type"]
-            day = dates.get(obj["date"]) or _date(obj["date"])
-            if "entree" in obj:
-                obj["_entree"] = _date(obj["entree"])
-            if full is not None or (kind == "mise_a_disposition" and self.keep_offers):
-                obj = compact(obj, infos)  # it stays (with the slim offer, or the whole one): its texts shared
-            elif kind == "mise_a_disposition":
-                share_logement_info(obj, infos)
-            records.append(Record(rid, kind, day, lineno, obj, rid in cancelled))
-        if len(records) > 1:  # records of one day in the order of the life cycle, not of the file
-            life_order(records, name)
-        for record in records:
+        index, replayer = self.index, self.replayer
+        for record in read_records(index, index.lines(offer), text, self._data):
             replayer.feed(record)
-        self._complete.add(offre)
-        offer = replayer.offers.get(offre)
-        if offer is not None:
-            self._finish(offer.logement, lines[-1])
+        self._complete.add(offer)
+        if index.offers[offer] in replayer.offers:
+            self._finish(int(index.offer_dwelling[offer]))
 
-    def _finish(self, logement: str, lineno: int) -> None:
-        queue = self.index.queue[logement]
-        at = self._position.get(logement, 0)
+    def _data(self, kind: str, obj: dict) -> dict:
+        if self.full is not None or (kind == "mise_a_disposition" and self.keep_offers):
+            return compact(obj, self._infos)  # it stays (with the slim offer, or the whole one): its texts shared
+        if kind == "mise_a_disposition":
+            share_logement_info(obj, self._infos)
+        return obj
+
+    def _finish(self, dwelling: int) -> None:
+        index = self.index
+        queue, end = index.queue, int(index.queue_bounds[dwelling + 1])
+        at = self._position.get(dwelling, int(index.queue_bounds[dwelling]))
         complete, offers = self._complete, self.replayer.offers
-        while at < len(queue) and queue[at] in complete:
-            offre = queue[at]
-            complete.discard(offre)
-            offer: Offer = offers.pop(offre)
-            vacancy = self._vacancies.get(logement)
+        while at < end and int(queue[at]) in complete:
+            number = int(queue[at])
+            complete.discard(number)
+            offer: Offer = offers.pop(index.offers[number])
+            vacancy = self._vacancies.get(dwelling)
             if vacancy is None:
-                libs = self.index.liberations.get(logement)
-                vacancy = self._vacancies[logement] = Vacancy(sorted([r.date for r in libs]) if libs else [])
+                libs = self.life.liberations.get(offer.logement)
+                vacancy = self._vacancies[dwelling] = Vacancy(sorted([r.date for r in libs]) if libs else [])
             ev = vacancy.evaluate(self.evaluator, offer)
             self.ledger.add(ev)
             if self.keep_offers:
@@ -139,11 +132,100 @@ class Pass2:
                     ev.offer = offer.slim()
                 self.evals[offer.id] = ev
             at += 1
-        if at == len(queue):  # the dwelling's offers are all evaluated
-            self._vacancies.pop(logement, None)
-            self._position.pop(logement, None)
+        if at == end:  # the dwelling's offers are all evaluated
+            self._vacancies.pop(dwelling, None)
+            self._position.pop(dwelling, None)
         else:
-            self._position[logement] = at
+            self._position[dwelling] = at
+
+
+def read_records(index: Index, lines: list[int], text, kept: Callable[[str, dict], dict]) -> list[Record]:
+    """The records on ``lines``, in the order of the life cycle; ``kept(kind, data)`` is the data a record keeps."""
+    starts, cancelled, name, dates = index.starts, index.cancelled, index.name, _DATES
+    records = []
+    for lineno in lines:
+        line = text[starts[lineno - 1]:starts[lineno]]
+        try:
+            obj = orjson.loads(line)
+        except orjson.JSONDecodeError:  # the first pass read it stripped (a form feed before it?)
+            obj = _changed_or_stripped(name, lineno, line)
+        rid = obj.get("id") or auto_id(name, lineno)
+        kind = obj["type"]
+        day = dates.get(obj["date"]) or _date(obj["date"])
+        if "entree" in obj:
+            obj["_entree"] = _date(obj["entree"])
+        records.append(Record(rid, kind, day, lineno, kept(kind, obj), rid in cancelled))
+    if len(records) > 1:  # records of one day in the order of the life cycle, not of the file
+        life_order(records, name)
+    return records
+
+
+_UNREAD = object()
+
+
+class Stored(Mapping):
+    """Each dwelling's libérations (or mises en service), read where pass 1 found them (``lines`` grouped by
+    dwelling, cancelled ones left out), in the order of the life cycle, while a file is being ``reading``; the
+    dwellings last asked for are kept (one offer's evaluation asks several times)."""
+
+    KEEP = 256
+
+    def __init__(self, index: Index, lines: np.ndarray, bounds: np.ndarray):
+        self.index, self.lines, self.bounds = index, lines, bounds
+        self.text = None
+        self._kept: dict[str, list[Record] | None] = {}
+
+    @contextlib.contextmanager
+    def reading(self, text):
+        self.text = text
+        try:
+            yield self
+        finally:
+            self.text = None
+
+    def get(self, logement: str, default=None):
+        found = self._kept.get(logement, _UNREAD)
+        if found is _UNREAD:
+            if len(self._kept) >= self.KEEP:
+                self._kept.clear()
+            found = self._kept[logement] = self._read(logement)
+        return default if found is None else found
+
+    def __getitem__(self, logement: str) -> list[Record]:
+        found = self.get(logement)
+        if found is None:
+            raise KeyError(logement)
+        return found
+
+    def _read(self, logement: str) -> list[Record] | None:
+        dwelling = self.index.dwelling(logement)
+        start, end = self.bounds[dwelling:dwelling + 2].tolist() if dwelling >= 0 else (0, 0)
+        if start == end:
+            return None
+        return read_records(self.index, self.lines[start:end].tolist(), self.text, self._bare)
+
+    @staticmethod
+    def _bare(kind: str, obj: dict) -> dict:
+        """The data without what the Record holds (the records are kept a short while: no text shared)."""
+        for key in ("type", "date", "id", "_date"):
+            obj.pop(key, None)
+        return obj
+
+    def __iter__(self):
+        dwellings = self.index.dwellings
+        return (dwellings[d] for d in np.flatnonzero(np.diff(self.bounds)).tolist())
+
+    def __len__(self) -> int:
+        return int(np.count_nonzero(np.diff(self.bounds)))
+
+
+def read_life(index: Index, life: Lifecycle) -> Lifecycle:
+    """Every dwelling's libérations and mises en service read from the file, for what reads them after pass 2
+    (``bilan``, ``explain``, open deadlines)."""
+    with index.path.open("rb") as handle:
+        text = _Pread(handle.fileno())
+        with life.liberations.reading(text), life.mises_en_service.reading(text):
+            return Lifecycle(dict(life.liberations.items()), dict(life.mises_en_service.items()))
 
 
 class _Pread:

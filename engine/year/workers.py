@@ -1,19 +1,20 @@
 """Pass 2 shared among processes when only the result is wanted: the dwellings dealt in turn, each process
-evaluating the offers of its own dwellings with the index it put together in pass 1; the sum of their ledgers
-is the ledger of one process (:meth:`engine.ledger.Ledger.merge`)."""
+forked once the index is made evaluating the offers of its own dwellings; the sum of their ledgers is the
+ledger of one process (:meth:`engine.ledger.Ledger.merge`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from itertools import chain, islice
 
-from engine.cores import Team
+import numpy as np
+
+from engine.cores import in_forks
 from engine.counting.registry import Registry
 from engine.inputs.events import EventLog
 from engine.ledger import Ledger
 from engine.problems import Problem
-from engine.ruleset.inherit import RuleSet, load_ruleset
+from engine.ruleset.inherit import RuleSet
 from engine.year.read import Index
 from engine.year.replay import Pass2
 
@@ -34,15 +35,13 @@ class WorkerResult:
     problems: list[Problem]
 
 
-def share_of(index: Index, workers: int, k: int) -> dict[str, list[int]]:
-    """Worker ``k``'s offers (and their lines) when they are dealt among ``workers``: dwellings in turn, all
+def share_of(index: Index, workers: int, k: int) -> np.ndarray:
+    """Worker ``k``'s offers (their numbers) when they are dealt among ``workers``: dwellings in turn, all
     the offers of a dwelling to one worker; an offer never opened goes to worker 0, which rejects its
-    records. Each worker works out its own share (the workers do it at the same time)."""
-    mine = set(chain.from_iterable(islice(index.queue.values(), k, None, workers)))
-    if k:
-        return {offre: lines for offre, lines in index.lines_of.items() if offre in mine}
-    opened = index.first_open
-    return {offre: lines for offre, lines in index.lines_of.items() if offre in mine or offre not in opened}
+    records."""
+    dwelling = index.offer_dwelling
+    mine = (dwelling >= 0) & (dwelling % workers == k)
+    return np.flatnonzero(mine | (dwelling < 0) if k == 0 else mine)
 
 
 def _work(job: tuple, me: int, progress=None) -> WorkerResult:
@@ -54,22 +53,9 @@ def _work(job: tuple, me: int, progress=None) -> WorkerResult:
     return WorkerResult(one.ledger.in_order(), log.problems)
 
 
-def pass2_in_team(inventory: dict | None, use_durable: bool):
-    """What a process of the team does once its index is put together: wait for the rule set and the year
-    (the team is let go instead when there is no pass 2 to share), evaluate its share, send its ledger."""
-
-    def then(index: Index, me: int, channel) -> None:
-        rules, year, as_of, workers = channel.recv()
-        job = (index, load_ruleset(rules), year, as_of, inventory, use_durable, workers)
-        channel.send((True, _work(job, me)))
-
-    return then
-
-
-def in_team(team: Team, index: Index, ruleset: RuleSet, rules: str, year: int, as_of: dt.date,
-            inventory: dict | None, use_durable: bool, progress=None) -> list[WorkerResult]:
-    """Shares 1…n-1 in the team's processes, share 0 (and the progress bar) in this one meanwhile."""
-    for k in range(1, len(team)):
-        team.send(k, (rules, year, as_of, len(team)))
-    mine = _work((index, ruleset, year, as_of, inventory, use_durable, len(team)), 0, progress)
-    return [mine, *(team.receive(k) for k in range(1, len(team)))]
+def shared(index: Index, ruleset: RuleSet, year: int, as_of: dt.date, inventory: dict | None, use_durable: bool,
+           n: int, progress=None) -> list[WorkerResult]:
+    """Shares 1…n-1 in processes forked now, which inherit the index and the rule set, share 0 (and the
+    progress bar) in this one meanwhile."""
+    job = (index, ruleset, year, as_of, inventory, use_durable, n)
+    return in_forks(lambda k: _work(job, k, progress if k == 0 else None), n)
