@@ -21,8 +21,8 @@ FLUX_RULES = [str(ROOT / ".venv" / "bin" / "flux-rules"), "test"]
 # name → (file, [(text, mutated text)]); the cases that kill each are listed in tests/mutation/README.md.
 MUTANTS = {
     "a-holidays-ignored": ("engine/checks/workdays.py", [
-        ("if backwards or not proroger or is_jour_ouvre(day, subdiv):", "if backwards or not proroger or day.weekday() < 5:"),
-        ("while not is_jour_ouvre(day, subdiv):", "while day.weekday() >= 5:")]),
+        ("if backwards or not proroger or is_jour_ouvre(day):", "if backwards or not proroger or day.weekday() < 5:"),
+        ("while not is_jour_ouvre(day):", "while day.weekday() >= 5:")]),
     "b-cap-strict": ("engine/checks/obligations.py", [("share <= target", "share < target")]),
     "b-floor-strict": ("engine/checks/obligations.py", [("share >= target", "share > target")]),
     "c-backwards-extended": ("engine/checks/workdays.py", [("if backwards or not proroger or", "if not proroger or")]),
