@@ -70,14 +70,12 @@ class Applicable:
                                   rule.rule.relance) for rule in rules]
 
     def __call__(self, facts: dict) -> tuple[Applying, ...]:
-        key = tuple(map(facts.get, self.fields))
+        key = tuple(map(facts.get, self.fields))  # scalars only: a list or an object is refused where it is read
         try:
             return self.memo[key]
         except KeyError:
             found = self.memo[key] = self._decide(facts)
             return found
-        except TypeError:  # a value that cannot be a key
-            return self._decide(facts)
 
     def due(self, rule: EffectiveRule, start: dt.date):
         """The values of ``rule`` in force on ``start`` and the deadline they give (None, None when none is in
@@ -252,7 +250,18 @@ def refusal_rules(rules: list[EffectiveRule]) -> list[EffectiveRule]:
 
 
 def prorogation(ruleset: RuleSet, on: dt.date) -> tuple[bool, EffectiveRule | None]:
-    """The rule set's ``prorogation`` setting in force on ``on`` (CPC art. 642; on when no rule says it)."""
+    """The rule set's ``prorogation`` setting in force on ``on`` (CPC art. 642; on when no rule says it: before
+    the national setting's first date, or in a rule set that removed it).
+
+    >>> from engine.ruleset.inherit import Catalog
+    >>> national = Catalog().resolve("national")
+    >>> [(on, rule.id) for on, rule in [prorogation(national, dt.date(2024, 12, 31))]]
+    [(True, 'prorogation')]
+    >>> prorogation(national, dt.date(2019, 12, 31))      # before the décret of 20 February 2020
+    (True, None)
+    >>> prorogation(RuleSet("sans", ["sans"], {}, {}, []), dt.date(2024, 12, 31))
+    (True, None)
+    """
     rule = ruleset.rules.get("prorogation")
     params = rule.at(on) if rule is not None else None
     return (True, None) if params is None else (bool(params.valeur), rule)
