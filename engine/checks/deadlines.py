@@ -148,7 +148,7 @@ def _starts(offer: Offer, kind: str, life: Lifecycle) -> list[tuple[dt.date, str
     if kind == "premiere_caleol":
         return [(offer.caleol[0].date, None)] if offer.caleol else []
     if kind == "mise_en_service":
-        services = life.mises_en_service.get(offer.logement, [])
+        services = life.mises_en_service.get(offer.logement)
         return [(services[-1].date, None)] if services else []
     if kind == "tous_refus":
         date = offer.tous_refus()
@@ -164,6 +164,11 @@ def _starts(offer: Offer, kind: str, life: Lifecycle) -> list[tuple[dt.date, str
 
 
 def _done(offer: Offer, kind: str, after: dt.date | None, menage: str | None) -> dt.date | None:
+    """The day ``kind`` was done for the deadline (on or after ``after``), None when it was not.
+
+    >>> [_done(Offer("O", None), kind, None, "M-1") for kind in ("impossibilite", "reponse", "reprise", "bail")]
+    [None, None, None, None]
+    """
     floor = after or dt.date.min
     if kind == "candidats":
         return _first_on_or_after(_candidates_dates(offer), floor)
@@ -189,7 +194,7 @@ def _dalo_refusal(offer: Offer, start: dt.date) -> dt.date | None:
     """The restart of ``relance: caleol_non_attribution_dalo`` (the only one the rule schema allows): the first
     refusal by the CALEOL of a DALO candidate on or after ``start``."""
     for r in offer.caleol:
-        menage = offer.menages.get(r.data["menage"], {})
+        menage = offer.menages[r.data["menage"]]  # a CALEOL decision on a household not designated is rejected
         if r.data["decision"] == "non_attribution" and menage.get("dalo") and r.date >= start:
             return r.date
     return None
