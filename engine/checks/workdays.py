@@ -22,6 +22,8 @@ datetime.date(2024, 2, 29)
 datetime.date(2024, 5, 14)
 >>> [h.isoformat() for h in due(dt.date(2024, 5, 3), 5, "jours_ouvres").feries]
 ['2024-05-08', '2024-05-09']
+>>> due(dt.date(2024, 5, 3), 5, "jours_ouvrables").echeance   # Saturdays count: 4, 6, 7, 10 and 11 May
+datetime.date(2024, 5, 11)
 """
 
 from __future__ import annotations
