@@ -93,3 +93,17 @@ def test_workdays_between_skips_weekends_and_public_holidays():
     assert workdays_between(dt.date(2024, 11, 8), dt.date(2024, 11, 15)) == 4  # Monday 11 November
     assert workdays_between(dt.date(2024, 11, 8), dt.date(2024, 11, 8)) == 0
     assert workdays_between(dt.date(2024, 12, 31), dt.date(2025, 1, 3)) == 2  # 1 January
+
+
+def test_open_deadlines_are_listed_by_due_date_then_offer_whatever_the_file_order(tmp_path):
+    # Escalquens / Patrimoine, 12 jours ouvrés from the mise à disposition: 16/09 → 02/10, 20/09 → 08/10.
+    header = {"type": "exercice", "annee": 2024, "regles": "escalquens-patrimoine"}
+    made = [("C-1", "2024-09-16"), ("A-1", "2024-09-20"), ("B-1", "2024-09-16")]
+    records = [{"type": "mise_a_disposition", "date": date, "offre": offre, "logement": f"L-{offre}",
+                "reservataire": "MAIRIE ESCALQUENS", "zone": "tendue"} for offre, date in made]
+    path = tmp_path / "journal.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in [header, *records]) + "\n", encoding="utf-8")
+    result = json.loads(invoke(["evaluate", path, "--au", "2024-09-30", "--format", "json"], 0).stdout)
+    commune = next(r for r in result["reservataires"] if r["id"] == "mairie-escalquens")
+    assert [(r["echeance"], r["offre"]) for r in commune["echeances_ouvertes"]] == [
+        ("2024-10-02", "B-1"), ("2024-10-02", "C-1"), ("2024-10-08", "A-1")]

@@ -60,34 +60,32 @@ class Applicable:
     the values of every field they read (one lookup per offer rather than one per rule); each applying rule
     comes with what the check reads of it."""
 
-    def __init__(self, rules: list[EffectiveRule], proroger: bool = True):
+    def __init__(self, rules: list[EffectiveRule], proroger: bool):
         self.proroger = proroger
         self.fields = tuple(dict.fromkeys(f for rule in rules if rule.rule.condition is not None
                                           for f in rule.rule.condition.fields()))
         self.memo: dict[tuple, tuple[Applying, ...]] = {}
-        self.dues: dict[tuple, tuple] = {}  # (rule, start, subdivision) → (its values then, the deadline)
+        self.dues: dict[tuple, tuple] = {}  # (rule, start) → (its values then, the deadline)
         self.applying = [Applying(rule, rule.rule.depart, rule.rule.attendu, rule.rule.sens == "apres",
-                                  rule.rule.relance if rule.rule.attendu == "candidats" else None) for rule in rules]
+                                  rule.rule.relance) for rule in rules]
 
     def __call__(self, facts: dict) -> tuple[Applying, ...]:
-        key = tuple(map(facts.get, self.fields))
+        key = tuple(map(facts.get, self.fields))  # scalars only: a list or an object is refused where it is read
         try:
             return self.memo[key]
         except KeyError:
             found = self.memo[key] = self._decide(facts)
             return found
-        except TypeError:  # a value that cannot be a key
-            return self._decide(facts)
 
-    def due(self, rule: EffectiveRule, start: dt.date, subdiv: str | None):
+    def due(self, rule: EffectiveRule, start: dt.date):
         """The values of ``rule`` in force on ``start`` and the deadline they give (None, None when none is in
         force), remembered: a year of offers has a few hundred distinct starts."""
-        key = (rule.id, start, subdiv)
+        key = (rule.id, start)
         found = self.dues.get(key)
         if found is None:
             params = rule.at(start)
             found = self.dues[key] = (params, None if params is None else
-                                      due(start, params.nombre, params.unite, rule.rule.sens == "avant", subdiv,
+                                      due(start, params.nombre, params.unite, rule.rule.sens == "avant",
                                           self.proroger))
         return found
 
@@ -103,18 +101,16 @@ class Applying(NamedTuple):
     depart: str
     attendu: str
     apres: bool  # counted after its start (not « au moins … avant »)
-    relance: str | None  # the restart of a candidates' deadline
+    relance: str | None  # the restart of a candidates' deadline (the rule schema allows it there only)
 
 
-def check_offer(offer: Offer, rules: list[EffectiveRule], facts: dict, life: Lifecycle, as_of: dt.date,
-                subdiv: str | None = None, applicable: Applicable | None = None,
+def check_offer(offer: Offer, facts: dict, life: Lifecycle, as_of: dt.date, applicable: Applicable,
                 offered_by: dt.date | None = None) -> list[DeadlineCheck]:
-    """The deadlines of ``rules`` for one offer (``applicable``: those rules' conditions, kept from one offer to
-    the next so that their verdicts are remembered). ``offered_by``: the day on which the ranked households the
+    """The deadlines of the delay rules of ``applicable`` for one offer (``applicable``: those rules' conditions,
+    kept from one offer to the next so that their verdicts are remembered). ``offered_by``: the day on which the ranked households the
     dwelling was offered to are judged (:func:`offers_made`), ``as_of`` when not given — a caller that lists
     deadlines still running (``as_of`` far ahead) gives the day they are listed on."""
     checks: list[DeadlineCheck] = []
-    applicable = applicable or Applicable(rules)
     for rule, depart, attendu, apres, relance in applicable(facts):
         if attendu == "candidats" and offer.impossibilite is not None and depart == "mise_a_disposition":
             continue  # the réservataire declared it could not designate: the impossibility deadline applies
@@ -122,11 +118,11 @@ def check_offer(offer: Offer, rules: list[EffectiveRule], facts: dict, life: Lif
             starts = ((offer.mad.date, None),)
         elif depart == "caleol_attribution":
             starts = [(start, menage) for start, menage, _ in
-                      offers_made(offer, rule, offered_by or as_of, subdiv, applicable.proroger)]
+                      offers_made(offer, rule, offered_by or as_of, applicable.proroger)]
         else:
             starts = _starts(offer, depart, life)
         for start, menage in starts:
-            params, computed = applicable.due(rule, start, subdiv)
+            params, computed = applicable.due(rule, start)
             if params is None:
                 continue
             done = _done(offer, attendu, start if apres else None, menage)
@@ -136,9 +132,9 @@ def check_offer(offer: Offer, rules: list[EffectiveRule], facts: dict, life: Lif
                                         computed.prorogee, menage, computed.avant_prorogation,
                                         computed.motif_prorogation, rule.rule.portee == "minimum"))
             if relance:
-                restart = _relance(offer, relance, start)
+                restart = _dalo_refusal(offer, start)
                 if restart is not None:
-                    again = due(restart, params.nombre, params.unite, subdiv=subdiv, proroger=applicable.proroger)
+                    again = due(restart, params.nombre, params.unite, proroger=applicable.proroger)
                     done_again = _first_on_or_after(_candidates_dates(offer), restart + dt.timedelta(days=1))
                     if done_again is not None or again.echeance < as_of:
                         checks.append(DeadlineCheck(rule, offer.id, restart, again.echeance, done_again,
@@ -148,12 +144,11 @@ def check_offer(offer: Offer, rules: list[EffectiveRule], facts: dict, life: Lif
 
 
 def _starts(offer: Offer, kind: str, life: Lifecycle) -> list[tuple[dt.date, str | None]]:
-    if kind == "mise_a_disposition":
-        return [(offer.mad.date, None)]
+    """The starts of the kinds ``check_offer`` does not take itself (mise à disposition, CALEOL attribution)."""
     if kind == "premiere_caleol":
         return [(offer.caleol[0].date, None)] if offer.caleol else []
     if kind == "mise_en_service":
-        services = life.mises_en_service.get(offer.logement, [])
+        services = life.mises_en_service.get(offer.logement)
         return [(services[-1].date, None)] if services else []
     if kind == "tous_refus":
         date = offer.tous_refus()
@@ -169,6 +164,11 @@ def _starts(offer: Offer, kind: str, life: Lifecycle) -> list[tuple[dt.date, str
 
 
 def _done(offer: Offer, kind: str, after: dt.date | None, menage: str | None) -> dt.date | None:
+    """The day ``kind`` was done for the deadline (on or after ``after``), None when it was not.
+
+    >>> [_done(Offer("O", None), kind, None, "M-1") for kind in ("impossibilite", "reponse", "reprise", "bail")]
+    [None, None, None, None]
+    """
     floor = after or dt.date.min
     if kind == "candidats":
         return _first_on_or_after(_candidates_dates(offer), floor)
@@ -190,24 +190,25 @@ def _done(offer: Offer, kind: str, after: dt.date | None, menage: str | None) ->
     return None
 
 
-def _relance(offer: Offer, kind: str, start: dt.date) -> dt.date | None:
-    if kind == "caleol_non_attribution_dalo":
-        for r in offer.caleol:
-            menage = offer.menages.get(r.data["menage"], {})
-            if r.data["decision"] == "non_attribution" and menage.get("dalo") and r.date >= start:
-                return r.date
+def _dalo_refusal(offer: Offer, start: dt.date) -> dt.date | None:
+    """The restart of ``relance: caleol_non_attribution_dalo`` (the only one the rule schema allows): the first
+    refusal by the CALEOL of a DALO candidate on or after ``start``."""
+    for r in offer.caleol:
+        menage = offer.menages[r.data["menage"]]  # a CALEOL decision on a household not designated is rejected
+        if r.data["decision"] == "non_attribution" and menage.get("dalo") and r.date >= start:
+            return r.date
     return None
 
 
-def offers_made(offer: Offer, rule: EffectiveRule, as_of: dt.date, subdiv: str | None = None,
-                proroger: bool = True) -> list[tuple[dt.date, str, dt.date | None]]:
+def offers_made(offer: Offer, rule: EffectiveRule, as_of: dt.date,
+                proroger: bool) -> list[tuple[dt.date, str, dt.date | None]]:
     """The attributed households the dwelling was offered to, with ``rule``'s answer delay (CCH R441-3 b and
     R441-10): in the CALEOL's order, the first on the day of its attribution, each next one only once every one
     before it has refused, from the day the last of them refused (never before its own attribution). Each comes
     with the day its silence became a refusal, None when it answered, signed the lease or is still within its
     time on ``as_of``. The offer goes no further than a household that accepted, signed, or may still answer.
 
-    >>> offers_made(Offer("O", None), None, dt.date(2024, 12, 31))
+    >>> offers_made(Offer("O", None), None, dt.date(2024, 12, 31), True)
     []
     """
     made: list[tuple[dt.date, str, dt.date | None]] = []
@@ -225,7 +226,7 @@ def offers_made(offer: Offer, rule: EffectiveRule, as_of: dt.date, subdiv: str |
         params = rule.at(start)
         if params is None:
             break
-        limit = due(start, params.nombre, params.unite, subdiv=subdiv, proroger=proroger).echeance
+        limit = due(start, params.nombre, params.unite, proroger=proroger).echeance
         silent = limit < as_of
         made.append((start, menage, limit if silent else None))
         if not silent:
@@ -234,14 +235,12 @@ def offers_made(offer: Offer, rule: EffectiveRule, as_of: dt.date, subdiv: str |
     return made
 
 
-def implicit_refusals(offer: Offer, rules: list[EffectiveRule], as_of: dt.date, subdiv: str | None = None,
-                      proroger: bool = True) -> None:
+def implicit_refusals(offer: Offer, refusal_rules: list[EffectiveRule], as_of: dt.date, proroger: bool) -> None:
     """Silence past the answer delay is a refusal (CCH R441-10): fills ``offer.refus_implicites``, for the
-    households the dwelling was offered to (:func:`offers_made`)."""
-    for rule in rules:
-        if rule.rule.consequence != "refus_implicite":
-            continue
-        for _, menage, silent in offers_made(offer, rule, as_of, subdiv, proroger):
+    households the dwelling was offered to (:func:`offers_made`). ``refusal_rules``: the delay rules whose
+    consequence is ``refus_implicite`` (:func:`refusal_rules`)."""
+    for rule in refusal_rules:
+        for _, menage, silent in offers_made(offer, rule, as_of, proroger):
             if silent is not None:
                 offer.refus_implicites[menage] = silent
 
@@ -250,8 +249,24 @@ def delay_rules(ruleset: RuleSet) -> list[EffectiveRule]:
     return ruleset.of("delai")
 
 
+def refusal_rules(rules: list[EffectiveRule]) -> list[EffectiveRule]:
+    """The delay rules whose silence is a refusal (CCH R441-10)."""
+    return [r for r in rules if r.rule.consequence == "refus_implicite"]
+
+
 def prorogation(ruleset: RuleSet, on: dt.date) -> tuple[bool, EffectiveRule | None]:
-    """The rule set's ``prorogation`` setting in force on ``on`` (CPC art. 642; on when no rule says it)."""
+    """The rule set's ``prorogation`` setting in force on ``on`` (CPC art. 642; on when no rule says it: before
+    the national setting's first date, or in a rule set that removed it).
+
+    >>> from engine.ruleset.inherit import Catalog
+    >>> national = Catalog().resolve("national")
+    >>> [(on, rule.id) for on, rule in [prorogation(national, dt.date(2024, 12, 31))]]
+    [(True, 'prorogation')]
+    >>> prorogation(national, dt.date(2019, 12, 31))      # before the décret of 20 February 2020
+    (True, None)
+    >>> prorogation(RuleSet("sans", ["sans"], {}, {}, []), dt.date(2024, 12, 31))
+    (True, None)
+    """
     rule = ruleset.rules.get("prorogation")
     params = rule.at(on) if rule is not None else None
     return (True, None) if params is None else (bool(params.valeur), rule)

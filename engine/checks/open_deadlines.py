@@ -37,7 +37,7 @@ def open_on(evaluation, au: dt.date) -> dict[str, list[dict]]:
         if offer.bail is not None or offer.reprise is not None:
             continue  # closed: nothing left to do on it
         # every deadline of the offer, those still running included (no end of log before them)
-        for check in dl.check_offer(offer, rules, ev.facts, evaluation.life, dt.date.max, applicable=applicable,
+        for check in dl.check_offer(offer, ev.facts, evaluation.life, dt.date.max, applicable,
                                     offered_by=au):  # a household ranked next is reached only by a refusal by then
             if check.realise is not None or check.echeance < au:
                 continue
@@ -62,12 +62,11 @@ def annotate(entries: list[dict], opened: dict[str, list[dict]]) -> None:
 
 
 def within(result: dict, days: int) -> dict:
-    """The result with each réservataire's open deadlines limited to those due in the next ``days`` jours ouvrés
-    after its ``au`` date (the window said in ``result["echeances"]``)."""
+    """The result of ``--au`` (:func:`annotate` done) with each réservataire's open deadlines limited to those due
+    in the next ``days`` jours ouvrés after its ``au`` date (the window said in ``result["echeances"]``)."""
     au = dt.date.fromisoformat(result["au"])
     limit = due(au, days, "jours_ouvres").echeance
     result["echeances"] = {"jours_ouvres": days, "du": au.isoformat(), "jusqu_au": limit.isoformat()}
     for entry in result["reservataires"]:
-        entry["echeances_ouvertes"] = [r for r in entry.get("echeances_ouvertes", [])
-                                       if r["echeance"] <= limit.isoformat()]
+        entry["echeances_ouvertes"] = [r for r in entry["echeances_ouvertes"] if r["echeance"] <= limit.isoformat()]
     return result

@@ -57,7 +57,7 @@ def annotate(entries: list[dict], au: dt.date, objectives: dict) -> None:
         if entry.get("objectif") is None:
             entry["prorata"] = None
             continue
-        figure = prorata(entry["objectif"] + entry.get("report_anterieur", 0), entry["decompte"], au)
+        figure = prorata(entry["objectif"] + entry["report_anterieur"], entry["decompte"], au)
         rule = objectives.get(entry["id"])
         if rule is not None:
             figure["regle"], figure["source"] = rule.id, rule.rule.source

@@ -67,13 +67,12 @@ def objective_remaining(entry: dict, rule=None) -> None:
     figure can be given."""
     if rule is not None:
         entry["objectif_regle"], entry["objectif_source"] = rule.id, rule.rule.source
-    ecart = entry.get("ecart")
-    if entry.get("objectif") is None or ecart is None:
+    if entry["objectif"] is None:  # no gap either (``ecart`` is given with the objective only)
         entry["reste_a_faire"] = None
         entry["reste_a_faire_note"] = ("aucun objectif chiffré : rien à atteindre" if entry.get("objectif_statut") == "absent"
                                        else "objectif non déterminé : le reste à faire ne peut être donné")
         return
-    entry["reste_a_faire"] = max(0, -ecart)
+    entry["reste_a_faire"] = max(0, -entry["ecart"])
 
 
 def obligation_remaining(ob: dict, ruleset: RuleSet, on: dt.date) -> None:

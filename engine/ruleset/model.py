@@ -215,12 +215,20 @@ class RegleDelai(RuleBase):
     sens: Literal["apres", "avant"] = "apres"
     condition: Optional[Condition] = None
     consequence: Literal["reprise_possible", "refus_implicite", "restitution", "information"] = "reprise_possible"
-    relance: Optional[Evenement] = Field(None, description="Événement qui rouvre le délai une fois (« pour un tour »)")
+    relance: Optional[Literal["caleol_non_attribution_dalo"]] = Field(None, description=(
+        "Événement qui rouvre une fois (« pour un tour ») le délai des candidats : le refus par la CALEOL d'un "
+        "candidat DALO"))
     portee: Literal["echeance", "minimum"] = Field("echeance", description=(
         "echeance : l'événement attendu est dû au plus tard à l'échéance ; minimum : le délai est un temps laissé "
         "(ex. les 10 jours de réflexion du ménage, CCH R441-10) : seul le silence jusqu'à l'échéance compte, "
         "une réponse plus tardive n'est pas un retard"))
     valeurs: _dated(DelaiParams)
+
+    @model_validator(mode="after")
+    def _relance_of_candidates(self):
+        if self.relance is not None and self.attendu != "candidats":
+            raise ValueError("« relance » rouvre le délai des candidats : elle va avec « attendu: candidats »")
+        return self
 
 
 class RegleObligation(RuleBase):

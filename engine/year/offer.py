@@ -35,7 +35,7 @@ class OfferEvaluator:
         self.registry = registry or Registry(ruleset)
         self.decider = Decider(ruleset, self.on, use_durable)
         self.delay_rules = dl.delay_rules(ruleset)
-        self.refusal_rules = [r for r in self.delay_rules if r.rule.consequence == "refus_implicite"]
+        self.refusal_rules = dl.refusal_rules(self.delay_rules)
         self.proroger, _ = dl.prorogation(ruleset, self.on)
         self.applicable = dl.Applicable(self.delay_rules, self.proroger)
         self.bases: dict[str, tuple[str, object]] = {}
@@ -53,13 +53,13 @@ class OfferEvaluator:
                 self.bases[res.id] = base_of(self.ruleset, facts, self.on)
             found = self.res_facts[key] = (res, facts, self.bases[res.id][0])
         res = found[0]
-        dl.implicit_refusals(offer, self.refusal_rules, self.as_of, proroger=self.proroger)
+        dl.implicit_refusals(offer, self.refusal_rules, self.as_of, self.proroger)
         offer.complete()
         facts = offer_facts(offer, res, found[2], counted_in_vacancy, self.life, self.inventory, self.info_cache,
                             found[1])
         decision = self.decider.decide(facts)
         when = decision_date(offer, decision) if decision.compte else None
-        checks = dl.check_offer(offer, self.delay_rules, facts, self.life, self.as_of, applicable=self.applicable)
+        checks = dl.check_offer(offer, facts, self.life, self.as_of, self.applicable)
         return OfferEval(offer, res, facts, decision, when, checks)
 
 

@@ -21,8 +21,8 @@ FLUX_RULES = [str(ROOT / ".venv" / "bin" / "flux-rules"), "test"]
 # name → (file, [(text, mutated text)]); the cases that kill each are listed in tests/mutation/README.md.
 MUTANTS = {
     "a-holidays-ignored": ("engine/checks/workdays.py", [
-        ("if backwards or not proroger or is_jour_ouvre(day, subdiv):", "if backwards or not proroger or day.weekday() < 5:"),
-        ("while not is_jour_ouvre(day, subdiv):", "while day.weekday() >= 5:")]),
+        ("if backwards or not proroger or is_jour_ouvre(day):", "if backwards or not proroger or day.weekday() < 5:"),
+        ("while not is_jour_ouvre(day):", "while day.weekday() >= 5:")]),
     "b-cap-strict": ("engine/checks/obligations.py", [("share <= target", "share < target")]),
     "b-floor-strict": ("engine/checks/obligations.py", [("share >= target", "share > target")]),
     "c-backwards-extended": ("engine/checks/workdays.py", [("if backwards or not proroger or", "if not proroger or")]),
@@ -56,6 +56,15 @@ MUTANTS = {
     "o-no-denominator-is-zero": ("engine/checks/obligations.py", [(
         'out.update(valeur=None, numerateur=0, denominateur=0, statut="non_applicable")',
         'out.update(valeur=0.0, numerateur=0, denominateur=0, statut="non_atteint")')]),
+    "p-liberation-same-day-ignored": ("engine/checks/deadlines.py", [("if r.date <= offer.mad.date]", "if r.date < offer.mad.date]")]),
+    "p-reopened-month-not-extended": ("engine/checks/deadlines.py", [(
+        "again = due(restart, params.nombre, params.unite, proroger=applicable.proroger)",
+        "again = due(restart, params.nombre, params.unite, proroger=False)")]),
+    "q-taken-back-offer-still-open": ("engine/checks/open_deadlines.py", [(
+        "if offer.bail is not None or offer.reprise is not None:", "if offer.bail is not None:")]),
+    "q-due-on-the-date-not-open": ("engine/checks/open_deadlines.py", [("check.echeance < au:", "check.echeance <= au:")]),
+    "r-unknown-bounds-both-short-undecided": ("engine/checks/obligations.py", [(
+        'out["statut"] = "atteint" if outcomes.pop() else "non_atteint"', 'out["statut"] = "indetermine"')]),
     "l-other-years-refusals": ("engine/ledger.py", [("sum(1 for _, d, _ in refus if d.year == year)", "len(refus)")]),
 }
 
