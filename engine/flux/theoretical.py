@@ -30,9 +30,7 @@ def rounded(value: Decimal, mode: str, minimum: int) -> int | Decimal:
     if mode == "aucun":
         return value
     result = int(value.quantize(Decimal(1), rounding=MODES[mode]))
-    if value > 0 and result < minimum:
-        result = minimum
-    return result
+    return max(result, minimum) if value > 0 else result  # the minimum is given to a positive flux only
 
 
 @dataclass
