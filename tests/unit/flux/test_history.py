@@ -80,6 +80,15 @@ def test_bad_rows_each_at_its_line(tmp_path):
     ]
 
 
+def test_every_bad_cell_of_a_row_is_named(tmp_path):
+    name = tmp_path / "historique.csv"
+    assert refused(tmp_path, "annee;;liberations;parc\n2024;7;abc;100\n") == [
+        f"{name}:2: colonne « liberations » : nombre illisible « abc » : attendu un nombre positif ou nul, par "
+        "exemple 10 400",
+        f"{name}:2: valeur « 7 » dans la colonne 2, qui n'a pas de nom dans l'en-tête",
+    ]
+
+
 def test_a_bad_header(tmp_path):
     name = tmp_path / "historique.csv"
     assert refused(tmp_path, "annee;Libérations;stock;LIBERATIONS\n2023;1;2;3\n") == [
@@ -98,6 +107,7 @@ def test_an_empty_history(tmp_path, text):
 def test_an_unreadable_history(tmp_path):
     with pytest.raises(BadInput) as exc:
         rot.read_history(tmp_path / "absent.csv")
+    assert exc.value.problems[0].ligne == 0  # the whole file, not a line of it
     assert [str(p) for p in exc.value.problems] == [f"{tmp_path / 'absent.csv'}: historique illisible (No such "
                                                     "file or directory)"]
 

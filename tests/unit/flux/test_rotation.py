@@ -36,6 +36,8 @@ def history(tmp_path, text=HISTORY, name="historique.csv"):
 
 
 def problems(exc) -> list[str]:
+    """The messages whole; a problem of the whole file is at line 0 (not None: problems are sorted by line)."""
+    assert all(isinstance(p.ligne, int) for p in exc.value.problems)
     return [str(p) for p in exc.value.problems]
 
 
