@@ -52,6 +52,7 @@ def test_ush_worked_example():
     assert (fig.flux_total, fig.flux_a_repartir, fig.part) == (1450, 1000, Decimal("0.2"))
     assert (fig.flux_brut, fig.flux, fig.flux_prioritaires) == (200, 200, 50)
     assert fig.deductions == deductions and fig.programmes == {}
+    assert (fig.reservataire, fig.methode) == ("departement", "assiette")
     assert (fig.logements_eligibles, fig.logements_reservataire, fig.taux_rotation) == (14500, 2900, Decimal("0.1"))
     assert (fig.arrondi, fig.minimum, fig.part_prioritaire, fig.prioritaire_sur) == (
         "plus_proche", 0, Decimal("0.25"), "brut")
@@ -82,6 +83,7 @@ def test_droits_acquis_sum_the_programmes_without_deductions():
     # 10 × 8 % + 25 × 8 % + 5 × 8 % = 3,2 → 3; no deduction; priority 25 % × 3,2 = 0,8
     assert (fig.flux_total, fig.flux_a_repartir, fig.flux_brut, fig.flux) == (Decimal("3.2"),) * 3 + (3,)
     assert fig.deductions == [] and fig.programmes == {"P1": 10, "P2": 25, "P3": 5}
+    assert (fig.reservataire, fig.methode) == ("action_logement", "droits_acquis")
     assert fig.flux_prioritaires == Decimal("0.8")
 
 
@@ -103,6 +105,13 @@ surcharges:
   - id: deduction-orcod
     interpretation: un essai de chaque origine du volume
     valeurs: {2024-01-01: {deduite: false, volume: 9}}
+regles:
+  - id: deduction-anru-2030
+    nature: deduction
+    objet: anru
+    libelle: Une déduction qui n'est pas encore en vigueur
+    source: essai
+    valeurs: {2030-01-01: {deduite: true, volume: 1}}
 """
 
 
@@ -113,7 +122,7 @@ def test_deductions_in_force_option_volume_rate_or_unquantified(tmp_path):
                                                                                      "orcod": Decimal(5)},
                                    Decimal(1000))
     got = {d.id: (d.objet, d.deduite, d.volume, d.origine) for d in out}
-    assert [d.id for d in out] == sorted(got)  # in the order of their ids
+    assert [d.id for d in out] == sorted(got)  # in the order of their ids; deduction-anru-2030 not yet in force
     assert got == {
         "deduction-anru": ("anru", True, Decimal(20), "regles (taux)"),  # 2 % of 1 000
         "deduction-lhi": ("lhi", True, Decimal(3), "option"),
@@ -121,8 +130,36 @@ def test_deductions_in_force_option_volume_rate_or_unquantified(tmp_path):
         "deduction-orcod": ("orcod", False, None, "—"),  # not deducted: neither the option nor the rule's volume
         "deduction-vente": ("vente", True, None, "—"),  # applicable, not quantified
     }
-    assert {d.libelle for d in out} and all(d.source for d in out)
+    assert all(d.libelle for d in out) and all(d.source for d in out)
 
 
 def test_no_deduction_before_the_rules_start(tmp_path):
     assert theo.deductions_in_force(load_ruleset("national"), dt.date(2019, 12, 31), {}, Decimal(10)) == []
+
+
+def test_the_objective_from_the_printed_annexe_figures():
+    on = dt.date(2024, 12, 31)
+    oph31 = load_ruleset("escalquens-oph31")
+    # OPH 31, annexe 1: 384 éligibles, 8 for the commune, 9,89 %: 8 × 9,89 % = 0,7912 → 1 (printed « 0.79 », flux 1)
+    assert theo.objective_from_annexe(oph31, "mairie-escalquens", on) == 1
+    # TMH: 3 × 1/3 × 7,8 % = 0,078 → 0 with the national rounding and no minimum (the annexe prints 1: its own
+    # objective rule keeps the printed figure)
+    assert theo.objective_from_annexe(load_ruleset("escalquens-tmh"), "mairie-escalquens", on) == 0
+    assert theo.objective_from_annexe(oph31, "etat", on) is None  # no annexe 1 for this réservataire
+    assert theo.objective_from_annexe(oph31, "mairie-escalquens", dt.date(2023, 12, 31)) is None  # before it
+
+
+def test_no_objective_from_an_annexe_missing_a_figure(tmp_path):
+    path = tmp_path / "annexe.yaml"
+    path.write_text("couche: essai-annexe\nniveau: scenario\nherite_de: national\nregles:\n"
+                    "  - id: annexe1-etat\n    nature: annexe1\n    libelle: Annexe 1 sans taux\n"
+                    "    source: essai\n    valeurs: {2024-01-01: {reservataire: etat, logements_eligibles: 100, "
+                    "logements_reservataire: 10}}\n", encoding="utf-8")
+    assert theo.objective_from_annexe(load_ruleset(str(path)), "etat", dt.date(2024, 12, 31)) is None
+
+
+def test_the_flux_rule_in_force():
+    rule, params = theo.flux_params(load_ruleset("national"), dt.date(2024, 12, 31))
+    assert rule.id == "flux-theorique" and (params.arrondi, params.part_prioritaire) == ("plus_proche",
+                                                                                          Decimal("0.25"))
+    assert theo.flux_params(load_ruleset("national"), dt.date(2019, 12, 31))[1] is None  # before 22 February 2020
