@@ -13,6 +13,7 @@ import pytest
 from engine.flux import theoretical as theo
 from engine.ruleset.inherit import load_ruleset
 from engine.ruleset.model import FluxParams
+from tests.conftest import ROOT
 
 
 def params(**kw):
@@ -145,6 +146,8 @@ def test_the_objective_from_the_printed_annexe_figures():
     # TMH: 3 × 1/3 × 7,8 % = 0,078 → 0 with the national rounding and no minimum (the annexe prints 1: its own
     # objective rule keeps the printed figure)
     assert theo.objective_from_annexe(load_ruleset("escalquens-tmh"), "mairie-escalquens", on) == 0
+    minimum = load_ruleset(str(ROOT / "rules/haute-garonne/conventions/cas/regles/tmh-minimum-1.yaml"))
+    assert theo.objective_from_annexe(minimum, "mairie-escalquens", on) == 1  # its flux rule: minimum 1
     assert theo.objective_from_annexe(oph31, "etat", on) is None  # no annexe 1 for this réservataire
     assert theo.objective_from_annexe(oph31, "mairie-escalquens", dt.date(2023, 12, 31)) is None  # before it
 
@@ -154,8 +157,14 @@ def test_no_objective_from_an_annexe_missing_a_figure(tmp_path):
     path.write_text("couche: essai-annexe\nniveau: scenario\nherite_de: national\nregles:\n"
                     "  - id: annexe1-etat\n    nature: annexe1\n    libelle: Annexe 1 sans taux\n"
                     "    source: essai\n    valeurs: {2024-01-01: {reservataire: etat, logements_eligibles: 100, "
-                    "logements_reservataire: 10}}\n", encoding="utf-8")
-    assert theo.objective_from_annexe(load_ruleset(str(path)), "etat", dt.date(2024, 12, 31)) is None
+                    "logements_reservataire: 10}}\n"
+                    "  - id: annexe1-departement\n    nature: annexe1\n    libelle: Annexe 1 du département\n"
+                    "    source: essai\n    valeurs: {2024-01-01: {reservataire: departement, logements_eligibles: 100, "
+                    "logements_reservataire: 30, taux_rotation: 10 %}}\n", encoding="utf-8")
+    rules = load_ruleset(str(path))
+    assert theo.objective_from_annexe(rules, "etat", dt.date(2024, 12, 31)) is None
+    # the annexe after another réservataire's: 100 × 30 % × 10 % = 3
+    assert theo.objective_from_annexe(rules, "departement", dt.date(2024, 12, 31)) == 3
 
 
 def test_the_flux_rule_in_force():
