@@ -66,6 +66,13 @@ def test_priority_part_on_the_rounded_flux():
     assert (fig.flux_brut, fig.flux, fig.flux_prioritaires) == (Decimal("0.78"), 1, Decimal("0.25"))
 
 
+def test_the_flux_rule_settings_are_read():
+    fig = theo.compute("commune", "assiette", 1000, 1, Decimal("0.078"), [], params(
+        arrondi="superieur", minimum=2, part_prioritaire="30 %"))
+    # 1 000 × 7,8 % × 1 / 1 000 = 0,078 → 1 rounded up → 2, the minimum; 30 % × 0,078 = 0,0234
+    assert (fig.flux, fig.flux_prioritaires, fig.arrondi, fig.minimum) == (2, Decimal("0.0234"), "superieur", 2)
+
+
 def test_deductions_above_the_flux_leave_nothing_to_share():
     fig = theo.compute("commune", "assiette", 100, 50, Decimal("0.1"), [deduction("mutations", Decimal(15))],
                        params())
