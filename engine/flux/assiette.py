@@ -64,7 +64,7 @@ PROGRAMME_COLUMNS = ("logement.autres.programme", "logement.autres.code_programm
 
 
 def _count(out: Assiette, rules: AssietteRules, registry: Registry, resolved: dict, name, rate, programme,
-           facts: dict, n: int, plain: bool) -> None:
+           facts: dict, n: int, plain: bool = False) -> None:
     """Add ``n`` dwellings with the same réservataire name, rate, programme and rule facts."""
     out.logements += n
     rid = resolved.get(name)
@@ -120,5 +120,5 @@ def build_columns(inv: Inventory, rules: AssietteRules, registry: Registry, prog
         if rate is not None:
             out.taux_inventaire[rate] += n
         prog = values.pop() if with_programme else None
-        _count(out, rules, registry, resolved, name, None, prog, dict(zip(fields, values, strict=True)), n, False)
+        _count(out, rules, registry, resolved, name, None, prog, dict(zip(fields, values, strict=True)), n)
     return out

@@ -35,13 +35,13 @@ Decimal('0.08')
 
 from __future__ import annotations
 
-import csv
-import io
+import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+from itertools import zip_longest
 from pathlib import Path
 
-from engine.inputs.inventory import decode, sniff_delimiter
+from engine.inputs.inventory import csv_rows, decode, sniff_delimiter
 from engine.problems import BadInput, Problem
 from engine.ruleset.inherit import normalise_name
 
@@ -54,8 +54,7 @@ NEEDS = {
                             ("parc", "premieres_mises_en_location")),
     "ain_moyenne_departementale": (("liberations",), ("parc",)),
 }
-LABELS = {
-    "donne": "taux donné",
+LABELS = {  # the methods that compute a rate (« donne » gives it)
     "ush_occitanie": "formule USH Occitanie (hors mutations et relogements)",
     "ush_occitanie_avec_mutations": "formule USH Occitanie, variante avec mutations",
     "rhone_mobilite_epci": "mobilité moyenne sur trois ans par EPCI (Rhône)",
@@ -84,28 +83,48 @@ def read_history(path: Path) -> History:
 
     name = str(path)
     if not workbook.is_workbook(path):
-        return _read_history(_csv_lines(path, name), name)
+        return _read_history(*_csv_rows(path, name), name)
     sheet = workbook.read_sheet(path, name)
     try:
-        return _read_history(iter(list(zip(sheet.lines, sheet.rows, strict=True))), name)
+        return _read_history(sheet.rows, sheet.lines, name)
     except BadInput as exc:
         raise BadInput(workbook.located(exc.problems, sheet, sheet.rows[0] if sheet.rows else [])) from None
 
 
-def _csv_lines(path: Path, name: str):
-    """(line, row) of each row of a CSV: the line it ends on."""
+def _csv_rows(path: Path, name: str) -> tuple[list[list[str]], list[int]]:
+    """The rows of a CSV and the line each starts on, read as the inventory is (encodings, delimiter, quotes)."""
     try:
-        text, _ = decode(Path(path).read_bytes(), name)
+        raw = Path(path).read_bytes()
     except OSError as exc:
         raise BadInput([Problem(name, 0, f"historique illisible ({exc.strerror})")]) from None
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text.split("\n", 1)[0]))
-    for row in reader:
-        yield reader.line_num, row
+    text, _ = decode(raw, name)
+    return csv_rows(text, sniff_delimiter(text), name)
 
 
-def _read_history(rows, name: str) -> History:
-    _, header = next(rows, (1, None))
-    if not header:
+FIGURE = re.compile(r"\d+(\.\d+)?")  # a count or a stock: never negative, never NaN or infinite
+YEAR = re.compile(r"\d{4}")
+REQUIRED = ("annee", "liberations", "parc")
+
+
+def _value(column: str, cell: str):
+    """The value of one filled cell, or ValueError with what is wrong (French, for the user)."""
+    if column == "perimetre":
+        return cell
+    text = cell.replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace(",", ".")
+    if column == "annee":
+        if not YEAR.fullmatch(text):
+            raise ValueError(f"année illisible « {cell} » : attendu une année, par exemple 2023")
+        return int(text)
+    if not FIGURE.fullmatch(text):
+        raise ValueError(f"nombre illisible « {cell} » : attendu un nombre positif ou nul, par exemple 10 400")
+    return Decimal(text)
+
+
+def _read_history(rows: list[list[str]], lines: list[int], name: str) -> History:
+    """Every row checked: a problem for each bad cell (its column named by its title as written), each
+    value outside the header's columns, each required figure left empty."""
+    header = rows[0] if rows else []
+    if not any(title.strip() for title in header):
         raise BadInput([Problem(name, 1, "historique vide : attendu un en-tête annee, liberations, parc…")])
     known = {normalise_name(c): c for c in COLUMNS}
     mapping, problems = [], []
@@ -113,33 +132,37 @@ def _read_history(rows, name: str) -> History:
         column = known.get(normalise_name(title))
         if column is None and title.strip():
             problems.append(Problem(name, 1, f"colonne inconnue « {title} » : attendu {', '.join(COLUMNS)}"))
+        elif column and column in mapping:
+            problems.append(Problem(name, 1, f"colonnes « {header[mapping.index(column)]} » et « {title} » : deux "
+                                             "colonnes du même nom"))
         mapping.append(column)
-    for required in ("annee", "liberations", "parc"):
+    for required in REQUIRED:
         if required not in mapping:
             problems.append(Problem(name, 1, f"colonne « {required} » manquante"))
     if problems:
         raise BadInput(problems)
     history = History(name)
-    for line, row in rows:
-        if not any(c.strip() for c in row):
+    for line, row in zip(lines[1:], rows[1:], strict=True):
+        if not any(cell.strip() for cell in row):
             continue
         values: dict = {}
-        for column, cell in zip(mapping, row, strict=False):
+        filled = set()
+        for index, (column, cell) in enumerate(zip_longest(mapping, row, fillvalue="")):
             cell = cell.strip()
-            if column is None or cell == "":
+            if cell == "":
                 continue
-            if column == "perimetre":
-                values[column] = cell
+            if not column:  # a value beyond the header, or under a blank title: read by nothing
+                problems.append(Problem(name, line, f"valeur « {cell} » dans la colonne {index + 1}, qui n'a pas "
+                                                    "de nom dans l'en-tête"))
                 continue
+            filled.add(column)
             try:
-                number = Decimal(cell.replace("\u00a0", "").replace(" ", "").replace(",", "."))
-            except InvalidOperation:
-                problems.append(Problem(name, line, f"colonne « {column} » : nombre illisible « {cell} »"))
-                continue
-            values[column] = int(number) if column == "annee" else number
-        for required in ("annee", "liberations", "parc"):
-            if required not in values and not any(p.ligne == line for p in problems):
-                problems.append(Problem(name, line, f"colonne « {required} » vide"))
+                values[column] = _value(column, cell)
+            except ValueError as exc:
+                problems.append(Problem(name, line, f"colonne « {header[index].strip()} » : {exc}"))
+        for required in REQUIRED:
+            if required not in filled:
+                problems.append(Problem(name, line, f"colonne « {header[mapping.index(required)].strip()} » vide"))
         history.rows.append((line, values))
     if problems:
         raise BadInput(problems)
@@ -149,21 +172,17 @@ def _read_history(rows, name: str) -> History:
 @dataclass
 class ComputedRate:
     taux: Decimal
-    methode: str
-    annees: list[int]
-    par_annee: dict[int, Decimal]
-    perimetre: str | None
+    par_annee: dict[int, Decimal]  # the rate of each year averaged, in order
 
 
 def compute(history: History, method: str, year: int, years: int, perimetre: str | None = None) -> ComputedRate:
-    """The rate in force for ``year``: the mean of the yearly rates of the ``years`` years before it."""
-    if method not in NEEDS:
-        raise BadInput([Problem(history.path, 0, f"la méthode « {method} » ne calcule pas de taux : "
-                                                 "donnez --rotation ou une méthode de calcul dans les règles")])
+    """The rate in force for ``year``: the mean of the yearly rates of the ``years`` years before it, with
+    ``method`` (one of :data:`NEEDS`), on the rows of ``perimetre`` (needed when the history has several)."""
     rows = history.rows
-    perimetres = sorted({v.get("perimetre") for _, v in rows if v.get("perimetre")})
+    perimetres = sorted({v["perimetre"] for _, v in rows if "perimetre" in v})
     if perimetre:
-        rows = [(line, v) for line, v in rows if normalise_name(v.get("perimetre", "")) == normalise_name(perimetre)]
+        key = normalise_name(perimetre)
+        rows = [(line, v) for line, v in rows if "perimetre" in v and normalise_name(v["perimetre"]) == key]
         if not rows:
             raise BadInput([Problem(history.path, 0, f"périmètre « {perimetre} » absent de l'historique "
                                                      f"(présents : {', '.join(perimetres) or 'aucun'})")])
@@ -188,5 +207,4 @@ def compute(history: History, method: str, year: int, years: int, perimetre: str
             rates[y] = yearly_rate(method, values)
         except ValueError as exc:
             raise BadInput([Problem(history.path, line, str(exc))]) from None
-    mean = sum(rates.values(), Decimal(0)) / len(rates)
-    return ComputedRate(mean, method, wanted, rates, perimetre or (perimetres[0] if perimetres else None))
+    return ComputedRate(sum(rates.values()) / len(rates), rates)

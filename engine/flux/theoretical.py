@@ -29,10 +29,8 @@ MODES = {"plus_proche": ROUND_HALF_UP, "superieur": ROUND_CEILING, "inferieur": 
 def rounded(value: Decimal, mode: str, minimum: int) -> int | Decimal:
     if mode == "aucun":
         return value
-    result = int(value.quantize(Decimal(1), rounding=MODES[mode]))
-    if value > 0 and result < minimum:
-        result = minimum
-    return result
+    result = int(value.to_integral_value(rounding=MODES[mode]))
+    return max(result, minimum) if value > 0 else result  # the minimum is given to a positive flux only
 
 
 @dataclass
@@ -104,15 +102,14 @@ def compute(reservataire: str, methode: str, eligibles: int, units: int, rate: D
     share = params.part_prioritaire if params else Decimal("0.25")
     sur = params.prioritaire_sur if params else "brut"
     part = Decimal(units) / Decimal(eligibles) if eligibles else Decimal(0)
-    if methode == "droits_acquis":
-        lines = programmes or {"—": units}
-        total = sum((Decimal(n) * rate for n in lines.values()), Decimal(0))
+    if methode == "droits_acquis":  # Σ droits de suite × taux: ``units`` is the sum of ``programmes``' dwellings
+        total = Decimal(units) * rate
         applied: list[Deduction] = []
         a_repartir = brut = total
     else:
         total = Decimal(eligibles) * rate
         applied = deductions
-        a_repartir = total - sum((d.volume for d in deductions if d.deduite and d.volume is not None), Decimal(0))
+        a_repartir = total - sum(d.volume for d in deductions if d.deduite and d.volume is not None)
         brut = max(a_repartir, Decimal(0)) * part
     final = rounded(brut, arrondi, minimum)
     priority = share * (brut if sur == "brut" else Decimal(final))

@@ -96,7 +96,7 @@ def history(tmp_path):
 
 def test_ush_formula_uses_the_year_before(history):
     rate = rot.compute(history, "ush_occitanie", 2024, 1)
-    assert rate.annees == [2023] and rate.taux == Decimal("0.08")  # (1000 − 150 − 50) / (10400 − 200 − 200)
+    assert list(rate.par_annee) == [2023] and rate.taux == Decimal("0.08")  # (1000 − 150 − 50) / (10400 − 200 − 200)
     variant = rot.compute(history, "ush_occitanie_avec_mutations", 2024, 1)
     assert variant.taux == Decimal("0.095")  # (1000 − 50) / 10000
 
@@ -104,7 +104,7 @@ def test_ush_formula_uses_the_year_before(history):
 def test_rhone_three_year_epci_mobility(history):
     rate = rot.compute(history, "rhone_mobilite_epci", 2024, 3)
     expected = (Decimal(860) / 9700 + Decimal(920) / 10000 + Decimal(1000) / 10000) / 3
-    assert rate.annees == [2021, 2022, 2023] and rate.taux == expected
+    assert list(rate.par_annee) == [2021, 2022, 2023] and rate.taux == expected
 
 
 def test_ain_three_year_departmental_average(history):
