@@ -4,6 +4,7 @@ the other records of the log, some of them just short of a contradiction, are ev
 
 The messages are written here from the text of each contradiction, not copied from a run."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,8 @@ CASES = [
     ("cycle-apres-reprise.jsonl", 4, "« candidats » après la reprise du logement par le bailleur (ligne 3) sans "
      "imputation au réservataire"),
     ("cycle-reprise-en-double.jsonl", 4, "reprise déjà enregistrée (ligne 3)"),
-    # a CALEOL decision after the lease; the lessee's acceptation recorded after the lease is taken
+    # a CALEOL decision after the lease; the lessee's acceptation recorded after the lease is taken, and so is
+    # another CALEOL decision after the lease that is cancelled
     ("cycle-apres-bail.jsonl", 7, "« caleol » après la signature du bail (ligne 5)"),
     ("cycle-caleol-menage-non-designe.jsonl", 4, "décision CALEOL pour le ménage « M-9 » qui n'a pas été désigné "
      "pour l'offre"),
@@ -47,3 +49,14 @@ def test_a_record_contradicting_its_offer_is_rejected_with_its_whole_message(nam
     assert events["rejets"] == [{"fichier": str(path), "ligne": line, "motif": message}]
     read = sum(1 for _ in path.open(encoding="utf-8"))  # the header line counts as read and evaluated
     assert (events["lus"], events["evalues"], events["rejetes"]) == (read, read - 1, 1)
+
+
+@pytest.mark.parametrize("name,line,message", CASES, ids=[c[0] for c in CASES])
+def test_an_offer_keeps_its_records_for_explain_the_cancelled_ones_too_not_the_rejected_one(name, line, message):
+    """The module's promise (engine/counting/lifecycle.py): cancelled records stay visible for ``explain``; a
+    rejected one is not part of the offer."""
+    path = HERE / name
+    lines = [json.loads(text) for text in path.open(encoding="utf-8")]
+    mine = [n for n, obj in enumerate(lines, 1) if obj.get("offre") == "O-1" and n != line]
+    offer = evaluate_file(path, full=lambda ev: True).offers["O-1"].offer
+    assert [r.line for r in offer.records] == mine
