@@ -81,5 +81,5 @@ def compile_ruleset(rules: list[tuple[str, int, Condition]]) -> dict:
     """{rule key: {"all": [{"m": expr}], "run": rule id, "pri": priority}} for one durable ruleset."""
     out = {}
     for rule_id, priority, cond in rules:
-        out[rule_id.replace("-", "_")] = {"all": [{"m": to_durable(cond)}], "run": rule_id, "pri": priority}
+        out[rule_id] = {"all": [{"m": to_durable(cond)}], "run": rule_id, "pri": priority}
     return out
