@@ -1,0 +1,69 @@
+"""The ledger's laws (engine/ledger.py): two ledgers add up to the ledger of all their offers, whatever the order
+the offers are entered in, and every count of a year entered twice is twice the count of the year."""
+
+import dataclasses
+import random
+from pathlib import Path
+
+import msgspec
+import pytest
+
+from engine.ledger import Ledger, obligation_fields
+from engine.year.evaluate import evaluate_file
+
+SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "exemple-2024" / "evenements.jsonl"
+
+
+@pytest.fixture(scope="module")
+def year():
+    evaluation = evaluate_file(SCENARIO)
+    return evaluation, list(evaluation.offers.values())
+
+
+def _again(ev):
+    """The same offer under another id (the same day, réservataire, figures)."""
+    return msgspec.structs.replace(ev, offer=dataclasses.replace(ev.offer, id=ev.offer.id + "-bis"))
+
+
+def _ledger(evaluation, evs) -> Ledger:
+    ledger = Ledger(evaluation.year, obligation_fields(evaluation.ruleset))
+    for ev in evs:
+        ledger.add(ev)
+    return ledger.in_order()
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_two_ledgers_add_up_to_the_ledger_of_all_their_offers(year, seed):
+    evaluation, evs = year
+    both = evs + [_again(ev) for ev in evs]
+    random.Random(seed).shuffle(both)
+    cut = len(both) // 2
+    one, other = _ledger(evaluation, both[:cut]), _ledger(evaluation, both[cut:])
+    one.merge(other)
+    alone = _ledger(evaluation, both)
+    assert one.in_order().flux_total == alone.flux_total
+    assert one.accounts == alone.accounts
+
+
+def test_a_year_entered_twice_counts_twice(year):
+    evaluation, evs = year
+    once = _ledger(evaluation, evs)
+    twice = _ledger(evaluation, evs + [_again(ev) for ev in evs])
+    assert once.flux_total > 0 and twice.flux_total == 2 * once.flux_total
+    assert set(twice.accounts) == set(once.accounts)
+    for rid, account in once.accounts.items():
+        double = twice.accounts[rid]
+        for count in ("mises_a_disposition", "attributions", "baux", "refus"):
+            assert getattr(double, count) == 2 * getattr(account, count), (rid, count)
+        assert double.counted() == sorted(account.counted() + [o + "-bis" for o in account.counted()],
+                                          key=lambda o: (_day(once, o), o))
+        assert len(double.depasses) == 2 * len(account.depasses)
+        assert double.regles == account.regles
+        for name, counter in account.signatures.items():
+            assert double.signatures[name] == counter + counter, (rid, name)
+
+
+def _day(ledger, offre):
+    base = offre.removesuffix("-bis")
+    return next(day for account in ledger.accounts.values() for day, offres in account.decomptees.items()
+                if base in offres)
