@@ -67,3 +67,22 @@ def _day(ledger, offre):
     base = offre.removesuffix("-bis")
     return next(day for account in ledger.accounts.values() for day, offres in account.decomptees.items()
                 if base in offres)
+
+
+def test_the_slim_offer_answers_what_the_whole_offer_answers():
+    """What the ledger, the bilan and the report read of an evaluated offer kept slim (without its candidate,
+    CALEOL and answer records) is what the whole offer says."""
+    whole = evaluate_file(SCENARIO, full=lambda ev: True)
+    offers = [ev.offer for ev in whole.offers.values()]
+    for offer in offers:
+        slim = offer.slim()
+        assert (slim.id, slim.mad, slim.bail, slim.reprise, slim.impossibilite, slim.candidats) == \
+            (offer.id, offer.mad, offer.bail, offer.reprise, offer.impossibilite, bool(offer.candidats)), offer.id
+        assert (slim.attribution_date, slim.refus(), slim.menage_retenu(), slim.refus_implicites) == \
+            (offer.attribution_date, offer.refus(), offer.menage_retenu(), offer.refus_implicites), offer.id
+        assert (slim.logement, slim.date, slim.neuf, slim.bail_date) == \
+            (offer.logement, offer.date, offer.neuf, offer.bail_date), offer.id
+    # the scenario has each of them, so that a field left out of the slim offer is seen
+    for seen in ("bail", "reprise", "impossibilite", "candidats", "attribution_date", "refus_implicites"):
+        assert any(getattr(o, seen) for o in offers) and not all(getattr(o, seen) for o in offers), seen
+    assert any(o.refus() for o in offers) and any(o.menage_retenu() for o in offers)
