@@ -25,22 +25,39 @@ def _again(ev):
     return msgspec.structs.replace(ev, offer=dataclasses.replace(ev.offer, id=ev.offer.id + "-bis"))
 
 
-def _ledger(evaluation, evs) -> Ledger:
-    ledger = Ledger(evaluation.year, obligation_fields(evaluation.ruleset))
+LOOSE = "logement.etages"  # a field a rule could read whose value is a list: a signature that cannot be a key
+
+
+def _ledger(evaluation, evs, loose: bool = False) -> Ledger:
+    fields = obligation_fields(evaluation.ruleset) + ((LOOSE,) if loose else ())
+    ledger = Ledger(evaluation.year, fields)
     for ev in evs:
         ledger.add(ev)
     return ledger.in_order()
 
 
+def _days(ledger) -> set:
+    return {(rid, day) for rid, account in ledger.accounts.items() for day in account.decomptees}
+
+
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_two_ledgers_add_up_to_the_ledger_of_all_their_offers(year, seed):
+    """The ledger of one process is the sum of the workers' ledgers: counted offers of a day both have and of a
+    day only the second has, signatures that are keys and signatures that cannot be (a list)."""
     evaluation, evs = year
-    both = evs + [_again(ev) for ev in evs]
-    random.Random(seed).shuffle(both)
-    cut = len(both) // 2
-    one, other = _ledger(evaluation, both[:cut]), _ledger(evaluation, both[cut:])
+    rng = random.Random(seed)
+    evs = [msgspec.structs.replace(ev, facts={**ev.facts, LOOSE: [1, 2] if n % 2 else None})
+           for n, ev in enumerate(evs)]
+    first, second = evs[:len(evs) // 2], evs[len(evs) // 2:]
+    mine = first[:]
+    rng.shuffle(mine)
+    theirs = [_again(ev) for ev in first] + second
+    rng.shuffle(theirs)
+    one, other = _ledger(evaluation, mine, loose=True), _ledger(evaluation, theirs, loose=True)
+    assert _days(other) & _days(one) and _days(other) - _days(one)  # both ways a day's offers merge
+    assert any(account.en_vrac for account in other.accounts.values())
     one.merge(other)
-    alone = _ledger(evaluation, both)
+    alone = _ledger(evaluation, mine + theirs, loose=True)
     assert one.in_order().flux_total == alone.flux_total
     assert one.accounts == alone.accounts
 
