@@ -8,7 +8,7 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from engine.ledger import Ledger, obligation_fields
+from engine.ledger import POPULATIONS, Ledger, obligation_fields
 from engine.year.evaluate import evaluate_file
 
 SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "exemple-2024" / "evenements.jsonl"
@@ -60,6 +60,12 @@ def test_two_ledgers_add_up_to_the_ledger_of_all_their_offers(year, seed):
     alone = _ledger(evaluation, mine + theirs, loose=True)
     assert one.in_order().flux_total == alone.flux_total
     assert one.accounts == alone.accounts
+    keyed = _ledger(evaluation, mine + theirs)  # the same offers, every signature a key
+    for rid, account in alone.accounts.items():
+        for population in POPULATIONS:  # a loose signature is one offer
+            assert sum(n for _, n in account.items(population)) == \
+                sum(n for _, n in keyed.accounts[rid].items(population)), (rid, population)
+    assert sum(n for account in alone.accounts.values() for _, n in account.items("decompte")) == alone.flux_total
 
 
 def test_a_year_entered_twice_counts_twice(year):
