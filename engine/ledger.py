@@ -23,7 +23,16 @@ BY_DATE_AND_OFFER = itemgetter(0, 1)  # counted offers and overdue deadlines, as
 
 
 def OVERDUE_KEY(record: dict) -> tuple:
-    """One offer's overdue deadlines: by due date, rule, household, date done (the rest follows the rule)."""
+    """One offer's overdue deadlines: by due date, rule, household, date done (the rest follows the rule); a
+    deadline without a household or not done yet comes first.
+
+    >>> due = [{"echeance": "2024-03-08", "regle": "reponse-10-jours", "menage": "M-2", "realise": None},
+    ...        {"echeance": "2024-03-08", "regle": "reponse-10-jours", "menage": "M-1", "realise": "2024-03-12"},
+    ...        {"echeance": "2024-03-08", "regle": "reponse-10-jours", "menage": "M-1", "realise": "2024-03-11"},
+    ...        {"echeance": "2024-03-08", "regle": "reponse-10-jours", "realise": "2024-03-09"}]
+    >>> [(r.get("menage"), r["realise"]) for r in sorted(due, key=OVERDUE_KEY)]
+    [(None, '2024-03-09'), ('M-1', '2024-03-11'), ('M-1', '2024-03-12'), ('M-2', None)]
+    """
     return record["echeance"], record["regle"], record.get("menage") or "", record["realise"] or ""
 
 

@@ -136,6 +136,7 @@ def test_durable_decisions_equal_plain_python_decisions(layer, facts_list):
     from engine.ruleset.inherit import load_ruleset
 
     decider = Decider(load_ruleset(layer), dt.date(2025, 12, 31))
+    assert decider.matcher.durable is not None  # durable_rules decides by default: the comparison is not vacuous
     assert set(decider.fields) <= {*FACT_VALUES, "offre.mise_a_disposition", "offre.attribuee", "offre.bail",
                                    "offre.neuf", "offre.reprise", "offre.imputer_au_reservataire",
                                    "offre.impossibilite", "offre.deja_compte_vacance"}, decider.fields
@@ -157,6 +158,7 @@ def test_an_unknown_value_never_matches_a_negated_comparison():
              "offre.mise_a_disposition": True}
     assert decider.decide_plain(facts).regle_id != "decompte-programme-neuf-hors-flux"
     assert decider.decide(facts).regle_id == decider.decide_plain(facts).regle_id
+    assert decider.durable_calls == 1
 
 
 # Laws on generated logs: a few offers of a few dwellings under Escalquens / Patrimoine, each offer's records on

@@ -42,6 +42,19 @@ def to_durable(cond: Condition, negate: bool = False) -> dict:
 
     >>> to_durable(Condition.model_validate({"non": {"champ": "offre.neuf", "egal": True}}))
     {'$and': [{'$neq': {'offre_neuf': '␀inconnu'}}, {'$neq': {'offre_neuf': True}}]}
+
+    De Morgan: « not (A and B) » is « not A or not B », each comparison still on a known field; « not (A or not
+    B exists) » is « not A and B exists »:
+
+    >>> to_durable(Condition.model_validate({"non": {"tous": [{"champ": "offre.neuf", "egal": True},
+    ...                                    {"champ": "offre.refus", "superieur": 1}]}}))  # doctest: +NORMALIZE_WHITESPACE
+    {'$or': [{'$and': [{'$neq': {'offre_neuf': '␀inconnu'}}, {'$neq': {'offre_neuf': True}}]},
+             {'$and': [{'$neq': {'offre_refus': '␀inconnu'}}, {'$lte': {'offre_refus': 1.0}}]}]}
+    >>> to_durable(Condition.model_validate({"non": {"au_moins_un": [
+    ...     {"champ": "offre.zone", "dans": ["tendue"]},
+    ...     {"non": {"champ": "offre.bail", "existe": True}}]}}))  # doctest: +NORMALIZE_WHITESPACE
+    {'$and': [{'$and': [{'$neq': {'offre_zone': '␀inconnu'}}, {'$neq': {'offre_zone': 'tendue'}}]},
+              {'$and': [{'$neq': {'offre_bail': '␀inconnu'}}, {'$neq': {'offre_bail': ''}}]}]}
     """
     op = cond.operator
     if op == "non":
@@ -81,5 +94,5 @@ def compile_ruleset(rules: list[tuple[str, int, Condition]]) -> dict:
     """{rule key: {"all": [{"m": expr}], "run": rule id, "pri": priority}} for one durable ruleset."""
     out = {}
     for rule_id, priority, cond in rules:
-        out[rule_id.replace("-", "_")] = {"all": [{"m": to_durable(cond)}], "run": rule_id, "pri": priority}
+        out[rule_id] = {"all": [{"m": to_durable(cond)}], "run": rule_id, "pri": priority}
     return out

@@ -54,7 +54,7 @@ class Decider:
     def _decision(self, rule_id: str | None) -> Decision:
         hit = self.decisions.get(rule_id)
         if hit is None:
-            rule = self.by_id.get(rule_id) if rule_id else None
+            rule = self.by_id.get(rule_id)  # None: no rule fired
             params = rule.at(self.on) if rule else None
             hit = self.decisions[rule_id] = (Decision(rule, params.decision == "compte", params.evenement) if rule
                                              else Decision(None, False, None))

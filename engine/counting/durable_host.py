@@ -3,8 +3,9 @@
 One ``engine.Host`` per evaluation with a run-unique ruleset name (never the
 ``durable.lang`` globals); messages are posted as events, so exactly one
 rule fires per message — the one with the lowest ``pri``. « No rule
-matched » is a decision (``None``), not an error; an exception in an action,
-which durable_rules would swallow into the returned state, is re-raised.
+matched » is a decision (``None``), not an error. The action only writes the
+name of the rule that fired (it cannot raise, so durable_rules has no
+exception to swallow into the state it returns).
 """
 
 from __future__ import annotations
@@ -52,9 +53,7 @@ class DurableDecider:
         message["id"] = next(self._ids)
         self._sink.clear()
         try:
-            state = self._host.post(self.name, message)
+            self._host.post(self.name, message)
         except durable_engine.MessageNotHandledException:
             return None
-        if isinstance(state, dict) and state.get("exception"):
-            raise RuntimeError(f"durable_rules : erreur dans l'action : {state['exception']}")
         return self._sink.get("fired")

@@ -19,7 +19,10 @@ _second = itemgetter(1)
 
 
 def _caleol_rank(record: Record) -> tuple:
-    return (record.data.get("rang") or 99, record.date)
+    """Ranked attributions first, by rank (``rang`` goes up to 9999); unranked ones after them (their ``None``
+    ranks are only compared with each other)."""
+    rank = record.data.get("rang")
+    return (rank is None, rank)
 
 
 class OfferView:
@@ -76,8 +79,17 @@ class Offer(OfferView):
 
     def in_caleol_order(self) -> list[Record]:
         """The attributions in the CALEOL's order (R441-3 b): by rank, unranked ones after the ranked, then by
-        date, then in the order of the log."""
-        return sorted(self.attributees(), key=_caleol_rank) if len(self.attributees()) > 1 else self.attributees()
+        date and in the order of the log (the order ``attribuees`` keeps: the sort is stable).
+
+        >>> from engine.inputs.events import Record
+        >>> offer = Offer("O-1", None)
+        >>> for line, (menage, rang) in enumerate([("M-1", None), ("M-2", 120), ("M-3", None), ("M-4", 2)], 2):
+        ...     offer.attribuees.append(Record(f"c{line}", "caleol", dt.date(2024, 2, line), line,
+        ...                                    {"menage": menage, "decision": "attribution", "rang": rang}))
+        >>> [r.data["menage"] for r in offer.in_caleol_order()]
+        ['M-4', 'M-2', 'M-1', 'M-3']
+        """
+        return sorted(self.attributees(), key=_caleol_rank)
 
     def complete(self) -> None:
         """The cycle is over and its implicit refusals are known (the deadline stage has run): the refusals,
@@ -91,13 +103,26 @@ class Offer(OfferView):
         return found[0].date if found else None
 
     def refus(self) -> list[tuple[str, dt.date, bool]]:
-        """(menage, date, adaptee) for every refusal, explicit or by silence."""
+        """(menage, date, adaptee) for every refusal, explicit or by silence, in date order (a rule that counts
+        an offer at its first refusal reads the first). A refusal by silence says nothing of the proposal: no
+        record says it was adapted.
+
+        >>> from engine.inputs.events import Record
+        >>> offer = Offer("O-1", None)
+        >>> offer.reponses["M-1"] = Record("r", "reponse", dt.date(2024, 5, 20), 7,
+        ...                                {"menage": "M-1", "reponse": "refus", "adaptee": True})
+        >>> offer.reponses["M-3"] = Record("a", "reponse", dt.date(2024, 5, 21), 8,
+        ...                                {"menage": "M-3", "reponse": "acceptation"})
+        >>> offer.refus_implicites["M-2"] = dt.date(2024, 5, 6)
+        >>> offer.refus()
+        [('M-2', datetime.date(2024, 5, 6), False), ('M-1', datetime.date(2024, 5, 20), True)]
+        """
         if self._refus is not None:
             return self._refus
         out = [(m, r.date, bool(r.data.get("adaptee"))) for m, r in self.reponses.items()
                if r.data["reponse"] == "refus"]
         out += [(m, d, False) for m, d in self.refus_implicites.items()]
-        return sorted(out, key=_second) if len(out) > 1 else out
+        return sorted(out, key=_second)
 
     def tous_refus(self) -> dt.date | None:
         """Date when every attributed household had refused (and no lease), else None."""
@@ -110,14 +135,13 @@ class Offer(OfferView):
         return None
 
     def menage_retenu(self) -> dict | None:
-        """The household that counts for obligations: the lessee, else the first-ranked attributee."""
+        """The household that counts for obligations: the lessee, else the first-ranked attributee. Both were
+        designated (the replay rejects a CALEOL decision for a household that was not, and a lease without an
+        attribution): their household objects are in ``menages``."""
         if self.bail is not None:
-            return self.menages.get(self.bail.data["menage"], {"id": self.bail.data["menage"]})
+            return self.menages[self.bail.data["menage"]]
         attributed = self.in_caleol_order()
-        if attributed:
-            mid = attributed[0].data["menage"]
-            return self.menages.get(mid, {"id": mid})
-        return None
+        return self.menages[attributed[0].data["menage"]] if attributed else None
 
     def nb_candidats(self) -> int:
         return len({x["id"] for r in self.candidats if r.data.get("source", "reservataire") == "reservataire"
