@@ -194,18 +194,10 @@ class Replayer:
         self.reject = reject
         self.first_open = first_open
         self.offers: dict[str, Offer] = {}
-        self.liberations: dict[str, list[Record]] = {}
-        self.services: dict[str, list[Record]] = {}
 
     def feed(self, r: Record) -> None:
-        if r.annule and (r.type == "liberation" or r.type == "mise_en_service"):
-            return  # cancelled: no vacancy opened, nothing freed or delivered
-        if r.type == "liberation":
-            self.liberations.setdefault(r.data["logement"], []).append(r)
-            return
-        if r.type == "mise_en_service":
-            self.services.setdefault(r.data["logement"], []).append(r)
-            return
+        """One record of an offer (the libérations and mises en service are the index's: pass 1 keeps them by
+        dwelling, cancelled ones left out, :class:`engine.year.replay.Stored`)."""
         oid = r.data["offre"]
         offer = self.offers.get(oid)
         if r.type == "mise_a_disposition":
