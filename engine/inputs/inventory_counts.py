@@ -160,17 +160,25 @@ def cut(body: str, n: int) -> list[str]:
     return [p for p in parts if p]
 
 
-def _part(text: str, end: str, delimiter: str, width: int, id_index: int, distinct_at: list[int],
-          counted_at: list[int]) -> Part:
+def split_plain(text: str, end: str, delimiter: str, width: int) -> tuple[list[list[str]], bool]:
+    """The rows of a part split at ``end`` and ``delimiter``, and whether the part is plain in its shape: no
+    other line end hidden in a row, every row ``width`` cells wide."""
     lines = text.split(end)
-    ends = len(lines) - 1  # no other line end may be hidden in a row
+    ends = len(lines) - 1
     if lines[-1] == "":
         lines.pop()
     rows = list(map(methodcaller("split", delimiter), lines))
     del lines
+    shaped = (text.count("\n") == ends and text.count("\r") == (ends if end == "\r\n" else 0)
+              and set(map(len, rows)) == {width})
+    return rows, shaped
+
+
+def _part(text: str, end: str, delimiter: str, width: int, id_index: int, distinct_at: list[int],
+          counted_at: list[int]) -> Part:
+    rows, shaped = split_plain(text, end, delimiter, width)
     ids = set(map(itemgetter(id_index), rows))
-    plain = (text.count("\n") == ends and text.count("\r") == (ends if end == "\r\n" else 0)
-             and set(map(len, rows)) == {width} and ids_plain(ids, len(rows)))
+    plain = shaped and ids_plain(ids, len(rows))
     if not plain:
         return Part(len(rows), False, {}, set(), Counter())
     distinct = {index: set(map(itemgetter(index), rows)) for index in distinct_at}

@@ -27,7 +27,7 @@ from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from itertools import compress, repeat
-from operator import and_, itemgetter, methodcaller, not_
+from operator import and_, itemgetter, not_
 
 from engine import cores
 from engine.inputs.inventory import (
@@ -40,7 +40,7 @@ from engine.inputs.inventory import (
     sniff_delimiter,
     text_values,
 )
-from engine.inputs.inventory_counts import cut
+from engine.inputs.inventory_counts import cut, split_plain
 
 ALWAYS_COUNTED = ("reservataire", "conventionnement", "occupation")  # the remarks count their values
 
@@ -216,18 +216,12 @@ def _checked(table, title: str) -> bool:
 def _part(text: str, end: str, delimiter: str, width: int, id_at: int, size: int | None, key_at: list[int],
           other_at: list[int], contingent_at: int | None, to_name: Callable[[str], bool],
           named_by: dict[str, str]) -> Part:
-    lines = text.split(end)
-    ends = len(lines) - 1  # no other line end may be hidden in a row
-    if lines[-1] == "":
-        lines.pop()
-    rows = list(map(methodcaller("split", delimiter), lines))
-    del lines
+    rows, shaped = split_plain(text, end, delimiter, width)
     ids = list(map(itemgetter(id_at), rows))
     distinct_ids = set(ids)
     joined = "".join(distinct_ids)
     lengths = set(map(len, distinct_ids))
-    plain = (text.count("\n") == ends and text.count("\r") == (ends if end == "\r\n" else 0)
-             and set(map(len, rows)) == {width} and len(distinct_ids) == len(rows)
+    plain = (shaped and len(distinct_ids) == len(rows)
              and joined.split(None, 1) == [joined]  # no space in an id (the usual reading strips them)
              and 0 not in lengths and (size is None or lengths == {size}))
     if not plain:
