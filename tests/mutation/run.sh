@@ -6,8 +6,8 @@
 #   tests/mutation/run.sh engine/ledger.py       # a module
 #
 # Prints mutmut's progress, then the count of each outcome for the target, then the surviving mutants
-# (`.venv/bin/mutmut show NAME` shows one as a diff). Results stay in mutants/ (ignored by git) and are reused
-# by the next run of unchanged code; `rm -rf mutants` starts afresh.
+# (`.venv/bin/mutmut show NAME` shows one as a diff). Results stay in mutants/ (ignored by git); mutmut runs
+# again every mutant the glob selects (to run some only, name them: tests/mutation/README.md).
 set -eu
 cd "$(dirname "$0")/../.."
 target=${1:?"usage: tests/mutation/run.sh engine/checks | engine/counting | engine/flux | engine/ledger.py"}

@@ -4,9 +4,11 @@
     .venv/bin/python tests/mutation/survivors.py                 # every survivor
     .venv/bin/python tests/mutation/survivors.py engine.checks   # those whose name starts so
     .venv/bin/python tests/mutation/survivors.py --count         # survivors per function
-    .venv/bin/python tests/mutation/survivors.py --again engine.checks   # mark them not run (and forget the
-                                                  # tests' coverage), so that the next run.sh tries them again
-                                                  # against cases or tests added since
+    .venv/bin/python tests/mutation/survivors.py --names engine.checks   # their names, one a line: to run only
+                                                  # them again, `.venv/bin/mutmut run $(… --names engine.checks)`
+    .venv/bin/python tests/mutation/survivors.py --again engine.checks   # mark them not run and forget which
+                                                  # tests reach which function (a plain `mutmut run`, without
+                                                  # names, then runs what is not run, with the tests added since)
 
 Reads ``mutants/**/*.py.meta`` (mutmut 3: exit code 0 of the tests = survived) and the mutated functions
 mutmut wrote beside them; prints ``module:function#n`` then the original and the mutated lines that differ.
@@ -83,6 +85,9 @@ def main(argv: list[str]) -> int:
     if "--again" in argv:
         return again(prefix)
     names = survivors(prefix)
+    if "--names" in argv:
+        print("\n".join(names))
+        return 0
     if count:
         per = Counter(n.rsplit("__mutmut_", 1)[0] for n in names)
         for function, n in per.most_common():
