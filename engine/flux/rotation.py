@@ -173,6 +173,17 @@ def _read_history(rows: list[list[str]], lines: list[int], name: str) -> History
 class ComputedRate:
     taux: Decimal
     par_annee: dict[int, Decimal]  # the rate of each year averaged, in order
+    comptes_zero: dict[str, list[int]] = field(default_factory=dict)  # a deduction not given → the years it is 0
+
+
+def _not_given(method: str, values: dict) -> list[str]:
+    """The deductions of ``method`` the row leaves empty (or has no column for): counted 0.
+
+    >>> _not_given("ush_occitanie", {"liberations": "90", "mutations": "", "parc": "1000", "parc_vente": "4"})
+    ['mutations', 'relogements', 'parc_demolition']
+    """
+    plus, minus = NEEDS[method]
+    return [k for k in (*plus[1:], *minus[1:]) if values.get(k) in (None, "")]
 
 
 def compute(history: History, method: str, year: int, years: int, perimetre: str | None = None) -> ComputedRate:
@@ -201,10 +212,13 @@ def compute(history: History, method: str, year: int, years: int, perimetre: str
         raise BadInput([Problem(history.path, 0, f"{LABELS[method]} pour {year} : années "
                                                  f"{', '.join(map(str, missing))} absentes de l'historique")])
     rates: dict[int, Decimal] = {}
+    zero: dict[str, list[int]] = {}
     for y in wanted:
         line, values = by_year[y]
-        try:  # a component left empty counts as 0
+        for k in _not_given(method, values):
+            zero.setdefault(k, []).append(y)
+        try:  # a component left empty counts as 0 (said: comptes_zero)
             rates[y] = yearly_rate(method, values)
         except ValueError as exc:
             raise BadInput([Problem(history.path, line, str(exc))]) from None
-    return ComputedRate(sum(rates.values()) / len(rates), rates)
+    return ComputedRate(sum(rates.values()) / len(rates), rates, zero)

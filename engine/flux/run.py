@@ -166,6 +166,9 @@ def _rotation(opts: FluxOptions, ruleset: RuleSet, on: dt.date, year: int, assie
                                params.methode != "donne" else 1, opts.perimetre)
         detail = ", ".join(f"{y} : {fr_percent(r)}" for y, r in computed.par_annee.items())
         remarques.append(f"taux calculé ({rot.LABELS[method]}) : {fr_percent(computed.taux)} ({detail})")
+        for column, years in computed.comptes_zero.items():
+            remarques.append(f"historique : « {column} » non renseigné pour {', '.join(map(str, years))}, compté 0 "
+                             f"dans le taux (vérifiez qu'il n'y en a pas eu)")
         sources.append(("historique", computed.taux))
     elif params is not None and params.methode != "donne":
         remarques.append(f"les règles calculent le taux ({rot.LABELS[params.methode]}) : donnez --history "

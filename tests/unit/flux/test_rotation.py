@@ -8,6 +8,7 @@ première mise en location N) », mean over three years; Ain (Ornex art. 4.1): l
 years. The rate of year N averages the ``annees`` years before N.
 """
 
+import json
 from decimal import Decimal
 from fractions import Fraction
 
@@ -95,6 +96,24 @@ def test_a_missing_optional_column_or_cell_counts_as_zero(tmp_path):
     # no relogements, no parc_demolition column; 2022 leaves mutations and parc_vente empty:
     # 2022: (1 000 − 0 − 0) / (10 000 − 0 − 0) = 0,1 ; 2023: (1 000 − 200 − 0) / (10 500 − 500 − 0) = 0,08
     assert rate.par_annee == {2022: Decimal("0.1"), 2023: Decimal("0.08")} and rate.taux == Decimal("0.09")
+    # …and said, deduction by deduction, with the years it was taken as 0 (a figure the history did not give)
+    assert rate.comptes_zero == {"mutations": [2022], "relogements": [2022, 2023], "parc_vente": [2022],
+                                 "parc_demolition": [2022, 2023]}
+
+
+def test_flux_says_which_deductions_of_the_history_were_counted_zero(tmp_path):
+    from tests.conftest import invoke
+
+    path = tmp_path / "historique.csv"
+    path.write_text("annee;liberations;mutations;relogements;parc;parc_vente;parc_demolition\n"
+                    "2023;1000;;0;10500;500;0\n", encoding="utf-8")
+    out = invoke(["flux", "--year", "2024", "--history", path, "--eligibles", "1000", "--logements-reservataire",
+                  "200", "--reservataire", "etat", "--format", "json"], 0).output
+    result, _ = json.JSONDecoder().raw_decode(out)  # a notice may follow on stderr
+    said = [r for r in result["remarques"] if r.startswith("historique :")]
+    # mutations left empty for 2023: counted 0 and said; relogements given as 0 and parc_demolition 0: not said
+    assert said == ["historique : « mutations » non renseigné pour 2023, compté 0 dans le taux "
+                    "(vérifiez qu'il n'y en a pas eu)"]
 
 
 def test_a_stock_of_one_dwelling_is_a_rate(tmp_path):
