@@ -27,3 +27,14 @@ def test_evaluate_of_a_year_the_log_is_not_of_says_so():
     for args, code in ((["evaluate", EVENTS], 1), (["evaluate", EVENTS, "--year", "2024"], 1), (["bilan", EVENTS], 0)):
         assert "attention" not in invoke([*args, "--format", "json"], code).stderr
     assert "aucune mise à disposition en 2023" in invoke(["bilan", EVENTS, "--year", "2023"], 0).stderr
+
+
+def test_flux_of_a_year_before_its_rule_takes_effect_is_refused():
+    """The theoretical flux rule's values start on 22/02/2020 (décret 2020-145): for 2019 no text gives the rounding
+    or the priority share, nor which dwellings are out of the assiette. Refused (exit 2), not computed with the
+    code's own defaults; 2020 (its 31 December covered) is computed."""
+    result = invoke(["flux", "--inventory", INVENTORY, "--rules", "escalquens-patrimoine", "--year", "2019"], 2)
+    assert ("--year: exercice 2019 : aucune règle de flux théorique des règles « escalquens-patrimoine » n'est en "
+            "vigueur au 31/12/2019 ; la première prend effet le 22/02/2020 (« flux-theorique », ") in result.output
+    assert json.loads(invoke(["flux", "--inventory", INVENTORY, "--rules", "escalquens-patrimoine", "--year", "2020",
+                              "--format", "json"], 0).stdout)["exercice"] == 2020

@@ -23,6 +23,7 @@ from engine.inputs.inventory import Inventory
 from engine.inputs.inventory_counts import count_inventory
 from engine.problems import BadInput, Problem
 from engine.report.text import fr_percent
+from engine.ruleset.in_force import FLUX, require_in_force
 from engine.ruleset.inherit import RuleSet, load_ruleset
 
 
@@ -60,6 +61,7 @@ def run(opts: FluxOptions) -> tuple[dict, bool]:
                                                      "donnez-le avec --inventory")])
     ruleset = load_ruleset(opts.rules or "national")
     year = opts.year or _annexe_year(ruleset) or dt.date.today().year
+    require_in_force(ruleset, year, FLUX, "--year" if opts.year else ruleset.name, 0)
     on = dt.date(year, 12, 31)
     registry = Registry(ruleset)
     remarques: list[str] = []

@@ -28,6 +28,7 @@ from engine.inputs.events import HEADER_CODE, EventLog
 from engine.inputs.previous import Previous
 from engine.ledger import Ledger
 from engine.problems import BadInput, Problem
+from engine.ruleset.in_force import COUNTING, require_in_force
 from engine.ruleset.inherit import RuleSet, load_ruleset
 from engine.year import workers as team_work
 from engine.year.offer import OfferEval
@@ -105,11 +106,13 @@ def _two_passes(path: Path, name: str, rules, year, skip_invalid: bool, previous
         raise BadInput(all_problems(index))
     ruleset = rules if isinstance(rules, RuleSet) else None
     rules = ruleset.name if ruleset is not None else rules or header.get("regles")
+    given = ("--year", 0) if year else (name, index.header_line or 0) if header.get("annee") else (name, 0)
     year = year or header.get("annee") or (next(iter(index.years)) if len(index.years) == 1 else None)
     if not rules or not year:
         _unknown_rules_or_year(name, rules, index.problems)
     if ruleset is None:
         ruleset = load_ruleset(rules)
+    require_in_force(ruleset, int(year), COUNTING, *given)
     if isinstance(previous, Previous):  # last year's result: its year and rule set checked against this one
         previous = previous.for_year(int(year), ruleset.name)
     bailleur = bailleur or header.get("bailleur")

@@ -133,3 +133,17 @@ def test_auto_ids_name_the_file_not_the_path():
     for path in (spelled, HERE / "annulation-identifiant-auto.jsonl"):
         result = evaluate_file(path, shown=str(path)).result
         assert result["evenements"]["rejets"] == [] and result["reservataires"] == [], path
+
+
+def test_a_year_before_the_rules_take_effect_is_refused_not_counted_by_the_code():
+    """2019 under the Haute-Garonne rules: no counting rule and no counting base is in force on 31/12/2019 (their
+    values start on 24/11/2023). Counting nothing (décompte 0) on a base the code picks would be a figure no text
+    gives: refused, at the header that names the year, or at --year, with the date the rules take effect."""
+    name = "exercice-avant-les-regles.jsonl"
+    for extra, where in (([], f"{name}:1: "), (["--skip-invalid"], f"{name}:1: "), (["--year", "2022"], "--year: ")):
+        result = invoke(["evaluate", HERE / name, "--format", "json", *extra], 2)
+        year = "2022" if extra[:1] == ["--year"] else "2019"
+        assert f"{where}exercice {year} : aucune règle de décompte des règles « haute-garonne » n'est en vigueur " \
+               f"au 31/12/{year} ; la première prend effet le 24/11/2023 (« decompte-" in result.output, result.output
+        assert f"{where}exercice {year} : aucune base de décompte" in result.output, result.output
+    assert "Décompte" in invoke(["evaluate", HERE / name, "--year", "2024"], 0).output
