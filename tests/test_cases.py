@@ -192,3 +192,24 @@ def test_explain_writes_a_case_that_passes_and_a_person_corrects(tmp_path):
     lines[at] = lines[at].replace("decompte: 1", "decompte: 0")
     case.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert f"o-2.yaml:{at + 1}: mairie-escalquens.decompte : attendu 0, obtenu 1" in invoke(["test", case], 1).output
+
+
+@pytest.mark.parametrize("loaded,index", [c for c in CASES if c.values[0].model.cas[c.values[1]].flux is None])
+def test_every_case_renders_in_every_format(loaded, index):
+    """A result the JSON holds is one the officer can read: each case's (a share between bounds, one of them
+    sans objet; a deadline open; a figure indéterminé) in the table, Markdown, CSV and HTML, without an error."""
+    import io
+
+    from rich.console import Console
+
+    from engine.report import formats
+
+    case = loaded.model.cas[index]
+    top = loaded.model
+    ruleset = RUNNER.ruleset(case.regles or top.regles, loaded.path.parent)
+    result = RUNNER._evaluate(case, ruleset, case.exercice or top.exercice, case.bailleur or top.bailleur, loaded,
+                              index)[0].result
+    formats.to_table(result, Console(file=io.StringIO(), width=180))
+    for text in (formats.to_markdown(result), formats.to_csv(result), formats.to_csv(result, tableur=True),
+                 formats.to_html(result)):
+        assert text

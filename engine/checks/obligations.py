@@ -67,12 +67,17 @@ def assess(rule: EffectiveRule, on: dt.date, items: list[Item], flux_total: int 
         return _verdict(base, num, num, den, den, params)
     low_den = den + could_den_false
     high_num, high_den = num + could_num, den + could_num
-    result = _verdict(base, num, high_num, low_den, high_den, params)
+    result = _verdict(base, num, high_num, low_den, high_den, params, may_be_empty=den == 0)
     result["inconnus"] = unknown
     return result
 
 
-def _verdict(base: dict, num_low: int, num_high: int, den_low: int, den_high: int, params) -> dict:
+def _verdict(base: dict, num_low: int, num_high: int, den_low: int, den_high: int, params,
+             may_be_empty: bool = False) -> dict:
+    """The statut over the bounds. ``may_be_empty``: no household is known to be in the denominator, so the
+    unknown data may leave it empty (the obligation sans objet): a share that falls short at every bound with a
+    denominator is then not missed for sure, ``indetermine``; one met at each such bound is ``atteint`` (it is
+    missed in no case)."""
     low = _ratio(num_low, den_low)
     high = _ratio(num_high, den_high)
     target = Fraction(params.cible)
@@ -93,7 +98,7 @@ def _verdict(base: dict, num_low: int, num_high: int, den_low: int, den_high: in
         return out
     out.update(numerateur_haut=num_high, denominateur_haut=den_high)  # the other bound, exact
     outcomes = {holds(num_low, den_low), holds(num_high, den_high)} - {None}
-    if len(outcomes) == 1:
+    if outcomes == {True} or (outcomes == {False} and not may_be_empty):
         out["statut"] = "atteint" if outcomes.pop() else "non_atteint"
     else:
         out["statut"] = "indetermine"

@@ -92,11 +92,14 @@ def obligation_remaining(ob: dict, ruleset: RuleSet, on: dt.date) -> None:
         ob["reste_a_faire"] = None
         ob["reste_a_faire_note"] = f"sans objet tant que le dénominateur est vide (aucun(e) {unit} au dénominateur)"
         return
-    if minimum:
-        worst, best = needed_minimum(n, d, target), needed_minimum(*high, target)
+    if minimum:  # a bound with no denominator is a case where the obligation is sans objet: nothing needed
+        worst = needed_minimum(n, d, target) if d else 0
+        best = needed_minimum(*high, target) if high[1] else 0
         kind = (f"{unit} de plus qui entrent au numérateur (chacune compte aussi au dénominateur){others}")
         _figure(ob, "reste_a_faire", worst, best, kind, "cible hors d'atteinte : un ménage hors du numérateur "
                                                          "suffit à la manquer")
+        if "reste_a_faire_bornes" in ob and 0 in (d, high[1]):
+            ob["reste_a_faire_note"] += " (0 : si aucun d'eux n'entre au dénominateur, l'obligation est sans objet)"
         if "reste_a_faire_bornes" in ob and d == high[1]:  # every unknown household is in the denominator
             unknown = high[0] - n
             need = next((j for j in range(unknown + 1) if Fraction(n + j, d) >= target), None)

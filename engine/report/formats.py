@@ -14,7 +14,7 @@ from engine.report import html, standing
 from engine.report.jsontext import to_json  # noqa: F401 (each report module answers to_json)
 from engine.report.labels import statut, word
 from engine.report.spreadsheet import csv_text, fr_cell
-from engine.report.text import fr_int, fr_percent, md, md_row
+from engine.report.text import fr_int, fr_percent, fr_share_bounds, md, md_row
 
 COLOURS = {"atteint": "green", "non_atteint": "red", "non_applicable": "dim", "indetermine": "yellow"}
 COLUMNS = ["id", "type", "base_decompte", "objectif", "report_anterieur", "mises_a_disposition", "attributions",
@@ -40,8 +40,7 @@ def _cell(r: dict, column: str) -> str:
 
 def _share(o: dict) -> str:
     if o.get("bornes"):
-        low, high = o["bornes"]
-        return f"entre {fr_percent(low)} et {fr_percent(high)}"
+        return fr_share_bounds(o["bornes"])
     return "—" if o.get("valeur") is None else fr_percent(o["valeur"])
 
 

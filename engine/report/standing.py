@@ -17,7 +17,7 @@ from html import escape
 
 from engine.checks.workdays import due
 from engine.report.labels import statut, word
-from engine.report.text import fr_int, fr_number, fr_percent
+from engine.report.text import fr_int, fr_number, fr_percent, fr_share_bounds
 
 OPEN_HEADERS = ["Offre", "Règle", "Départ", "Échéance", "Jours ouvrés restants", "Ménage", "Conséquence", "Source"]
 THIS_WEEK = 5  # jours ouvrés: the week a housing officer plans on Monday morning
@@ -122,8 +122,7 @@ def obligation_bar(o: dict) -> str:
     if o["statut"] == "non_applicable" or not o.get("denominateur_haut", o["denominateur"]):
         return ""
     low = o["numerateur"] / o["denominateur"] if o["denominateur"] else 0.0
-    share = (f"entre {fr_percent(o['bornes'][0])} et {fr_percent(o['bornes'][1])}" if o.get("bornes")
-             else fr_percent(low))
+    share = fr_share_bounds(o["bornes"]) if o.get("bornes") else fr_percent(low)
     legend = (f"{o['libelle']} : {share} pour une cible {'≤' if o.get('sens') == 'maximum' else '≥'} "
               f"{fr_percent(o['cible'])} ({statut(o['statut'], o.get('sens'))}) ; reste à faire {remaining_cell(o)}")
     return _bar(low, o["cible"], 1.0, None, legend)

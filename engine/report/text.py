@@ -77,6 +77,21 @@ def fr_percent(value: Decimal, places: int = 2) -> str:
     return fr_number(pct) + " %"
 
 
+def fr_share_bounds(bornes: list) -> str:
+    """A share known between two bounds; a bound None is the case where the unknown data leave the denominator
+    empty (the obligation sans objet).
+
+    >>> fr_share_bounds([0.125, 0.5])
+    'entre 12,5 % et 50 %'
+    >>> fr_share_bounds([None, 1.0])
+    '100 % ou sans objet'
+    """
+    shown = [fr_percent(b) for b in bornes if b is not None]
+    if len(shown) == 1:
+        return f"{shown[0]} ou sans objet"
+    return f"entre {shown[0]} et {shown[1]}"
+
+
 def fr_value(value) -> str:
     if value is True:
         return "oui"
