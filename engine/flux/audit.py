@@ -35,11 +35,17 @@ LABELS = {"part": "part du flux", "taux_rotation": "taux de rotation", "logement
 
 
 def parse_checks(items: list[str]) -> dict[str, str]:
-    """``["part=9,67%", "flux=1"]`` (items may hold several space-separated pairs) → {key: printed text}."""
+    """``["part=9,67 %", "flux=1"]`` (items may hold several space-separated pairs; a « % » after a space is the
+    value's, as French prints it) → {key: printed text}."""
     out: dict[str, str] = {}
     problems = []
     for item in items:
+        last = None
         for pair in item.split():
+            if "=" not in pair and last is not None and not pair.strip("%"):  # « 9,67 % » as French prints it
+                out[last] += " " + pair
+                continue
+            last = None
             key, sep, value = pair.partition("=")
             canonical = KEYS.get(key.strip().lower())
             if not sep or canonical is None or not value.strip():
@@ -47,6 +53,7 @@ def parse_checks(items: list[str]) -> dict[str, str]:
                                                       f"{', '.join(sorted(set(KEYS.values())))}"))
                 continue
             out[canonical] = value.strip()
+            last = canonical
     if problems:
         raise BadInput(problems)
     return out
@@ -156,15 +163,17 @@ def _cause(key: str, value: Decimal, unit: Decimal, fig: Figures, other_rates) -
         return (f"pourcentage imprimé dans la mauvaise unité : la fraction {fr_number(value * 100)} "
                 f"({_show(key, ours)}) a été imprimée suivie de « % »")
     if key in RATES and abs(value / 100 - ours) <= unit / 100:
-        return "pourcentage imprimé sans être multiplié par 100"
+        return (f"pourcentage multiplié deux fois par 100 : {fr_number(value * 100)} % imprimé pour "
+                f"{_show(key, ours)}")
     if key == "flux":
         up = int(fig.flux_brut.quantize(Decimal(1), rounding=ROUND_CEILING))
         if value == up and fig.flux_brut < Decimal("0.5"):
             return (f"flux arrondi à l'unité supérieure depuis moins de 0,5 (flux avant arrondi "
                     f"{_show('flux_brut', fig.flux_brut)}) ; l'arrondi des règles « {fig.arrondi} » donne {fig.flux}")
-        for mode in ("superieur", "inferieur", "plus_proche"):
-            if mode != fig.arrondi and value == rounded(fig.flux_brut, mode, fig.minimum):
-                return f"autre règle d'arrondi : « {mode} » au lieu de « {fig.arrondi} »"
+        modes = [f"« {mode} »" for mode in ("plus_proche", "superieur", "inferieur")
+                 if mode != fig.arrondi and value == rounded(fig.flux_brut, mode, fig.minimum)]
+        if modes:
+            return f"autre règle d'arrondi : {' ou '.join(modes)} au lieu de « {fig.arrondi} »"
     if key == "flux_prioritaires":
         other = "arrondi" if fig.prioritaire_sur == "brut" else "brut"
         base = Decimal(fig.flux) if other == "arrondi" else fig.flux_brut
