@@ -106,7 +106,7 @@ def obligation_remaining(ob: dict, ruleset: RuleSet, on: dt.date) -> None:
             ob["inconnus_necessaires"] = need
             if need is not None:
                 ob["reste_a_faire_note"] = (f"donnée manquante pour {unknown} ménage(s) : la cible est atteinte sans "
-                                            f"rien de plus si au moins {need} d'entre eux entrent au numérateur ; "
+                                            f"rien de plus si au moins {need} d'entre eux {_enter(need)} au numérateur ; "
                                             f"sinon de {_said(best)} à {_said(worst)} {kind}")
             else:
                 ob["reste_a_faire_note"] = (f"donnée manquante pour {unknown} ménage(s) : même s'ils entraient tous "
@@ -130,7 +130,12 @@ def _figure(ob: dict, key: str, worst: int | None, best: int | None, kind: str, 
         return
     ob[key] = None
     ob[f"{key}_bornes"] = [best, worst]  # None: out of reach (or no limit) in that case
-    ob[note_key] = f"selon les données manquantes, de {_said(best)} à {_said(worst)} {kind}"
+    low, high = sorted((best, worst), key=lambda bound: (bound is None, bound))  # said from the smaller
+    ob[note_key] = f"selon les données manquantes, de {_said(low)} à {_said(high)} {kind}"
+
+
+def _enter(count: int) -> str:
+    return "entre" if count == 1 else "entrent"
 
 
 def _said(bound: int | None) -> str:

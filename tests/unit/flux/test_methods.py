@@ -124,3 +124,44 @@ def test_history_through_the_cli_with_the_rhone_rule_set(tmp_path):
                            "--logements-reservataire", "200", "--reservataire", "etat", "--format", "json"], 0).output)
     assert d["rotation"]["origine"] == "historique"
     assert d["taux_rotation"] == pytest.approx(float((Decimal(860) / 9700 + Decimal("0.092") + Decimal("0.1")) / 3))
+
+
+def test_a_dwelling_outside_every_inclusion_is_counted_and_cited(tmp_path):
+    """A layer with two inclusions (the national one and a scenario's, PLI dwellings): a SEM dwelling without APL
+    financed in PLUS (two of them) enters neither. It is left out under « hors-assiette » with R441-5, the article that lists
+    what is in the assiette (lus = éligibles + exclus), not dropped; one inclusion alone names itself."""
+    rows = [("0000000001", "CONSEIL GENERAL", "sem_non_apl", "PLUS"), ("0000000002", "CONSEIL GENERAL", "apl", "PLUS"),
+            ("0000000003", "", "sem_non_apl", "PLI"), ("0000000004", "", "sem_non_apl", "PLUS")]
+    inv = write_inventory(tmp_path / "parc.csv", rows, header=("N° RPLS", "Réservataire", "Conventionnement",
+                                                               "Financement"))
+    layer = tmp_path / "pli.yaml"
+    layer.write_text(
+        "couche: scenario-pli\nniveau: scenario\nherite_de: national\nregles:\n  - id: inclusion-scenario-pli\n"
+        "    nature: inclusion\n    libelle: Logements PLI (hypothèse de négociation)\n"
+        "    source: Cas de test (hypothèse de négociation)\n"
+        "    condition: {champ: logement.financement, egal: PLI}\n    valeurs: {2024-01-01: {applique: true}}\n",
+        encoding="utf-8")
+    args = ["--inventory", inv, "--year", "2024", "--rotation", "10 %", "--format", "json"]
+    two = json.loads(invoke(["flux", "--rules", layer, *args], 0).output)
+    assert (two["logements"], two["logements_eligibles"]) == (4, 1)
+    # the SEM PLI dwelling enters by the scenario's inclusion, then the exclusion of SEM dwellings without APL
+    assert two["exclus"] == {"exclusion-sem-non-apl": 1, "hors-assiette": 2}
+    assert two["exclusions"][1] == {"id": "hors-assiette", "libelle": "Hors de toutes les inclusions de l'assiette",
+                                    "logements": 2, "source": "CCH R441-5"}
+    one = json.loads(invoke(["flux", "--rules", "national", *args], 0).output)
+    rule = next(r for r in one["exclusions"])
+    assert (rule["id"], rule["logements"]) == ("assiette-conventionnement", 3)
+    assert rule["libelle"].startswith("Logements conventionnés APL") and rule["source"].startswith("CCH R441-5 ;")
+
+
+def test_without_year_flux_takes_the_year_of_the_convention_annex(tmp_path):
+    """The Escalquens conventions date their Annexe 1 in 2024: ``flux`` without --year is of 2024, not of the
+    current year; rules without an annex take the current year (and say it)."""
+    import datetime as dt
+
+    inv = write_inventory(tmp_path / "parc.csv", [("0031004477", "MAIRIE ESCALQUENS", "familial", "non", "")])
+    with_annex = json.loads(invoke(["flux", "--inventory", inv, "--rules", "escalquens-patrimoine", "--rotation",
+                                    "7,27 %", "--format", "json"], 0).output)
+    assert with_annex["exercice"] == 2024
+    national = invoke(["flux", "--inventory", inv, "--rules", "national", "--rotation", "7 %", "--format", "json"], 0)
+    assert json.loads(national.stdout)["exercice"] == dt.date.today().year
