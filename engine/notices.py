@@ -38,6 +38,7 @@ def year_notices(evaluation, asked: int | None) -> list[str]:
     if asked is not None and declared is not None and int(declared) != year:
         notes.append(f"attention : exercice {year} évalué (--year), mais le journal se déclare exercice {declared} "
                      "(en-tête)")
+    notes += mid_year_values(evaluation.ruleset, year)
     offered = len(evaluation.logements)
     opened = sum(r.get("mises_a_disposition") or 0 for r in evaluation.result["reservataires"])
     if offered and opened < MOSTLY * offered:
@@ -48,6 +49,43 @@ def year_notices(evaluation, asked: int | None) -> list[str]:
                      f"journal{hint} : la plupart de ses offres ne sont pas de l'exercice évalué ; est-ce le bon "
                      "(--year) ?")
     return notes
+
+
+# natures decided with the values in force on 31 December, for the whole year (the deadlines take the values in
+# force on the day their time starts)
+YEAR_END = ("decompte", "base_decompte", "objectif", "obligation", "report")
+
+
+def mid_year_values(ruleset, year: int) -> list[str]:
+    """Values taking effect during the year (after 1 January) that the year's counting, objectives and
+    obligations apply to the whole year: one notice per date, with the rules.
+
+    >>> from engine.ruleset.inherit import load_ruleset
+    >>> print(mid_year_values(load_ruleset("haute-garonne"), 2023)[0])  # doctest: +NORMALIZE_WHITESPACE
+    attention : exercice 2023 : 15 valeur(s) des règles « haute-garonne » prennent effet le 24/11/2023
+    (« base-action-logement », « base-bailleur », « base-etat » et 12 autre(s)) ; le décompte, les objectifs et
+    les obligations de l'exercice les appliquent à toute l'année, les délais aux seules offres dont le délai court
+    depuis cette date
+    >>> mid_year_values(load_ruleset("ain"), 2026)
+    []
+    """
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    by_date: dict[dt.date, list[str]] = {}
+    for rule in ruleset.rules.values():
+        if rule.nature not in YEAR_END:
+            continue
+        since = max((d for d, _ in rule.dated if d <= end), default=None)
+        if since is not None and since > start:
+            by_date.setdefault(since, []).append(rule.id)
+    return [f"attention : exercice {year} : {len(ids)} valeur(s) des règles « {ruleset.name} » prennent effet le "
+            f"{since:%d/%m/%Y} ({_some(sorted(ids))}) ; le décompte, les objectifs et les obligations de l'exercice "
+            "les appliquent à toute l'année, les délais aux seules offres dont le délai court depuis cette date"
+            for since, ids in sorted(by_date.items())]
+
+
+def _some(ids: list[str], shown: int = 3) -> str:
+    named = ", ".join(f"« {i} »" for i in ids[:shown])
+    return named + (f" et {len(ids) - shown} autre(s)" if len(ids) > shown else "")
 
 
 def flux_notices(rules: str | None, year: int | None, result: dict) -> list[str]:
