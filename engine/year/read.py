@@ -539,9 +539,16 @@ def _first_openings(index: Index, openings: np.ndarray, n: int) -> None:
     first[1:] = openings[1:, 0] != openings[:-1, 0]
     for column, into in ((1, index.offer_dwelling), (2, index.open_day), (3, index.open_line)):
         into[openings[first, 0]] = openings[first, column]
-    several = np.flatnonzero(~first)
-    for at in np.unique(openings[several, 0]).tolist():  # opened twice: the first in the life cycle's order
-        rows = openings[openings[:, 0] == at].tolist()
+    starts = np.flatnonzero(first)
+    ends = np.append(starts[1:], len(openings))
+    twice = np.flatnonzero(ends - starts > 1)
+    for start, end in zip(starts[twice].tolist(), ends[twice].tolist(), strict=True):
+        # opened twice: the first in the life cycle's order, among those of its first day (sorted by day)
+        rows = openings[start:end]
+        rows = rows[rows[:, 2] == rows[0, 2]].tolist()
+        if len(rows) == 1:  # the first already kept
+            continue
+        at = rows[0][0]
         found = _life_ordered(index, [(_id_on_line(index, line), dt.date.fromordinal(day), line, logement)
                                       for _, logement, day, line in rows])[0]
         index.open_day[at], index.open_line[at], index.offer_dwelling[at] = found[1].toordinal(), found[2], found[3]

@@ -60,3 +60,28 @@ def test_an_offer_keeps_its_records_for_explain_the_cancelled_ones_too_not_the_r
     mine = [n for n, obj in enumerate(lines, 1) if obj.get("offre") == "O-1" and n != line]
     offer = evaluate_file(path, full=lambda ev: True).offers["O-1"].offer
     assert [r.line for r in offer.records] == mine
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_an_offer_opened_twice_keeps_the_first_of_the_life_cycle_whatever_the_file_order(tmp_path, workers):
+    """Two mises à disposition of O-1 on the same day: the life cycle orders them by id, « a » before « b », so
+    « b » is the one rejected, whichever comes first in the file; one of O-2 a day earlier in the file's last line
+    is the first of O-2. Many offers opened twice (an export that repeats its records) are each found once."""
+    header = {"type": "exercice", "annee": 2024, "regles": "haute-garonne"}
+
+    def opening(rid, day, offer="O-1"):
+        return {"id": rid, "type": "mise_a_disposition", "date": f"2024-03-{day:02d}", "offre": offer,
+                "logement": f"L-{offer}", "reservataire": "mairie-escalquens"}
+
+    repeated = [opening(f"r{i}-{k}", 10 + k, f"R-{i}") for i in range(300) for k in (1, 0)]
+    for records in ([opening("b", 4), opening("a", 4), opening("o2-late", 6, "O-2"), opening("o2", 5, "O-2")],
+                    [opening("a", 4), opening("o2-late", 6, "O-2"), opening("b", 4), opening("o2", 5, "O-2")]):
+        path = tmp_path / "deux.jsonl"
+        path.write_text("\n".join(json.dumps(r) for r in [header, *records, *repeated]) + "\n", encoding="utf-8")
+        events = evaluate_file(path, keep_offers=False, workers=workers).result["evenements"]
+        lines = {r.get("id"): n for n, r in enumerate([header, *records, *repeated], 1)}
+        rejected = {r["ligne"]: r["motif"] for r in events["rejets"]}
+        assert rejected[lines["b"]] == (f"offre « O-1 » déjà ouverte (ligne {lines['a']}) : une offre = une vacance "
+                                        "proposée à un réservataire ; utilisez un autre identifiant d'offre")
+        assert rejected[lines["o2-late"]].startswith(f"offre « O-2 » déjà ouverte (ligne {lines['o2']})")
+        assert len(rejected) == 2 + 300 and all(lines[f"r{i}-1"] in rejected for i in range(300))
