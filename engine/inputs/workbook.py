@@ -153,16 +153,35 @@ def _from_header(sheet: Sheet) -> None:
 
 
 def located(problems: list[Problem], sheet: Sheet, header: list[str]) -> list[Problem]:
-    """Each problem at its cell: the column its message names (« titre »), else the row's first cell."""
+    """Each problem at its cell: the column its message names (« colonne « titre » », « colonne 5 »), else a
+    title quoted in it (« titre »), else the row's first cell.
+
+    >>> sheet = Sheet("Historique", [["annee", "parc", "", ""], ["2021", "liberations", "", "12"]], [1, 2], set())
+    >>> [p.cellule for p in located([Problem("h.xlsx", 2, "valeur « 12 » dans la colonne 4, qui n'a pas de nom"),
+    ...                              Problem("h.xlsx", 2, "colonne « parc » : nombre illisible « liberations »"),
+    ...                              Problem("h.xlsx", 2, "année « parc » en double")], sheet, sheet.rows[0])]
+    ['Historique!D2', 'Historique!B2', 'Historique!B2']
+    """
     titles = [t.strip() for t in header]
     out = []
     for p in problems:
         if p.cellule or p.ligne == 0:
             out.append(p)
             continue
-        index = next((i for i, t in enumerate(titles) if t and f"« {t} »" in p.message), 0)
-        out.append(Problem(p.fichier, p.ligne, p.message, p.code, sheet.cell(p.ligne, index)))
+        out.append(Problem(p.fichier, p.ligne, p.message, p.code, sheet.cell(p.ligne, _column_named(p.message,
+                                                                                                   titles))))
     return out
+
+
+def _column_named(message: str, titles: list[str]) -> int:
+    numbered = re.search(r"colonne (\d+)\b", message)
+    if numbered and 0 < int(numbered.group(1)) <= len(titles):
+        return int(numbered.group(1)) - 1
+    for pattern in ("colonne « {} »", "« {} »"):
+        found = next((i for i, t in enumerate(titles) if t and pattern.format(t) in message), None)
+        if found is not None:
+            return found
+    return 0
 
 
 def numeric_ids(sheet: Sheet, index: int, name: str) -> list[Problem]:
