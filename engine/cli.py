@@ -168,6 +168,9 @@ def _say_year(evaluation, asked: Optional[int]) -> None:
 def _inventory_rows(path: Optional[Path], skip_invalid: bool, bailleur: Optional[str] = None,
                     sheet: Optional[str] = None, reservations: Optional[Path] = None):
     if path is None:
+        from engine.inputs.workbook import sheet_for
+
+        sheet_for(path, sheet)
         if reservations is not None:
             from engine.problems import Problem
 

@@ -5,8 +5,8 @@ process, the others in forked children (they inherit ``work`` and
 everything it reads; only the results cross between processes, through a
 pipe each). A child that dies raises ``BrokenProcessPool`` in the caller,
 which decides what to do (the callers redo the work in one process).
-A :class:`Team` keeps its children for several steps of one job, talking
-with each through a two-way pipe; :func:`in_forks` is a team of one step.
+A :class:`Team` holds the children of one :func:`in_forks` call, each
+with its end of a pipe.
 Every child ends with its parent: the kernel kills it when the parent dies
 (``PR_SET_PDEATHSIG`` on Linux), and a parent stopped by SIGTERM kills its
 children first. A child that stops answering (stopped by SIGSTOP, or using
@@ -93,11 +93,10 @@ def in_forks(work: Callable[[int], T], n: int) -> list[T]:
 
 
 class Team:
-    """Children forked once that stay for the steps of one job: child k runs ``life(k, channel)``, its end of a
-    two-way pipe, while this process does share 0 and talks with it (:meth:`send`, :meth:`receive`). A child
-    sends ``(True, value)``, or ``(False, exception)`` when its life raised; one that dies without a word, or
-    stops answering, or lacks memory, raises ``BrokenProcessPool`` here. :meth:`close` lets them go (a child
-    waiting for a message then ends)."""
+    """The children of one :func:`in_forks` call: child k runs ``life(k, channel)``, its end of a pipe, while
+    this process does share 0, then :meth:`receive` reads what it sends: ``(True, value)``, or ``(False,
+    exception)`` when its life raised; one that dies without a word, or stops answering, or lacks memory, raises
+    ``BrokenProcessPool`` here. :meth:`close` lets them go (a child still waiting on its pipe then ends)."""
 
     def __init__(self, life: Callable, n: int):
         ctx = mp.get_context("fork")
@@ -124,29 +123,6 @@ class Team:
 
     def __len__(self) -> int:
         return len(self.children) + 1
-
-    def send(self, k: int, value) -> None:
-        """``value`` to child k; a child that stops reading (stopped, hung) counts as dead."""
-        child, channel = self.children[k - 1]
-        failed: list[BaseException] = []
-
-        def send() -> None:
-            try:
-                channel.send(value)
-            except BaseException as exc:
-                failed.append(exc)
-
-        sender = threading.Thread(target=send, daemon=True)
-        try:
-            sender.start()
-        except RuntimeError as exc:  # no thread to be had (out of memory)
-            raise BrokenProcessPool(f"le processus de la part {k} ne peut être joint") from exc
-        self._watch(k, lambda timeout: (sender.join(timeout), not sender.is_alive())[1])
-        sender.join()
-        if failed:
-            if isinstance(failed[0], (BrokenPipeError, ConnectionResetError, OSError)):
-                raise BrokenProcessPool(f"le processus de la part {k} s'est arrêté") from None
-            raise failed[0]
 
     def receive(self, k: int):
         """What child k sends; a child that stops answering (stopped, hung) is killed and counts as dead."""
@@ -201,35 +177,6 @@ class Team:
         child.kill()  # a stopped process is killed too; its pipe closes, and a send to it ends
         child.join(5)
         raise BrokenProcessPool(f"le processus de la part {k} {why}")
-
-    def exchange(self, value) -> list:
-        """Send ``value`` to every child while receiving what each sends (a thread sends: the two ways at
-        once, so that neither side waits for the other to finish); the children's messages, in order."""
-        failed: list[BaseException] = []
-
-        def send_all() -> None:
-            try:
-                for k in range(1, len(self)):
-                    self.send(k, value)
-            except BaseException as exc:  # raised below, once the messages are in
-                failed.append(exc)
-
-        sender = threading.Thread(target=send_all, daemon=True)
-        try:
-            sender.start()
-        except RuntimeError as exc:  # no thread to be had (out of memory)
-            raise BrokenProcessPool("les parts ne peuvent être échangées") from exc
-        try:
-            received = [self.receive(k) for k in range(1, len(self))]
-        except BaseException:
-            for child, _ in self.children:  # the sender may be blocked on a child that is not reading
-                child.kill()
-            raise
-        finally:
-            sender.join()
-        if failed:
-            raise failed[0]
-        return received
 
     def close(self) -> None:
         for child, channel in self.children:

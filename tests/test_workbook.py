@@ -168,3 +168,23 @@ def test_reservations_from_a_workbook(tmp_path):
     held = {r["id"]: r["logements_reservataire"] for r in out["reservataires"]}
     assert held == {"mairie-escalquens": 1, "collectivites-titulaire-non-nomme": 1}
     assert out["logements_sans_titulaire"] == {"collectivites-titulaire-non-nomme": ["0031000002"]}
+
+
+@pytest.mark.parametrize("verb", [
+    ["evaluate", "EVENTS"], ["explain", "EVENTS", "--offre", "O-1"], ["bilan", "EVENTS"], ["compare", "EVENTS", "--rules",
+                                                                             "haute-garonne", "--rules", "rhone"],
+    ["flux", "--rules", "haute-garonne", "--year", "2024", "--rotation", "8 %"],
+])
+def test_feuille_is_refused_without_a_workbook_rather_than_ignored(verb):
+    """--feuille names a sheet of the workbook given with --inventory: with a CSV inventory, or none, it would
+    change nothing, silently; refused (exit 2) like --reservations without an RPLS file."""
+    events = ROOT / "scenarios" / "exemple-2024" / "evenements.jsonl"
+    csv_inventory = ROOT / "scenarios" / "exemple-2024" / "inventaire.csv"
+    args = [events if a == "EVENTS" else a for a in verb]
+    with_csv = invoke([*args, "--inventory", csv_inventory, "--feuille", "Parc"], 2)
+    assert (f"--feuille: « Parc » : {csv_inventory} n'est pas un classeur .xlsx ; une feuille ne se choisit que dans "
+            "un classeur") in with_csv.output
+    if verb[0] == "flux":
+        args += ["--eligibles", "100", "--logements-reservataire", "10", "--reservataire", "etat"]
+    alone = invoke([*args, "--feuille", "Parc"], 2)
+    assert "--feuille: « Parc » est une feuille de l'inventaire : donnez le classeur avec --inventory" in alone.output

@@ -79,7 +79,8 @@ class Offer(OfferView):
 
     def in_caleol_order(self) -> list[Record]:
         """The attributions in the CALEOL's order (R441-3 b): by rank, unranked ones after the ranked, then by
-        date and in the order of the log (the order ``attribuees`` keeps: the sort is stable).
+        date and in the order of the life cycle (the order ``attribuees`` keeps, the sort being stable: on one
+        day by record id, then by content: README « Ordre d'évaluation »).
 
         >>> from engine.inputs.events import Record
         >>> offer = Offer("O-1", None)

@@ -21,6 +21,7 @@ from engine.flux import rotation as rot
 from engine.flux.theoretical import Figures, compute, deductions_in_force, flux_params
 from engine.inputs.inventory import Inventory
 from engine.inputs.inventory_counts import count_inventory
+from engine.inputs.workbook import sheet_for
 from engine.problems import BadInput, Problem
 from engine.report.text import fr_percent
 from engine.ruleset.in_force import FLUX, require_in_force
@@ -59,6 +60,8 @@ def run(opts: FluxOptions) -> tuple[dict, bool]:
     if opts.reservations is not None and opts.inventory is None:
         raise BadInput([Problem("--reservations", 0, "nomme les titulaires des logements d'un fichier RPLS : "
                                                      "donnez-le avec --inventory")])
+    if opts.inventory is None:
+        sheet_for(None, opts.sheet)
     ruleset = load_ruleset(opts.rules or "national")
     year = opts.year or _annexe_year(ruleset) or dt.date.today().year
     require_in_force(ruleset, year, FLUX, "--year" if opts.year else ruleset.name, 0)

@@ -615,6 +615,7 @@ def read_inventory(path: Path, shown: str | None = None, bailleur: str | None = 
     from engine.inputs import workbook
     from engine.inputs.reservations import read_reservations
 
+    workbook.sheet_for(path, sheet)
     with gc_paused():
         name = shown or str(path)
         holders = read_reservations(reservations) if reservations is not None else None

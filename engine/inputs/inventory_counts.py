@@ -67,6 +67,7 @@ def count_inventory(path: Path, keys_for: Callable[[Callable[[str], bool]], list
     from engine.inputs.rpls_counts import count_rpls
 
     name = shown or str(path)
+    workbook.sheet_for(path, sheet)
     if workbook.is_workbook(path):
         return read_inventory(path, name, bailleur, skip_invalid, sheet=sheet, reservations=reservations)
     with gc_paused():

@@ -26,6 +26,19 @@ def is_workbook(path: Path) -> bool:
     return Path(path).suffix.lower() in SUFFIXES
 
 
+def sheet_for(path: Path | None, sheet: str | None) -> None:
+    """``--feuille`` chooses a sheet of the workbook given with ``--inventory``: refused, rather than ignored,
+    without an inventory or with one that is not a workbook."""
+    if sheet is None:
+        return
+    if path is None:
+        raise BadInput([Problem("--feuille", 0, f"« {sheet} » est une feuille de l'inventaire : donnez le classeur "
+                                                "avec --inventory")])
+    if not is_workbook(path):
+        raise BadInput([Problem("--feuille", 0, f"« {sheet} » : {path} n'est pas un classeur .xlsx ; une feuille ne "
+                                                "se choisit que dans un classeur")])
+
+
 @dataclass
 class Sheet:
     """The rows of one sheet as texts, each with its row number, and where each came from."""

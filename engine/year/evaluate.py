@@ -30,11 +30,11 @@ from engine.ledger import Ledger
 from engine.problems import BadInput, Problem
 from engine.ruleset.in_force import COUNTING, require_in_force
 from engine.ruleset.inherit import RuleSet, load_ruleset
-from engine.year import workers as team_work
 from engine.year.offer import OfferEval
 from engine.year.read import PARALLEL_FROM, Index, all_problems, scan, spooled
 from engine.year.replay import DecodersDisagree, Pass2, read_life
 from engine.year.result import tally
+from engine.year.workers import known_names, shared
 
 
 @dataclass
@@ -137,11 +137,11 @@ def _replay(index: Index, ruleset: RuleSet, year: int, previous: dict | None, in
     not copied: no reference count is written in them); the sum of their ledgers is the ledger of one process."""
     log = EventLog(index.name, index.header, list(index.problems) + index.rejections, index.lus,
                    header_line=index.header_line)
-    registry = team_work.known_names(Registry(ruleset), index)
+    registry = known_names(Registry(ruleset), index)
     parts = None
     if n > 1:
         try:
-            parts = team_work.shared(index, ruleset, year, as_of(index, year, au), inventory, use_durable, n, progress)
+            parts = shared(index, ruleset, year, as_of(index, year, au), inventory, use_durable, n, progress)
         except (BrokenProcessPool, MemoryError, OSError, RuntimeError) as exc:
             # a worker was stopped (out of memory?), or this process lacks memory for its share beside them:
             # the same work in this process alone

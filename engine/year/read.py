@@ -10,7 +10,9 @@ A long file is scanned in parts, one per core: each part is a range of bytes cut
 forked process that knows the number of its first line; what the parts found is put together in file order,
 and what depends on the whole file (the header must come first, repeated ids, cancellations) is decided
 then. The index is the one a single reading gives (tests hold them equal). The processes that share pass 2
-are forked once it is made: its arrays are not copied (no reference count is written in them).
+are forked once it is made: its numpy arrays are not copied (no reference count is written in them); its
+Python objects (the offer and dwelling ids, the set of cancelled ids) are, page by page, in each process that
+reads them.
 
 A pipe cannot be read twice: :func:`spooled` copies it to a temporary file first.
 """
@@ -571,7 +573,7 @@ def _life_ordered(index: Index, opens: list[tuple[str, dt.date, int, str]]) -> l
 
 
 def _resolve_annulations(index: Index, annulations, known, annulation_ids: dict[str, int]) -> np.ndarray:
-    """The cancelled ids, and the lines of their records."""
+    """The lines of the cancelled records; their ids are added to ``index.cancelled``."""
     header = index.header
     header_id = (header.get("id") or auto_id(index.name, index.header_line)) if header is not None else None
     lines = []

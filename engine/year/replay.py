@@ -165,8 +165,8 @@ _UNREAD = object()
 
 class Stored(Mapping):
     """Each dwelling's libérations (or mises en service), read where pass 1 found them (``lines`` grouped by
-    dwelling, cancelled ones left out), in the order of the life cycle, while a file is being ``reading``; the
-    dwellings last asked for are kept (one offer's evaluation asks several times)."""
+    dwelling, cancelled ones left out), in the order of the life cycle, while a file is being ``reading``; up to
+    ``KEEP`` dwellings read are kept, then all forgotten at once (one offer's evaluation asks several times)."""
 
     KEEP = 256
 

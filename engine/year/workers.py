@@ -1,4 +1,4 @@
-"""Pass 2 shared among processes when only the result is wanted: the dwellings dealt in turn, each process
+"""Pass 2 shared among processes when only the result is wanted: the dwellings dealt by their number, each process
 forked once the index is made evaluating the offers of its own dwellings; the sum of their ledgers is the
 ledger of one process (:meth:`engine.ledger.Ledger.merge`)."""
 
@@ -36,8 +36,8 @@ class WorkerResult:
 
 
 def share_of(index: Index, workers: int, k: int) -> np.ndarray:
-    """Worker ``k``'s offers (their numbers) when they are dealt among ``workers``: dwellings in turn, all
-    the offers of a dwelling to one worker; an offer never opened goes to worker 0, which rejects its
+    """Worker ``k``'s offers (their numbers) when they are dealt among ``workers``: a dwelling to the worker
+    its number modulo ``workers`` gives, all the offers of a dwelling to one worker; an offer never opened goes to worker 0, which rejects its
     records."""
     dwelling = index.offer_dwelling
     mine = (dwelling >= 0) & (dwelling % workers == k)
