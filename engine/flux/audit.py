@@ -13,7 +13,8 @@ be equal.
 
 from __future__ import annotations
 
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
+import math
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 
 from engine.flux.theoretical import Figures, rounded
 from engine.problems import BadInput, Problem
@@ -42,7 +43,7 @@ def parse_checks(items: list[str]) -> dict[str, str]:
     for item in items:
         last = None
         for pair in item.split():
-            if "=" not in pair and last is not None and not pair.strip("%"):  # « 9,67 % » as French prints it
+            if last is not None and not pair.strip("%"):  # « 9,67 % » as French prints it
                 out[last] += " " + pair
                 continue
             last = None
@@ -74,13 +75,15 @@ def printed(text: str, rate: bool = True) -> tuple[Decimal, Decimal]:
 
 
 def _show(key: str, value) -> str:
-    if value is None:
-        return "—"
+    """A figure as the audit says it: a rate in percent (to the hundredth of a point, or four places under
+    0,1 %), a count as it is, any other figure to four places."""
     if key in RATES:
         return fr_percent(value, 4 if abs(value) < Decimal("0.001") else 2)
-    if isinstance(value, Decimal):
-        return fr_number(value.quantize(Decimal("0.0001")).normalize())
-    return str(value)
+    return _number(value)
+
+
+def _number(value) -> str:
+    return fr_number(value.quantize(Decimal("0.0001")).normalize()) if isinstance(value, Decimal) else str(value)
 
 
 SCOPES = {"epci": "sur l'EPCI", "commune": "sur la commune", "departement": "sur le département"}
@@ -146,7 +149,7 @@ def _other_base(value: Decimal, fig: Figures, scoped: dict) -> str:
     flux = value * fig.part * fig.taux_rotation
     return (f"deux assiettes imprimées ({shown}) ; les règles retiennent {fig.logements_eligibles} ; sur "
             f"{int(value)} logements avec la part retenue ({_show('part', fig.part)}), le flux avant arrondi "
-            f"serait {_show('flux_brut', flux)}")
+            f"serait {_number(flux)}")
 
 
 def _rounding_note(value: Decimal, ours: Decimal, unit: Decimal) -> str:
@@ -166,10 +169,10 @@ def _cause(key: str, value: Decimal, unit: Decimal, fig: Figures, other_rates) -
         return (f"pourcentage multiplié deux fois par 100 : {fr_number(value * 100)} % imprimé pour "
                 f"{_show(key, ours)}")
     if key == "flux":
-        up = int(fig.flux_brut.quantize(Decimal(1), rounding=ROUND_CEILING))
+        up = math.ceil(fig.flux_brut)
         if value == up and fig.flux_brut < Decimal("0.5"):
             return (f"flux arrondi à l'unité supérieure depuis moins de 0,5 (flux avant arrondi "
-                    f"{_show('flux_brut', fig.flux_brut)}) ; l'arrondi des règles « {fig.arrondi} » donne {fig.flux}")
+                    f"{_number(fig.flux_brut)}) ; l'arrondi des règles « {fig.arrondi} » donne {fig.flux}")
         modes = [f"« {mode} »" for mode in ("plus_proche", "superieur", "inferieur")
                  if mode != fig.arrondi and value == rounded(fig.flux_brut, mode, fig.minimum)]
         if modes:
@@ -179,7 +182,7 @@ def _cause(key: str, value: Decimal, unit: Decimal, fig: Figures, other_rates) -
         base = Decimal(fig.flux) if other == "arrondi" else fig.flux_brut
         if abs(fig.part_prioritaire * base - value) <= unit:
             return (f"part prioritaire prise sur le flux {other} ({_show('part', fig.part_prioritaire)} × "
-                    f"{_show('flux_brut', base)}) ; les règles la prennent sur le flux {fig.prioritaire_sur}")
+                    f"{_number(base)}) ; les règles la prennent sur le flux {fig.prioritaire_sur}")
         for printed_flux in (1, 0):
             if abs(fig.part_prioritaire * printed_flux - value) <= unit:
                 return (f"part prioritaire prise sur un flux imprimé de {printed_flux} "

@@ -200,3 +200,66 @@ def test_a_rate_is_read_in_percent_when_it_has_a_sign_or_is_above_one():
     assert audit.canonical("flux_epci") == ("flux", "epci")
     assert audit.canonical("flux_region") == ("flux_region", None)
     assert audit.canonical("eligibles") == ("logements_eligibles", None)
+
+
+def test_the_boundaries_of_each_cause_are_one_unit_of_the_printed_digit():
+    """7,27 % printed « 0,0728 % » (the fraction 0,0728, one ten-thousandth away) and « 728 % » (one hundredth of
+    a point away once divided twice): the wrong unit still; 7,2699 % printed « 0,0728 % » is 1,01 units away: not."""
+    assert audit.audit(PATRIMOINE, {"taux": "0,0728 %"}, [])[0]["cause"].startswith("pourcentage imprimé dans la "
+                                                                                   "mauvaise unité")
+    assert audit.audit(PATRIMOINE, {"taux": "728 %"}, [])[0]["cause"].startswith("pourcentage multiplié deux fois")
+    off = _figures(rate="0.072699")
+    assert audit.audit(off, {"taux": "0,0728 %"}, [])[0]["cause"] == ("taux de rotation différent de celui retenu "
+                                                                      "(7,27 %)")
+    # 25 % × 1 = 0,25 printed « 0,26 »: one hundredth away, still the rounded flux's (Patrimoine), or a printed
+    # flux of 1 (TMH)
+    assert audit.audit(PATRIMOINE, {"prioritaires": "0,26"}, [])[0]["cause"].startswith(
+        "part prioritaire prise sur le flux arrondi (25 % × 1)")
+    assert audit.audit(TMH, {"prioritaires": "0,26"}, [])[0]["cause"] == ("part prioritaire prise sur un flux imprimé "
+                                                                          "de 1 (25 % × 1)")
+    # 11 × 8 % = 0,88 printed « 0,89 »: one hundredth away, still the other rate's
+    assert audit.audit(PATRIMOINE, {"flux_brut": "0,89"}, [("moyenne de l'historique", D("0.08"))])[0]["cause"] == (
+        "flux calculé avec le taux de rotation de la moyenne de l'historique (8 %)")
+    # exactly 0,5 rounded down by the rules and printed 1: not « from less than 0,5 », another rounding
+    half = _figures(10, 10, "0.05", arrondi="inferieur")
+    assert audit.audit(half, {"flux": "1"}, [])[0]["cause"] == ("autre règle d'arrondi : « plus_proche » ou "
+                                                                "« superieur » au lieu de « inferieur »")
+
+
+def test_a_half_is_rounded_up_as_an_annex_rounds_it():
+    """25 × 0,5 % = 0,125 printed « 0,13 »: rounded half up (a banker's rounding would give 0,12)."""
+    [item] = audit.audit(_figures(25, 25, "0.005"), {"flux_brut": "0,13"}, [])
+    assert (item["statut"], item["note"]) == ("conforme", "valeur imprimée arrondie")
+
+
+def test_figures_are_said_in_their_unit():
+    """A rate in percent to the hundredth of a point (3 / 31 = 9,68 %), to four places under 0,1 % (1 / 4 800 =
+    0,0208 %); a count as it is; a gap on a rate in points of percent."""
+    [item] = audit.audit(_figures(31, 3), {"part": "12 %"}, [])
+    assert item["cause"] == "écart de 2,32 % au-delà de la précision imprimée (1 %)"
+    [item] = audit.audit(_figures(4800, 1), {"taux": "6 %"}, [])
+    assert item["cause"] == "taux de rotation différent de celui retenu (7,27 %)"
+    [item] = audit.audit(_figures(4800, 1), {"part": ""}, [])
+    assert item["cause"] == "case vide dans l'annexe imprimée : aucun chiffre ; les règles calculent 0,0208 %"
+    blank_count, after = audit.audit(PATRIMOINE, {"flux": "", "eligibles": "11"}, [])
+    assert blank_count["cause"] == "case vide dans l'annexe imprimée : aucun chiffre ; les règles calculent 1"
+    assert after["statut"] == "conforme"  # the figures after a blank cell are checked too
+
+
+def test_one_scoped_eligible_count_is_a_count_like_another():
+    """Only « logements_eligibles_epci » printed: no second base to compare with, the usual cause."""
+    [item] = audit.audit(_figures(4, 1, "0.0801"), {"logements_eligibles_epci": "1083"}, [])
+    assert item["cause"].startswith("nombre différent de celui retenu")
+
+
+def test_checks_refused_whole_and_at_no_line():
+    with pytest.raises(BadInput) as refused:
+        audit.parse_checks(["% part=1", "inconnu=1 flux= part=9 X"])
+    assert sorted(p.message.split(" : ")[0] for p in refused.value.problems) == ["« % »", "« X »", "« flux= »",
+                                                                                  "« inconnu=1 »"]
+    assert {p.ligne for p in refused.value.problems} == {0}
+    with pytest.raises(BadInput) as unreadable:
+        audit.printed("neuf")
+    assert unreadable.value.problems[0].ligne == 0
+    assert audit.parse_checks(["flux=1=2"]) == {"flux": "1=2"}  # the value is all after the first « = »
+    assert audit.printed("1,5") == (D("0.015"), D("0.001"))  # above 1: a percentage
