@@ -73,7 +73,7 @@ def run(opts: FluxOptions) -> tuple[dict, bool]:
     if opts.inventory is not None:
         rules = asst.AssietteRules(ruleset, on, opts.use_durable)
         _, fp = flux_params(ruleset, on)
-        droits_acquis = bool(fp and (fp.methode == "droits_acquis" or fp.droits_acquis))
+        droits_acquis = fp.methode == "droits_acquis" or bool(fp.droits_acquis)
         inv = count_inventory(opts.inventory, partial(asst.group_keys, rules, programmes=droits_acquis),
                               bailleur=opts.bailleur, skip_invalid=opts.skip_invalid, sheet=opts.sheet,
                               reservations=opts.reservations)
@@ -108,7 +108,7 @@ def run(opts: FluxOptions) -> tuple[dict, bool]:
     out = {
         "exercice": year,
         "regles": ruleset.name,
-        "methode": params.methode if params else "assiette",
+        "methode": params.methode,
         "inventaire": _inventory_record(inv),
         "logements": assiette.logements if assiette else None,
         "logements_eligibles": results[0]["logements_eligibles"] if len(results) == 1 else (
@@ -245,8 +245,8 @@ def _figures(rid: str, opts: FluxOptions, ruleset: RuleSet, registry: Registry, 
                          f"{annexe.logements_eligibles} ; l'état des lieux ne liste peut-être que les logements du "
                          "réservataire (donnez --eligibles)")
     entry = registry.by_id.get(rid)
-    methode = params.methode if params else "assiette"
-    if params and entry and (rid in params.droits_acquis or entry.type in params.droits_acquis):
+    methode = params.methode
+    if entry and (rid in params.droits_acquis or entry.type in params.droits_acquis):
         methode = "droits_acquis"
     programmes = None
     if methode == "droits_acquis":

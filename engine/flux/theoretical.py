@@ -97,10 +97,10 @@ def deductions_in_force(ruleset: RuleSet, on: dt.date, volumes: dict[str, Decima
 
 def compute(reservataire: str, methode: str, eligibles: int, units: int, rate: Decimal,
             deductions: list[Deduction], params, programmes: dict[str, int] | None = None) -> Figures:
-    arrondi = params.arrondi if params else "plus_proche"
-    minimum = params.minimum if params else 0
-    share = params.part_prioritaire if params else Decimal("0.25")
-    sur = params.prioritaire_sur if params else "brut"
+    """The figures under the flux rule's ``params`` in force (a year without them is refused before:
+    :mod:`engine.ruleset.in_force`; no default of the code stands in for a text)."""
+    arrondi, minimum = params.arrondi, params.minimum
+    share, sur = params.part_prioritaire, params.prioritaire_sur
     part = Decimal(units) / Decimal(eligibles) if eligibles else Decimal(0)
     if methode == "droits_acquis":  # Σ droits de suite × taux: ``units`` is the sum of ``programmes``' dwellings
         total = Decimal(units) * rate
@@ -118,8 +118,11 @@ def compute(reservataire: str, methode: str, eligibles: int, units: int, rate: D
 
 
 def objective_from_annexe(ruleset: RuleSet, reservataire: str, on: dt.date) -> int | None:
-    """Rounded flux from the convention's Annexe 1 figures, when the rule set has them."""
+    """Rounded flux from the convention's Annexe 1 figures, when the rule set has them and its flux rule is in
+    force (None otherwise: the objective is not determined)."""
     _, params = flux_params(ruleset, on)
+    if params is None:
+        return None
     for rule in ruleset.of("annexe1"):
         annexe = rule.at(on)
         if annexe is None or annexe.reservataire != reservataire:

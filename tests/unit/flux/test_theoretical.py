@@ -179,3 +179,16 @@ def test_the_flux_rule_in_force():
     assert rule.id == "flux-theorique" and (params.arrondi, params.part_prioritaire) == ("plus_proche",
                                                                                           Decimal("0.25"))
     assert theo.flux_params(load_ruleset("national"), dt.date(2019, 12, 31))[1] is None  # before 22 February 2020
+
+
+def test_no_objective_from_an_annexe_when_no_flux_rule_is_in_force(tmp_path):
+    """An annexe 1 dated 2019, before the flux rule (22/02/2020): no rounding, minimum or priority share from a
+    text, so no objective, rather than the code's own (half up, 0, 25 %)."""
+    path = tmp_path / "annexe-2019.yaml"
+    path.write_text("couche: essai-annexe-2019\nniveau: scenario\nherite_de: national\nregles:\n"
+                    "  - id: annexe1-departement\n    nature: annexe1\n    libelle: Annexe 1 du département\n"
+                    "    source: essai\n    valeurs: {2019-01-01: {reservataire: departement, logements_eligibles: 100,"
+                    " logements_reservataire: 30, taux_rotation: 10 %}}\n", encoding="utf-8")
+    ruleset = load_ruleset(str(path))
+    assert theo.objective_from_annexe(ruleset, "departement", dt.date(2019, 12, 31)) is None
+    assert theo.objective_from_annexe(ruleset, "departement", dt.date(2020, 12, 31)) == 3  # 100 × 30 % × 10 %
