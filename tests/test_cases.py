@@ -146,6 +146,13 @@ def test_coverage_lists_every_clause_and_ends_with_the_uncovered_count():
                  if not c["cas"]]
     assert uncovered == KNOWN_UNCOVERED, uncovered
     assert data["non_couvertes"] == sum(1 for c in data["couverture"] if not c["cas"])
+    # the parameters no evaluation reads (the bilan's date, the three candidates, guarantees, the Ain's État share
+    # of new programmes) and one exclusion no annex table exercises; the prorogation of deadlines is read by every
+    # case whose deadline ends on a day off
+    assert sorted(f"{c['couche']}:{c['regle']}" for c in data["couverture"] if not c["cas"]) == [
+        "ain:part-etat-programmes-neufs", "ain:plafond-garantie-emprunt", "national:bilan-avant-28-fevrier",
+        "national:exclusion-sem-non-apl", "national:plafond-garantie-emprunt", "national:trois-candidats"]
+    assert len(next(c for c in data["couverture"] if c["regle"] == "prorogation")["cas"]) >= 6
 
 
 # Délai and obligation clauses no shipped case exercises, each with its reason in the README (« Les cas »).
