@@ -261,5 +261,8 @@ def test_checks_refused_whole_and_at_no_line():
     with pytest.raises(BadInput) as unreadable:
         audit.printed("neuf")
     assert unreadable.value.problems[0].ligne == 0
+    with pytest.raises(BadInput) as after_a_bad_pair:  # a « % » after a refused pair is not its value
+        audit.parse_checks(["inconnu=1 %"])
+    assert sorted(p.message.split(" : ")[0] for p in after_a_bad_pair.value.problems) == ["« % »", "« inconnu=1 »"]
     assert audit.parse_checks(["flux=1=2"]) == {"flux": "1=2"}  # the value is all after the first « = »
     assert audit.printed("1,5") == (D("0.015"), D("0.001"))  # above 1: a percentage
