@@ -220,3 +220,23 @@ def test_every_case_renders_in_every_format(loaded, index):
     for text in (formats.to_markdown(result), formats.to_csv(result), formats.to_csv(result, tableur=True),
                  formats.to_html(result)):
         assert text
+
+
+def test_a_case_of_a_year_before_its_rules_is_refused_at_its_exercice(tmp_path):
+    """A case of 2019 under the Haute-Garonne rules (counting from 24/11/2023, flux from 22/02/2020): refused, exit
+    2, at the line of the « exercice » it is evaluated for (its own, else the file's), not counted by defaults."""
+    events = tmp_path / "evenements.yaml"
+    events.write_text(
+        "regles: haute-garonne\nexercice: 2024\ncas:\n  - nom: un-cas-de-2019\n    source: essai\n"
+        "    exercice: 2019\n    offres:\n      - {offre: O-1, logement: L1, reservataire: MAIRIE ESCALQUENS,\n"
+        "         evenements: [{type: mise_a_disposition, date: 2019-03-04}]}\n"
+        "    attendu:\n      mairie-escalquens: {mises_a_disposition: 1}\n", encoding="utf-8")
+    out = invoke(["test", events], 2).output
+    assert ("evenements.yaml:6: exercice 2019 : aucune règle de décompte des règles « haute-garonne » n'est en "
+            "vigueur au 31/12/2019") in out, out
+    flux = tmp_path / "flux.yaml"
+    flux.write_text("regles: escalquens-patrimoine\nexercice: 2019\ncas:\n  - nom: flux-de-2019\n    source: essai\n"
+                    "    flux: {eligibles: 10, logements_reservataire: 1, reservataire: MAIRIE ESCALQUENS, rotation: "
+                    "10 %}\n    attendu_flux:\n      flux: 0\n", encoding="utf-8")
+    out = invoke(["test", flux], 2).output
+    assert "flux.yaml:2: exercice 2019 : aucune règle de flux théorique des règles « escalquens-patrimoine »" in out

@@ -121,8 +121,14 @@ class Runner:
         with tempfile.TemporaryDirectory(prefix="flux-rules-cas-") as folder:
             path = Path(folder) / "journal.jsonl"
             path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-            evaluation = evaluate_file(path, ruleset, year, True, previous, inventory, bailleur, use_durable,
-                                       shown="journal.jsonl", full=lambda ev: True, au=case.au)  # each record
+            try:
+                evaluation = evaluate_file(path, ruleset, year, True, previous, inventory, bailleur, use_durable,
+                                           shown="journal.jsonl", full=lambda ev: True, au=case.au)  # each record
+            except BadInput as exc:  # the year refused (engine/ruleset/in_force.py): said at the case's « exercice »
+                at = _year_line(loaded, case, index)
+                raise BadInput([Problem(loaded.name, at, p.message) if p.fichier == "--year"
+                                else Problem(loaded.name, lines_of.get(p.ligne, at), p.message)
+                                if p.fichier == "journal.jsonl" else p for p in exc.problems]) from None
         invalid = [p for p in evaluation.log.problems if p.code != "cycle-incoherent"]
         if invalid and "evenements" not in (case.attendu or {}):  # a record the contract refuses
             raise BadInput([Problem(loaded.name, lines_of.get(p.ligne, loaded.line("cas", index)),
@@ -186,8 +192,17 @@ class Runner:
             eligibles=f.eligibles, logements_reservataire=f.logements_reservataire, deductions=deductions,
             checks=parse_checks(list(f.check or [])), annexe=f.annexe, bailleur=case.bailleur or top.bailleur,
             reservations=(loaded.path.parent / f.reservations) if f.reservations else None)
-        result, _ = run(opts)
+        try:
+            result, _ = run(opts)
+        except BadInput as exc:  # the year refused (engine/ruleset/in_force.py): said at the case's « exercice »
+            raise BadInput([Problem(loaded.name, _year_line(loaded, case, index), p.message) if p.fichier == "--year"
+                            else p for p in exc.problems]) from None
         return result
+
+
+def _year_line(loaded: LoadedCases, case: Case, index: int) -> int:
+    """The line of the « exercice » a case is evaluated for: its own, else the file's."""
+    return loaded.line("cas", index, "exercice") if case.exercice else loaded.line("exercice")
 
 
 def journal(case: Case, year: int, rules: str, bailleur: str | None, loaded: LoadedCases,
