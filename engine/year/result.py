@@ -108,22 +108,26 @@ def _gap(decompte: int, objectif: int | None, anterieur: int, report_params) -> 
 
 
 def _roll_up_delegations(entries: list[dict], registry: Registry, report_params) -> None:
-    """A contingent managed by delegation counts for its holder: the delegate's counted offers are added to
-    the holder's ``decompte`` (Toulouse Métropole ← commune de Flourens, convention art. 2), and listed."""
+    """A contingent managed by delegation counts for its holder: the delegates' counted offers are added to
+    the holder's ``decompte`` (Toulouse Métropole ← commune de Flourens, convention art. 2), and listed. Along a
+    chain (a delegate that delegates in turn) each delegate's own offers are added once to every holder above it;
+    ``gere_pour`` names the holder that delegated to it directly."""
     by_id = {e["id"]: e for e in entries}
+    own = {e["id"]: (e["decompte"], list(e["offres_decomptees"])) for e in entries}
     for entry in entries:
         delegates = [by_id[d] for d in sorted(registry.delegates_of(entry["id"])) if d in by_id]
         if not delegates:
             continue
-        entry["decompte_propre"] = entry["decompte"]
-        entry["delegations"] = [{k: d[k] for k in ("id", "mises_a_disposition", "attributions", "baux", "refus",
-                                                   "decompte")} for d in delegates]
-        entry["decompte"] += sum(d["decompte"] for d in delegates)
-        entry["offres_decomptees"] = entry["offres_decomptees"] + [o for d in delegates
-                                                                   for o in d["offres_decomptees"]]
+        entry["decompte_propre"] = own[entry["id"]][0]
+        entry["delegations"] = [{k: d[k] for k in ("id", "mises_a_disposition", "attributions", "baux", "refus")}
+                                | {"decompte": own[d["id"]][0]} for d in delegates]
+        entry["decompte"] = own[entry["id"]][0] + sum(own[d["id"]][0] for d in delegates)
+        entry["offres_decomptees"] = own[entry["id"]][1] + [o for d in delegates for o in own[d["id"]][1]]
         entry.update(_gap(entry["decompte"], entry["objectif"], entry["report_anterieur"], report_params))
+        direct = registry.by_id[entry["id"]].delegue_a if entry["id"] in registry.by_id else None
         for d in delegates:
-            d["gere_pour"] = entry["id"]
+            if d["id"] == direct or "gere_pour" not in d:
+                d["gere_pour"] = entry["id"]
 
 
 def objective(rule, on: dt.date, bailleur: str | None, ruleset: RuleSet) -> tuple[int | None, str, str | None]:
