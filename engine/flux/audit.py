@@ -40,8 +40,8 @@ def parse_checks(items: list[str]) -> dict[str, str]:
     value's, as French prints it) → {key: printed text}."""
     out: dict[str, str] = {}
     problems = []
+    last = None  # a « % » typed apart (``--check part=9,67 %`` unquoted: two arguments) is the value's too
     for item in items:
-        last = None
         for pair in item.split():
             if last is not None and not pair.strip("%"):  # « 9,67 % » as French prints it
                 out[last] += " " + pair
@@ -61,7 +61,8 @@ def parse_checks(items: list[str]) -> dict[str, str]:
 
 
 def printed(text: str, rate: bool = True) -> tuple[Decimal, Decimal]:
-    """Value and precision unit of a printed figure (rates: a ``%`` sign or a value above 1 is a percentage)."""
+    """Value and precision unit of a printed figure (rates: a ``%`` sign or a value above 1 is a percentage; a
+    fraction written without decimals, 0 or 1, is exact: 0 % or 100 %, not « 0 to 2 »)."""
     number, percent = rate_text(text)
     try:
         value = Decimal(number)
@@ -71,6 +72,8 @@ def printed(text: str, rate: bool = True) -> tuple[Decimal, Decimal]:
     unit = Decimal(1).scaleb(-places)
     if rate and (percent or value > 1):
         value, unit = value / 100, unit / 100
+    elif rate and places == 0:
+        unit = Decimal(0)
     return value, unit
 
 
@@ -125,7 +128,7 @@ def audit(fig: Figures, checks: dict[str, str], other_rates: list[tuple[str, Dec
             note = _rounding_note(value, ours, unit) if ok and value != ours else None
         cause = None
         if not ok:
-            cause = _cause(key, value, unit, fig, other_rates)
+            cause = _cause(key, value, unit, fig, other_rates, rate_text(text)[1])
             if key == "logements_eligibles" and len(scoped_counts) > 1:
                 cause = _other_base(value, fig, scoped_counts)
         item = {"chiffre": raw_key, "libelle": label, "imprime": text, "valeur_imprimee": float(value),
@@ -160,12 +163,16 @@ def _rounding_note(value: Decimal, ours: Decimal, unit: Decimal) -> str:
     return "valeur imprimée à la précision près"
 
 
-def _cause(key: str, value: Decimal, unit: Decimal, fig: Figures, other_rates) -> str:
+def _cause(key: str, value: Decimal, unit: Decimal, fig: Figures, other_rates, percent: bool = True) -> str:
+    """The likely cause of a printed figure that disagrees (``percent``: the text had a « % » sign)."""
     ours = getattr(fig, key)
     if key in RATES and abs(value * 100 - ours) <= unit * 100:
         return (f"pourcentage imprimé dans la mauvaise unité : la fraction {fr_number(value * 100)} "
                 f"({_show(key, ours)}) a été imprimée suivie de « % »")
     if key in RATES and abs(value / 100 - ours) <= unit / 100:
+        if not percent:  # « 0,5 » read as the fraction 50 %: a percentage written without its sign
+            return (f"pourcentage imprimé sans « % » : {fr_number(value)} lu comme la fraction {_show(key, value)} ; "
+                    f"en pourcentage, {_show(key, value / 100)}, le taux des règles")
         return (f"pourcentage multiplié deux fois par 100 : {fr_number(value * 100)} % imprimé pour "
                 f"{_show(key, ours)}")
     if key == "flux":
@@ -195,4 +202,6 @@ def _cause(key: str, value: Decimal, unit: Decimal, fig: Figures, other_rates) -
         return f"taux de rotation différent de celui retenu ({_show(key, ours)})"
     if key in ("logements_eligibles", "logements_reservataire"):
         return "nombre différent de celui retenu (inventaire ou option) : l'état des lieux est-il complet ?"
+    if not unit:
+        return f"écart de {_show(key, abs(value - ours))} sur un chiffre imprimé exact"
     return f"écart de {_show(key, abs(value - ours))} au-delà de la précision imprimée ({_show(key, unit)})"

@@ -194,7 +194,8 @@ def test_a_rate_is_read_in_percent_when_it_has_a_sign_or_is_above_one():
     assert audit.printed("9,67 %") == (D("0.0967"), D("0.0001"))
     assert audit.printed("9.67") == (D("0.0967"), D("0.0001"))
     assert audit.printed("0.0967") == (D("0.0967"), D("0.0001"))
-    assert audit.printed("1") == (D("1"), D("1"))  # 100 % as a fraction
+    # a fraction without decimals is exact: « 1 » is 100 %, « 0 » is 0 %, neither read « within one unit »
+    assert audit.printed("1") == (D("1"), D("0")) and audit.printed("0") == (D("0"), D("0"))
     assert audit.printed("12", rate=False) == (D("12"), D("1"))
     assert audit.canonical("logements_eligibles_epci") == ("logements_eligibles", "epci")
     assert audit.canonical("flux_epci") == ("flux", "epci")
@@ -265,4 +266,19 @@ def test_checks_refused_whole_and_at_no_line():
         audit.parse_checks(["inconnu=1 %"])
     assert sorted(p.message.split(" : ")[0] for p in after_a_bad_pair.value.problems) == ["« % »", "« inconnu=1 »"]
     assert audit.parse_checks(["flux=1=2"]) == {"flux": "1=2"}  # the value is all after the first « = »
+    assert audit.parse_checks(["part=9,67", "%", "flux=1"]) == {"part": "9,67 %", "flux": "1"}  # typed unquoted
     assert audit.printed("1,5") == (D("0.015"), D("0.001"))  # above 1: a percentage
+
+
+def test_a_rate_written_as_a_whole_fraction_is_exact_and_a_percentage_without_its_sign_is_said():
+    """A share of 20 % and a rate of 10 % checked against « 1 » and « 0 »: not within « one unit » of them (that
+    unit would be 100 points); a rate of 0,5 % printed « 0,5 » (the sign left out) is read as 50 % and said so."""
+    fig = _figures(100, 20, "0.1")
+    part, taux = audit.audit(fig, {"part": "1", "taux": "0"}, [])
+    assert (part["statut"], part["tolerance"], part["cause"]) == ("ecart", 0.0,
+                                                                  "écart de 80 % sur un chiffre imprimé exact")
+    assert (taux["statut"], taux["cause"]) == ("ecart", "taux de rotation différent de celui retenu (10 %)")
+    assert audit.audit(_figures(20, 20), {"part": "1"}, [])[0]["statut"] == "conforme"
+    [item] = audit.audit(_figures(100, 20, "0.005"), {"taux": "0,5"}, [])
+    assert item["cause"] == ("pourcentage imprimé sans « % » : 0,5 lu comme la fraction 50 % ; en pourcentage, "
+                             "0,5 %, le taux des règles")
