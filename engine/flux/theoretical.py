@@ -21,6 +21,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
+from engine.problems import BadInput, Problem
 from engine.ruleset.inherit import RuleSet
 
 MODES = {"plus_proche": ROUND_HALF_UP, "superieur": ROUND_CEILING, "inferieur": ROUND_FLOOR}
@@ -68,9 +69,20 @@ class Figures:
 
 
 def flux_params(ruleset: RuleSet, on: dt.date):
-    rule = next(iter(ruleset.of("flux")), None)
-    params = rule.at(on) if rule else None
-    return rule, params
+    """The theoretical-flux rule in force on ``on`` and its parameters ((a rule, None) before any is). Two in force
+    at once are refused: which one the text means cannot be told (a layer replaces the national rule, it does not
+    add a second one)."""
+    rules = sorted(ruleset.of("flux"), key=lambda r: r.id)
+    in_force = [r for r in rules if r.at(on) is not None]
+    if len(in_force) > 1:
+        where = " et ".join(f"« {r.id} » ({':'.join(map(str, r.since(on)))})" for r in in_force)
+        last = max(in_force, key=lambda r: ruleset.chain.index(r.layer) if r.layer in ruleset.chain else -1)
+        path, line = last.since(on)  # said at the rule the deepest layer adds
+        raise BadInput([Problem(str(path), line, f"deux règles de flux théorique en vigueur le {on:%d/%m/%Y} : "
+                                                 f"{where} ; une couche remplace la règle nationale (surcharges ou "
+                                                 "remplace), elle n'en ajoute pas une seconde")])
+    rule = in_force[0] if in_force else (rules[0] if rules else None)
+    return rule, rule.at(on) if rule else None
 
 
 def deductions_in_force(ruleset: RuleSet, on: dt.date, volumes: dict[str, Decimal],

@@ -192,3 +192,23 @@ def test_no_objective_from_an_annexe_when_no_flux_rule_is_in_force(tmp_path):
     ruleset = load_ruleset(str(path))
     assert theo.objective_from_annexe(ruleset, "departement", dt.date(2019, 12, 31)) is None
     assert theo.objective_from_annexe(ruleset, "departement", dt.date(2020, 12, 31)) == 3  # 100 × 30 % × 10 %
+
+
+def test_two_flux_rules_in_force_at_once_are_refused_at_the_one_the_layer_adds(tmp_path):
+    """A layer that adds its own flux rule beside the national one, instead of replacing it: which one the text
+    means cannot be told once both are in force (2024); in 2019 only the layer's is."""
+    from engine.problems import BadInput
+
+    path = tmp_path / "deux-flux.yaml"
+    path.write_text("couche: essai-deux-flux\nniveau: convention\nherite_de: national\nlibelle: Essai\nsource: essai\n"
+                    "regles:\n  - id: flux-local\n    nature: flux\n    libelle: Flux local\n    source: essai\n"
+                    "    valeurs:\n      2019-01-01: {methode: assiette, arrondi: superieur, minimum: 1, "
+                    "part_prioritaire: 25 %, prioritaire_sur: brut}\n", encoding="utf-8")
+    ruleset = load_ruleset(str(path))
+    rule, params = theo.flux_params(ruleset, dt.date(2019, 12, 31))
+    assert (rule.id, params.arrondi) == ("flux-local", "superieur")
+    with pytest.raises(BadInput) as refused:
+        theo.flux_params(ruleset, dt.date(2024, 12, 31))
+    [problem] = refused.value.problems
+    assert (problem.fichier, problem.ligne) == (str(path), 12)
+    assert problem.message.startswith("deux règles de flux théorique en vigueur le 31/12/2024 : « flux-local » (")
