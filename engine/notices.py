@@ -53,7 +53,8 @@ def year_notices(evaluation, asked: int | None) -> list[str]:
 
 # natures decided with the values in force on 31 December, for the whole year (the deadlines take the values in
 # force on the day their time starts)
-YEAR_END = ("decompte", "base_decompte", "objectif", "obligation", "report")
+YEAR_END = ("decompte", "base_decompte", "objectif", "obligation", "report", "parametre", "annexe1", "flux", "rotation",
+            "deduction")
 
 
 def mid_year_values(ruleset, year: int) -> list[str]:
@@ -62,25 +63,39 @@ def mid_year_values(ruleset, year: int) -> list[str]:
 
     >>> from engine.ruleset.inherit import load_ruleset
     >>> print(mid_year_values(load_ruleset("haute-garonne"), 2023)[0])  # doctest: +NORMALIZE_WHITESPACE
-    attention : exercice 2023 : 15 valeur(s) des règles « haute-garonne » prennent effet le 24/11/2023
-    (« base-action-logement », « base-bailleur », « base-etat » et 12 autre(s)) ; le décompte, les objectifs et
+    attention : exercice 2023 : 16 valeur(s) des règles « haute-garonne » prennent effet le 24/11/2023
+    (« base-action-logement », « base-bailleur », « base-etat » et 13 autre(s)) ; le décompte, les objectifs et
     les obligations de l'exercice les appliquent à toute l'année, les délais aux seules offres dont le délai court
     depuis cette date
     >>> mid_year_values(load_ruleset("ain"), 2026)
     []
+    >>> print(mid_year_values(load_ruleset("ain"), 2024)[0])  # doctest: +NORMALIZE_WHITESPACE
+    attention : exercice 2024 : 2 règle(s) des règles « ain » ne sont pas encore en vigueur au 31/12/2024 (la
+    première le 10/06/2025 : « decompte-relogement-npnru », « part-etat-programmes-neufs ») ; l'exercice est évalué
+    sans elles
     """
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     by_date: dict[dt.date, list[str]] = {}
+    later: dict[dt.date, list[str]] = {}
     for rule in ruleset.rules.values():
-        if rule.nature not in YEAR_END:
+        if rule.nature not in YEAR_END or not rule.dated:
             continue
         since = max((d for d, _ in rule.dated if d <= end), default=None)
         if since is not None and since > start:
             by_date.setdefault(since, []).append(rule.id)
-    return [f"attention : exercice {year} : {len(ids)} valeur(s) des règles « {ruleset.name} » prennent effet le "
-            f"{since:%d/%m/%Y} ({_some(sorted(ids))}) ; le décompte, les objectifs et les obligations de l'exercice "
-            "les appliquent à toute l'année, les délais aux seules offres dont le délai court depuis cette date"
-            for since, ids in sorted(by_date.items())]
+        elif since is None:
+            later.setdefault(rule.dated[0][0], []).append(rule.id)
+    notes = [f"attention : exercice {year} : {len(ids)} valeur(s) des règles « {ruleset.name} » prennent effet le "
+             f"{since:%d/%m/%Y} ({_some(sorted(ids))}) ; le décompte, les objectifs et les obligations de "
+             "l'exercice les appliquent à toute l'année, les délais aux seules offres dont le délai court depuis "
+             "cette date" for since, ids in sorted(by_date.items())]
+    if later:
+        first = min(later)
+        count = sum(map(len, later.values()))
+        notes.append(f"attention : exercice {year} : {count} règle(s) des règles « {ruleset.name} » ne sont pas "
+                     f"encore en vigueur au 31/12/{year} (la première le {first:%d/%m/%Y} : "
+                     f"{_some(sorted(later[first]))}) ; l'exercice est évalué sans elles")
+    return notes
 
 
 def _some(ids: list[str], shown: int = 3) -> str:

@@ -42,14 +42,16 @@ def test_flux_of_a_year_before_its_rule_takes_effect_is_refused():
 
 def test_values_taking_effect_during_the_year_are_said(tmp_path):
     """The Ornex convention applies from its annex's date, 10 June 2025: a 2025 evaluation counts the whole year by
-    it (its objective, its NPNRU counting rule), which the figures do not show; said on stderr, not in 2026."""
+    it (its objective, its NPNRU counting rule, its deductions and rotation), which the figures do not show; said
+    on stderr, not in 2026."""
     log = tmp_path / "ornex.jsonl"
     for year in (2025, 2026):
         log.write_text(json.dumps({"type": "exercice", "annee": year, "regles": "ornex-alliade-habitat"}) + "\n"
                        + json.dumps({"type": "mise_a_disposition", "date": f"{year}-03-04", "offre": "O-1",
                                      "logement": "L1", "reservataire": "commune"}) + "\n", encoding="utf-8")
         result = invoke(["evaluate", log, "--format", "json"], 0)
-        said = ("attention : exercice 2025 : 2 valeur(s) des règles « ornex-alliade-habitat » prennent effet le "
-                "10/06/2025 (« decompte-relogement-npnru », « objectif-ornex ») ; le décompte, les objectifs et les "
-                "obligations de l'exercice les appliquent à toute l'année")
+        said = ("attention : exercice 2025 : 6 valeur(s) des règles « ornex-alliade-habitat » prennent effet le "
+                "10/06/2025 (« decompte-relogement-npnru », « deduction-anru », « deduction-mutations » et 3 "
+                "autre(s)) ; le décompte, les objectifs et les obligations de l'exercice les appliquent à toute "
+                "l'année")
         assert (said in result.stderr) == (year == 2025), result.stderr

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from engine.counting.firstmatch import FirstMatch
+from engine.problems import BadInput, Problem
 from engine.ruleset.conditions import evaluate
 from engine.ruleset.fields import OFFRE, RESERVATAIRE
 from engine.ruleset.inherit import EffectiveRule, RuleSet
@@ -61,10 +62,22 @@ class Decider:
         return hit
 
 
-def base_of(ruleset: RuleSet, reservataire_facts: dict, on: dt.date) -> tuple[str, EffectiveRule | None]:
-    """Counting basis of a réservataire: the first ``base_decompte`` rule (by priority) that matches."""
+def base_of(ruleset: RuleSet, reservataire_facts: dict, on: dt.date) -> tuple[str, EffectiveRule]:
+    """Counting basis of a réservataire: the first ``base_decompte`` rule (by priority) that matches. None
+    matching is refused: no text says when its offers count (a rule set whose bases are dated apart, or that
+    removed one)."""
+    later = []
     for rule in sorted(ruleset.of("base_decompte"), key=lambda r: (r.rule.priorite, r.id)):
         params = rule.at(on)
-        if params is not None and evaluate(rule.rule.condition, reservataire_facts) is True:
+        if evaluate(rule.rule.condition, reservataire_facts) is not True:
+            continue
+        if params is not None:
             return params.base, rule
-    return "bail", None
+        later.append(rule)
+    who = f"« {reservataire_facts.get('reservataire.id')} » (type {reservataire_facts.get('reservataire.type')})"
+    message = f"aucune base de décompte des règles « {ruleset.name} » ne s'applique au {on:%d/%m/%Y} à {who}"
+    if later:
+        first = min(later, key=lambda r: r.dated[0][0])
+        path, line = first.since(first.dated[0][0])
+        message += f" ; « {first.id} » prend effet le {first.dated[0][0]:%d/%m/%Y} ({path}:{line})"
+    raise BadInput([Problem(ruleset.name, 0, message + " : aucun décompte ne peut en être tiré")])

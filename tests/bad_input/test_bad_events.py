@@ -147,3 +147,23 @@ def test_a_year_before_the_rules_take_effect_is_refused_not_counted_by_the_code(
                f"au 31/12/{year} ; la première prend effet le 24/11/2023 (« decompte-" in result.output, result.output
         assert f"{where}exercice {year} : aucune base de décompte" in result.output, result.output
     assert "Décompte" in invoke(["evaluate", HERE / name, "--year", "2024"], 0).output
+
+
+def test_a_reservataire_whose_counting_base_is_not_yet_in_force_is_refused(tmp_path):
+    """A layer that dates two rules from 2022 (the État's base and the counting at attribution) and leaves the
+    others from 24/11/2023: in 2022 Action Logement has no counting base, and counting its lease by a base the code
+    picks (« bail ») would be a figure no text gives. Refused, with the rule and the date it takes effect."""
+    layer = tmp_path / "partiel.yaml"
+    layer.write_text("couche: essai-partiel\nniveau: convention\nherite_de: haute-garonne\nlibelle: Essai\n"
+                     "source: essai\nsurcharges:\n  - id: base-etat\n    source: essai\n"
+                     "    valeurs: {2022-01-01: {base: attribution}}\n  - id: decompte-attribution\n    source: essai\n"
+                     "    valeurs: {2022-01-01: {decision: compte, evenement: attribution}}\n", encoding="utf-8")
+    log = tmp_path / "partiel.jsonl"
+    log.write_text("\n".join(json.dumps(r) for r in [
+        {"type": "exercice", "annee": 2022, "regles": str(layer)},
+        {"type": "mise_a_disposition", "date": "2022-03-04", "offre": "O-1", "logement": "L1",
+         "reservataire": "ACTION LOGEMENT"}]) + "\n", encoding="utf-8")
+    result = invoke(["evaluate", log, "--format", "json"], 2)
+    assert ("essai-partiel: aucune base de décompte des règles « essai-partiel » ne s'applique au 31/12/2022 à "
+            "« action-logement » (type action_logement) ; « base-action-logement » prend effet le 24/11/2023 (") \
+        in result.output, result.output
