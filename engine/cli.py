@@ -56,6 +56,13 @@ def guarded(func):
     return wrapper
 
 
+def _year(value: Optional[int]) -> Optional[int]:
+    """``--year``: a year of four digits (a date of year 0 or 10000 does not exist; 0 was taken for no year)."""
+    if value is not None and not 1000 <= value <= 9999:
+        raise typer.BadParameter(f"attendu une année sur quatre chiffres (par exemple 2024), pas {value}")
+    return value
+
+
 def _sample(path: Optional[Path]) -> Optional[Path]:
     """``scenarios/exemple-2024/…`` names the embedded sample when the current folder has no such file."""
     from engine.ruleset.home import sample
@@ -261,7 +268,7 @@ def _run(events: Path, rules, year, skip_invalid, previous, inventory: Optional[
 @guarded
 def evaluate(events: Path = typer.Argument(..., metavar="JOURNAL.jsonl", help="Journal d'événements JSONL (events.md)", callback=_sample),
              rules: Optional[str] = typer.Option(None, "--rules", metavar="NOM|CHEMIN", help="Règles : haute-garonne, rhone, ain, une convention ou un YAML"),
-             year: Optional[int] = typer.Option(None, "--year", metavar="ANNÉE", help="Exercice évalué"),
+             year: Optional[int] = typer.Option(None, "--year", metavar="ANNÉE", help="Exercice évalué", callback=_year),
              format: ReportFormat = typer.Option(ReportFormat.table, "--format", help="Format de sortie"),
              output: Optional[Path] = typer.Option(None, "--output", metavar="FICHIER", help="Fichier de sortie (remplacé en entier ou laissé intact)"),
              skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Évaluer le reste et lister les lignes invalides"),
@@ -291,7 +298,7 @@ def explain(events: Path = typer.Argument(..., metavar="JOURNAL.jsonl", help="Jo
             logement: Optional[str] = typer.Option(None, "--logement", metavar="RPLS", help="Logement (RPLS) : toutes ses offres"),
             reservataire: Optional[str] = typer.Option(None, "--reservataire", metavar="NOM", help="Toutes les offres d'un réservataire"),
             rules: Optional[str] = typer.Option(None, "--rules", metavar="NOM|CHEMIN", help="Règles (défaut : celles de l'en-tête du journal)"),
-            year: Optional[int] = typer.Option(None, "--year", metavar="ANNÉE", help="Exercice (défaut : celui de l'en-tête du journal)"),
+            year: Optional[int] = typer.Option(None, "--year", metavar="ANNÉE", help="Exercice (défaut : celui de l'en-tête du journal)", callback=_year),
             format: ShowFormat = typer.Option(ShowFormat.table, "--format", help="Format de sortie"),
             skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Évaluer le reste et lister les lignes invalides"),
             inventory: Optional[Path] = typer.Option(None, "--inventory", metavar="INVENTAIRE.csv", help="Inventaire CSV, classeur .xlsx ou fichier RPLS : attributs des logements (QPV…)", callback=_sample),
@@ -336,7 +343,7 @@ def flux(inventory: Optional[Path] = typer.Option(None, "--inventory", metavar="
          reservations: Optional[Path] = typer.Option(None, "--reservations", metavar="FICHIER", help="Titulaires des logements réservés d'un fichier RPLS : rpls_id;reservataire, ou le tableau de l'annexe 2 (CSV ou .xlsx)"),
          reservataire: list[str] = typer.Option([], "--reservataire", metavar="NOM", help="Réservataire (répétable ; défaut : tous)"),
          rules: Optional[str] = typer.Option(None, "--rules", metavar="NOM|CHEMIN", help="Règles : haute-garonne, une convention ou un YAML (sans : règles nationales seules, dit sur la sortie d'erreur)"),
-         year: Optional[int] = typer.Option(None, "--year", metavar="ANNÉE", help="Exercice (défaut : année de l'annexe 1)"),
+         year: Optional[int] = typer.Option(None, "--year", metavar="ANNÉE", help="Exercice (défaut : année de l'annexe 1)", callback=_year),
          rotation: Optional[str] = typer.Option(None, "--rotation", metavar="TAUX", help="Taux de rotation donné, ex. 7,9 %"),
          history: Optional[Path] = typer.Option(None, "--history", metavar="HISTORIQUE.csv", help="Historique annuel (CSV ou .xlsx) pour calculer le taux", callback=_sample),
          perimetre: Optional[str] = typer.Option(None, "--perimetre", metavar="NOM", help="Périmètre de l'historique (EPCI…)"),
@@ -411,7 +418,7 @@ def generate(dwellings: int = typer.Option(1000, "--dwellings", metavar="N", hel
              events: int = typer.Option(5000, "--events", metavar="N", help="Événements du journal (l'en-tête d'exercice s'y ajoute)"),
              seed: int = typer.Option(1, "--seed", metavar="N", help="Graine : la même graine donne des fichiers identiques"),
              territoire: str = typer.Option("haute-garonne", "--territoire", metavar="NOM", help="haute-garonne, rhone ou ain"),
-             year: int = typer.Option(2024, "--year", metavar="ANNÉE", help="Exercice du journal"),
+             year: int = typer.Option(2024, "--year", metavar="ANNÉE", help="Exercice du journal", callback=_year),
              output: Path = typer.Option(Path("synthetique"), "--output", metavar="DOSSIER", help="Dossier de sortie"),
              rpls: bool = typer.Option(False, "--rpls", help="Écrire aussi les mêmes logements au format RPLS (rpls.csv) et la table de leurs réservations (reservations.csv)")):
     """Inventaire et journal d'événements synthétiques mais réalistes (tests, benchmark, simulations)."""
@@ -440,7 +447,7 @@ def compare(events: Optional[Path] = typer.Argument(None, metavar="JOURNAL.jsonl
             inventory: Optional[Path] = typer.Option(None, "--inventory", metavar="INVENTAIRE.csv", help="Inventaire CSV, classeur .xlsx ou fichier RPLS", callback=_sample),
             feuille: Optional[str] = typer.Option(None, "--feuille", metavar="NOM", help="Feuille de l'inventaire .xlsx (défaut : la première)"),
             reservations: Optional[Path] = typer.Option(None, "--reservations", metavar="FICHIER", help="Flux : titulaires des logements réservés d'un fichier RPLS : rpls_id;reservataire, ou le tableau de l'annexe 2 (CSV ou .xlsx)"),
-            year: Optional[int] = typer.Option(None, "--year", metavar="ANNÉE", help="Exercice (défaut : celui de l'en-tête du journal)"),
+            year: Optional[int] = typer.Option(None, "--year", metavar="ANNÉE", help="Exercice (défaut : celui de l'en-tête du journal)", callback=_year),
             reservataire: list[str] = typer.Option([], "--reservataire", metavar="NOM", help="Flux : réservataire (répétable)"),
             eligibles: Optional[int] = typer.Option(None, "--eligibles", metavar="N", help="Flux : logements éligibles"),
             rotation: Optional[str] = typer.Option(None, "--rotation", metavar="TAUX", help="Flux : taux de rotation donné"),
@@ -483,7 +490,7 @@ def compare(events: Optional[Path] = typer.Argument(None, metavar="JOURNAL.jsonl
 @guarded
 def bilan(events: Path = typer.Argument(..., metavar="JOURNAL.jsonl", help="Journal d'événements JSONL de l'année", callback=_sample),
           rules: Optional[str] = typer.Option(None, "--rules", metavar="NOM|CHEMIN", help="Règles (défaut : celles de l'en-tête du journal)"),
-          year: Optional[int] = typer.Option(None, "--year", metavar="ANNÉE", help="Exercice (défaut : celui de l'en-tête du journal)"),
+          year: Optional[int] = typer.Option(None, "--year", metavar="ANNÉE", help="Exercice (défaut : celui de l'en-tête du journal)", callback=_year),
           inventory: Optional[Path] = typer.Option(None, "--inventory", metavar="INVENTAIRE.csv", help="Inventaire CSV, classeur .xlsx ou "
                                                                              "fichier RPLS (parc éligible, attributs des logements)", callback=_sample),
           feuille: Optional[str] = typer.Option(None, "--feuille", metavar="NOM", help="Feuille de l'inventaire .xlsx (défaut : la première)"),
@@ -522,7 +529,7 @@ def rules_validate(paths: list[Path] = typer.Argument(None, metavar="CHEMIN", he
 @rules_app.command("show", cls=FrenchCommand)
 @guarded
 def rules_show(name: str = typer.Argument(..., metavar="NOM", help="Couche : haute-garonne, rhone, ain, une convention, un scénario ou un chemin YAML"),
-               year: Optional[int] = typer.Option(None, "--year", metavar="ANNÉE", help="N'afficher que les valeurs en vigueur cette année-là"),
+               year: Optional[int] = typer.Option(None, "--year", metavar="ANNÉE", help="N'afficher que les valeurs en vigueur cette année-là", callback=_year),
                format: ShowFormat = typer.Option(ShowFormat.table, "--format", help="Format de sortie"),
                output: Optional[Path] = typer.Option(None, "--output", metavar="FICHIER", help="Fichier de sortie (remplacé en entier ou laissé intact)")):
     """Affiche le jeu de règles effectif après héritage, chaque valeur avec le fichier et la ligne qui l'a fixée."""
