@@ -169,7 +169,7 @@ def located(problems: list[Problem], sheet: Sheet, header: list[str]) -> list[Pr
     """Each problem at its cell: the column its message names (« colonne « titre » », « colonne 5 »), else a
     title quoted in it (« titre »), else the row's first cell.
 
-    >>> sheet = Sheet("Historique", [["annee", "parc", "", ""], ["2021", "liberations", "", "12"]], [1, 2], set())
+    >>> sheet = Sheet("Historique", [["annee", "parc"], ["2021", "liberations", "", "12"]], [1, 2], set())
     >>> [p.cellule for p in located([Problem("h.xlsx", 2, "valeur « 12 » dans la colonne 4, qui n'a pas de nom"),
     ...                              Problem("h.xlsx", 2, "colonne « parc » : nombre illisible « liberations »"),
     ...                              Problem("h.xlsx", 2, "année « parc » en double")], sheet, sheet.rows[0])]
@@ -188,7 +188,7 @@ def located(problems: list[Problem], sheet: Sheet, header: list[str]) -> list[Pr
 
 def _column_named(message: str, titles: list[str]) -> int:
     numbered = re.search(r"colonne (\d+)\b", message)
-    if numbered and 0 < int(numbered.group(1)) <= len(titles):
+    if numbered and int(numbered.group(1)) > 0:  # beyond the header too (a sheet's trailing blank titles dropped)
         return int(numbered.group(1)) - 1
     for pattern in ("colonne « {} »", "« {} »"):
         found = next((i for i, t in enumerate(titles) if t and pattern.format(t) in message), None)

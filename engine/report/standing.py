@@ -33,7 +33,7 @@ def remaining_cell(o: dict) -> str:
     value = o.get("reste_a_faire")
     if value is None:
         bounds = o.get("reste_a_faire_bornes")
-        text = f"de {_bound(bounds[0])} à {_bound(bounds[1])}" if bounds else "—"
+        text = _range(bounds, "hors d'atteinte") if bounds else "—"
     else:
         text = fr_int(value)
     if o.get("sens") == "maximum":
@@ -42,12 +42,18 @@ def remaining_cell(o: dict) -> str:
         if room is not None:
             text += f" (marge : {fr_int(room)})"
         elif bounds:
-            text += f" (marge : de {_bound(bounds[0])} à {_bound(bounds[1])})"
+            text += f" (marge : {_range(bounds, 'sans limite')})"
     return text
 
 
-def _bound(value: int | None) -> str:
-    return "hors d'atteinte" if value is None else fr_int(value)
+def _range(bounds: list, none: str) -> str:
+    """Two bounds said from the smaller (``[favourable, unfavourable]`` is [1, 0] for a room left), None last.
+
+    >>> _range([1, 0], "sans limite"), _range([0, None], "hors d'atteinte")
+    ('de 0 à 1', "de 0 à hors d'atteinte")
+    """
+    low, high = sorted(bounds, key=lambda bound: (bound is None, bound))
+    return f"de {none if low is None else fr_int(low)} à {none if high is None else fr_int(high)}"
 
 
 def objective_remaining_cell(r: dict) -> str:
@@ -121,7 +127,9 @@ def obligation_bar(o: dict) -> str:
     """A share's bar on 0–100 %: the share done (its lower bound when data are missing) and the target."""
     if o["statut"] == "non_applicable" or not o.get("denominateur_haut", o["denominateur"]):
         return ""
-    low = o["numerateur"] / o["denominateur"] if o["denominateur"] else 0.0
+    bounds = o.get("bornes") or [None, None]
+    # the share done, its lower bound when data are missing (the upper one when the lower has no denominator)
+    low = o["numerateur"] / o["denominateur"] if o["denominateur"] else bounds[1] or 0.0
     share = fr_share_bounds(o["bornes"]) if o.get("bornes") else fr_percent(low)
     legend = (f"{o['libelle']} : {share} pour une cible {'≤' if o.get('sens') == 'maximum' else '≥'} "
               f"{fr_percent(o['cible'])} ({statut(o['statut'], o.get('sens'))}) ; reste à faire {remaining_cell(o)}")
