@@ -55,3 +55,15 @@ def test_values_taking_effect_during_the_year_are_said(tmp_path):
                 "autre(s)) ; le décompte, les objectifs et les obligations de l'exercice les appliquent à toute "
                 "l'année")
         assert (said in result.stderr) == (year == 2025), result.stderr
+
+
+def test_flux_of_the_year_of_an_annex_dated_before_the_flux_rule_is_refused_at_the_annex(tmp_path):
+    """Without --year, flux takes the year of the annexe 1: one dated 2019 gives a year the flux rule does not
+    cover, refused at the annex's dated value."""
+    layer = tmp_path / "annexe-2019.yaml"
+    layer.write_text("couche: essai-annexe-2019\nniveau: scenario\nherite_de: national\nregles:\n"
+                     "  - id: annexe1-departement\n    nature: annexe1\n    libelle: Annexe 1 du département\n"
+                     "    source: essai\n    valeurs: {2019-01-01: {reservataire: departement, logements_eligibles: "
+                     "100, logements_reservataire: 30, taux_rotation: 10 %}}\n", encoding="utf-8")
+    result = invoke(["flux", "--rules", layer, "--annexe", "--reservataire", "departement"], 2)
+    assert f"{layer}:9: exercice 2019 : aucune règle de flux théorique" in result.output, result.output

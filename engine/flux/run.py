@@ -64,7 +64,7 @@ def run(opts: FluxOptions) -> tuple[dict, bool]:
         sheet_for(None, opts.sheet)
     ruleset = load_ruleset(opts.rules or "national")
     year = opts.year or _annexe_year(ruleset) or dt.date.today().year
-    require_in_force(ruleset, year, FLUX, "--year" if opts.year else ruleset.name, 0)
+    require_in_force(ruleset, year, FLUX, *(("--year", 0) if opts.year else _annexe_where(ruleset)))
     on = dt.date(year, 12, 31)
     registry = Registry(ruleset)
     remarques: list[str] = []
@@ -129,6 +129,15 @@ def run(opts: FluxOptions) -> tuple[dict, bool]:
         for key in ("logements_reservataire", "part", "flux_brut", "flux", "flux_prioritaires"):
             out[key] = results[0][key]
     return out, exit_unmet
+
+
+def _annexe_where(ruleset: RuleSet) -> tuple[str, int]:
+    """Where the year taken without --year was read: the latest dated value of an Annexe 1."""
+    dated = [(start, r.since(start)) for r in ruleset.of("annexe1") for start, _ in r.dated]
+    if not dated:
+        return ruleset.name, 0
+    path, line = max(dated, key=lambda d: d[0])[1]
+    return str(path), line
 
 
 def _annexe_year(ruleset: RuleSet) -> int | None:
