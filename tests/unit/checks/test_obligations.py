@@ -6,7 +6,7 @@ unknown. The statut ``assess`` gives is the one every completion of the unknown 
 the share is met wherever the obligation applies (a completion with an empty denominator, sans objet, misses
 nothing), ``non_atteint`` only when every completion misses it, ``non_applicable`` when none has a denominator,
 else ``indetermine``. ``reste_a_faire`` (or its bounds) is what the best and the worst completions need, 0 where
-the obligation is sans objet.
+the obligation is sans objet; under a ceiling, ``marge`` too (the room left, largest in the best completion).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from types import SimpleNamespace
 import pytest
 
 from engine.checks.obligations import Item, assess
-from engine.checks.remaining import needed_minimum, obligation_remaining
+from engine.checks.remaining import needed_maximum, needed_minimum, obligation_remaining, room_maximum
 
 ON = dt.date(2024, 12, 31)
 VALUES = (True, False, None)
@@ -39,10 +39,11 @@ def _world_statut(items: list[tuple[bool, bool]], cible: Fraction, sens: str) ->
     den = sum(1 for qpv, _ in items if qpv)
     num = sum(1 for qpv, q in items if qpv and q)
     if den == 0:
-        return "non_applicable", 0
+        return "non_applicable", 0 if sens == "minimum" else (0, 0)
     share = Fraction(num, den)
     met = share >= cible if sens == "minimum" else share <= cible
-    return ("atteint" if met else "non_atteint"), (needed_minimum(num, den, cible) if sens == "minimum" else None)
+    return ("atteint" if met else "non_atteint"), (needed_minimum(num, den, cible) if sens == "minimum"
+                                                   else (needed_maximum(num, den, cible), room_maximum(num, den, cible)))
 
 
 def _expected(items: list[tuple], cible: Fraction, sens: str) -> tuple[str, set]:
@@ -75,15 +76,18 @@ def test_the_statut_is_the_one_every_completion_of_the_missing_data_agrees_on(ci
             result = assess(_rule(cible, sens), ON, [Item({"qpv": qpv, "q": q}) for qpv, q in items])
             statut, needs = _expected(list(items), Fraction(cible), sens)
             assert result["statut"] == statut, (items, result)
-            if sens != "minimum" or statut == "non_applicable":
+            if statut == "non_applicable":
                 continue
             ruleset = SimpleNamespace(rules={})  # the target given with the result, as for an obligation without rule
             obligation_remaining(result, ruleset, ON)
-            if len(needs) == 1:
-                assert result["reste_a_faire"] == needs.pop(), (items, result)
-            else:  # the best and worst completions bound what it takes
-                assert result["reste_a_faire"] is None and result["reste_a_faire_bornes"] == [min(needs), max(needs)], \
-                    (items, result)
+            figures = [("reste_a_faire", needs)] if sens == "minimum" else [
+                ("reste_a_faire", {n for n, _ in needs}), ("marge", {r for _, r in needs})]
+            for key, values in figures:
+                if len(values) == 1:
+                    assert result[key] == values.pop(), (key, items, result)
+                else:  # the best and worst completions bound it, [favourable, unfavourable]
+                    bounds = [min(values), max(values)] if key == "reste_a_faire" else [max(values), min(values)]
+                    assert result[key] is None and result[f"{key}_bornes"] == bounds, (key, items, result)
 
 
 def test_one_attribution_in_a_dwelling_whose_qpv_is_unknown():
