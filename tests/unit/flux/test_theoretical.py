@@ -181,15 +181,20 @@ def test_the_flux_rule_in_force():
     assert theo.flux_params(load_ruleset("national"), dt.date(2019, 12, 31))[1] is None  # before 22 February 2020
 
 
+def _layer(tmp_path, text: str):
+    """A layer written as a user writes one, and the rule set it gives."""
+    path = tmp_path / "couche.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path, load_ruleset(str(path))
+
+
 def test_no_objective_from_an_annexe_when_no_flux_rule_is_in_force(tmp_path):
     """An annexe 1 dated 2019, before the flux rule (22/02/2020): no rounding, minimum or priority share from a
     text, so no objective, rather than the code's own (half up, 0, 25 %)."""
-    path = tmp_path / "annexe-2019.yaml"
-    path.write_text("couche: essai-annexe-2019\nniveau: scenario\nherite_de: national\nregles:\n"
-                    "  - id: annexe1-departement\n    nature: annexe1\n    libelle: Annexe 1 du département\n"
-                    "    source: essai\n    valeurs: {2019-01-01: {reservataire: departement, logements_eligibles: 100,"
-                    " logements_reservataire: 30, taux_rotation: 10 %}}\n", encoding="utf-8")
-    ruleset = load_ruleset(str(path))
+    _, ruleset = _layer(tmp_path, "couche: essai-annexe-2019\nniveau: scenario\nherite_de: national\nregles:\n"
+                        "  - id: annexe1-departement\n    nature: annexe1\n    libelle: Annexe 1 du département\n"
+                        "    source: essai\n    valeurs: {2019-01-01: {reservataire: departement, "
+                        "logements_eligibles: 100, logements_reservataire: 30, taux_rotation: 10 %}}\n")
     assert theo.objective_from_annexe(ruleset, "departement", dt.date(2019, 12, 31)) is None
     assert theo.objective_from_annexe(ruleset, "departement", dt.date(2020, 12, 31)) == 3  # 100 × 30 % × 10 %
 
@@ -199,12 +204,10 @@ def test_two_flux_rules_in_force_at_once_are_refused_at_the_one_the_layer_adds(t
     means cannot be told once both are in force (2024); in 2019 only the layer's is."""
     from engine.problems import BadInput
 
-    path = tmp_path / "deux-flux.yaml"
-    path.write_text("couche: essai-deux-flux\nniveau: convention\nherite_de: national\nlibelle: Essai\nsource: essai\n"
-                    "regles:\n  - id: flux-local\n    nature: flux\n    libelle: Flux local\n    source: essai\n"
-                    "    valeurs:\n      2019-01-01: {methode: assiette, arrondi: superieur, minimum: 1, "
-                    "part_prioritaire: 25 %, prioritaire_sur: brut}\n", encoding="utf-8")
-    ruleset = load_ruleset(str(path))
+    path, ruleset = _layer(tmp_path, "couche: essai-deux-flux\nniveau: convention\nherite_de: national\n"
+                           "libelle: Essai\nsource: essai\nregles:\n  - id: flux-local\n    nature: flux\n"
+                           "    libelle: Flux local\n    source: essai\n    valeurs:\n      2019-01-01: {methode: "
+                           "assiette, arrondi: superieur, minimum: 1, part_prioritaire: 25 %, prioritaire_sur: brut}\n")
     rule, params = theo.flux_params(ruleset, dt.date(2019, 12, 31))
     assert (rule.id, params.arrondi) == ("flux-local", "superieur")
     with pytest.raises(BadInput) as refused:
