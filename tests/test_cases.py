@@ -85,7 +85,7 @@ def test_a_changed_expectation_fails_at_its_own_line(tmp_path):
     out = invoke(["test", copy], 1).output
     assert f"copie.yaml:{at + 1}: commune-ornex.decompte : attendu 7, obtenu 1" in out
     assert out.strip().splitlines()[-1].endswith("1 en échec")
-    data = json.loads(invoke(["test", copy, "--format", "json"], 1).output)
+    data = json.loads(invoke(["test", copy, "--format", "json"], 1).stdout)
     assert data["echecs"] == 1 and data["cas"][0]["echecs"][0]["ligne"] == at + 1
 
 
@@ -138,7 +138,7 @@ cas:
 def test_coverage_lists_every_clause_and_ends_with_the_uncovered_count():
     out = invoke(["test", "--couverture"], 0).output
     assert out.strip().splitlines()[-2].endswith("règles non couvertes")
-    data = json.loads(invoke(["test", "--couverture", "--format", "json"], 0).output)
+    data = json.loads(invoke(["test", "--couverture", "--format", "json"], 0).stdout)
     by_nature = {}
     for c in data["couverture"]:
         by_nature.setdefault(c["nature"], []).append(c)
@@ -165,7 +165,7 @@ def test_scenario_rule_files_beside_cases_are_not_layers_of_the_catalog():
 
 
 def test_rules_schema_describes_case_files_too():
-    schema = json.loads(invoke(["rules", "schema"], 0).output)
+    schema = json.loads(invoke(["rules", "schema"], 0).stdout)
     assert "CaseFile" in schema["$defs"] and "RuleFile" in schema["$defs"]
     assert any(ref.get("$ref", "").endswith("CaseFile") for ref in schema["anyOf"])
 

@@ -20,7 +20,7 @@ def test_rules_validate_bad_file_exits_2_with_file_line():
 
 def test_rules_show_json_has_provenance_per_value():
     result = invoke(["rules", "show", "escalquens-tmh", "--format", "json", "--year", "2024"], 0)
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     assert data["chaine"] == ["national", "haute-garonne", "escalquens-tmh"]
     rules = {r["id"]: r for r in data["regles_effectives"]}
     annexe = rules["annexe1-mairie-escalquens"]["valeurs"][0]
@@ -40,7 +40,7 @@ def test_rules_show_unknown_name_exits_2():
 
 
 def test_rules_schema_is_json_schema():
-    data = json.loads(invoke(["rules", "schema"], 0).output)
+    data = json.loads(invoke(["rules", "schema"], 0).stdout)
     assert "couche" in data["$defs"]["RuleFile"]["properties"] and "cas" in data["$defs"]["CaseFile"]["properties"]
 
 
@@ -56,14 +56,14 @@ def test_explain_says_why_an_offer_counts_with_its_deadlines_and_holidays():
             "jours fériés sautés : 2024-05-01, 2024-05-08, 2024-05-09, 2024-05-20") in text
     assert "decompte-mise-a-disposition — " in text and text.rstrip().splitlines()[-1].startswith(
         "Décision : décompté le 2024-04-30")
-    trace = json.loads(invoke(["explain", events, "--offre", "O-2", "--format", "json"], 0).output)
+    trace = json.loads(invoke(["explain", events, "--offre", "O-2", "--format", "json"], 0).stdout)
     decision = trace["decision"]
     assert (decision["decompte"], decision["regle"], decision["date"], decision["dans_l_exercice"]) == (
         True, "decompte-mise-a-disposition", "2024-04-30", True)
     late = [d for d in trace["delais"] if d["statut"] == "depasse"]
     assert [(d["regle"], d["echeance"], d["realise"]) for d in late] == [
         ("candidats-12-jours-ouvres", "2024-05-22", "2024-05-23")]
-    several = json.loads(invoke(["explain", events, "--reservataire", "mairie-escalquens", "--format", "json"], 0).output)
+    several = json.loads(invoke(["explain", events, "--reservataire", "mairie-escalquens", "--format", "json"], 0).stdout)
     assert isinstance(several, list) and "O-2" in [t["offre"] for t in several]
 
 

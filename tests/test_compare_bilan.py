@@ -15,7 +15,7 @@ INVENTORY = SAMPLE / "inventaire.csv"
 
 
 def compare(*args, code):
-    return json.loads(invoke(["compare", *args, "--format", "json"], code).output)
+    return json.loads(invoke(["compare", *args, "--format", "json"], code).stdout)
 
 
 def by_id(result):
@@ -86,7 +86,7 @@ def test_same_rules_give_no_difference_and_exit_0():
 
 
 def test_bilan_of_the_sample():
-    d = json.loads(invoke(["bilan", EVENTS, "--inventory", INVENTORY, "--format", "json"], 0).output)
+    d = json.loads(invoke(["bilan", EVENTS, "--inventory", INVENTORY, "--format", "json"], 0).stdout)
     assert d["assiette"]["parc_eligible_31_12_precedent"] == 116 and d["assiette"]["logements_livres"] == 1
     assert d["assiette"]["logements_liberes"] == 7  # 8 vacancies offered, O-3 and O-3b on the same dwelling
     ind = d["ensemble"]["indicateurs"]
@@ -156,7 +156,7 @@ def test_bilan_reads_the_sheet_feuille_names_and_the_holders_of_the_reservations
     book = _two_sheets(tmp_path)
 
     def assiette(*args):
-        return json.loads(invoke(["bilan", EVENTS, *args, "--format", "json"], 0).output)["assiette"]
+        return json.loads(invoke(["bilan", EVENTS, *args, "--format", "json"], 0).stdout)["assiette"]
 
     named = assiette("--inventory", book, "--feuille", "Parc")
     assert named == assiette("--inventory", INVENTORY)

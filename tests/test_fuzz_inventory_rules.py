@@ -92,6 +92,6 @@ def test_an_inventory_in_any_row_order_gives_the_same_flux(tmp_path_factory, rng
     for name, body in (("a.csv", INVENTORY), ("b.csv", b"\n".join([header, *rows]) + b"\n")):
         (folder / name).write_bytes(body)
         result, _ = _run(["flux", "--inventory", folder / name, "--rules", "escalquens-oph31", "--format", "json"])
-        d = json.loads(result.output)
+        d = json.loads(result.stdout)
         results.append({k: d[k] for k in ("logements", "logements_eligibles", "exclus", "reservataires")})
     assert results[0] == results[1]

@@ -13,7 +13,7 @@ def test_generated_files_evaluate_with_zero_rejections(tmp_path, territoire):
     invoke(["generate", "--dwellings", 400, "--events", 3000, "--seed", 11, "--territoire", territoire,
             "--output", tmp_path], 0)
     d = json.loads(invoke(["evaluate", tmp_path / "evenements.jsonl", "--inventory", tmp_path / "inventaire.csv",
-                           "--format", "json"], 1).output)  # a generated year leaves some obligation unmet
+                           "--format", "json"], 1).stdout)  # a generated year leaves some obligation unmet
     ev = d["evenements"]
     assert (ev["lus"], ev["rejetes"], ev["evalues"]) == (3001, 0, 3001)
     assert d["inventaire"]["rejetes"] == 0 and d["inventaire"]["logements_absents"] == []
@@ -40,7 +40,7 @@ def test_every_kind_of_event_appears():
 def test_generated_inventory_gives_a_flux(tmp_path):
     invoke(["generate", "--dwellings", 1000, "--events", 100, "--seed", 2, "--output", tmp_path], 0)
     d = json.loads(invoke(["flux", "--inventory", tmp_path / "inventaire.csv", "--rules", "haute-garonne",
-                           "--year", "2024", "--format", "json"], 0).output)
+                           "--year", "2024", "--format", "json"], 0).stdout)
     assert d["logements"] == 1000 and 900 < d["logements_eligibles"] < 1000
     assert sum(r["logements_reservataire"] for r in d["reservataires"]) == d["logements_eligibles"]
 

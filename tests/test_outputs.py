@@ -151,7 +151,7 @@ def test_evaluate_html_is_a_self_contained_page(tmp_path):
 def test_bilan_share_of_freed_dwellings_never_exceeds_100_percent():
     """9 mises à disposition for 7 dwellings freed: the share is the freed dwellings offered at least once
     (7 of 7, O-3 and O-3b on one dwelling count once), not 9 / 7 = 128,57 %; the report says what it is."""
-    d = json.loads(invoke(["bilan", EVENTS, "--format", "json"], 0).output)
+    d = json.loads(invoke(["bilan", EVENTS, "--format", "json"], 0).stdout)
     assert d["ensemble"]["logements_liberes_proposes"] == 7 and d["ensemble"]["part_des_liberations"] == 1
     assert all(0 <= r["part_des_liberations"] <= 1 for r in d["reservataires"])
     commune = next(r for r in d["reservataires"] if r["id"] == "mairie-escalquens")
@@ -183,7 +183,7 @@ def test_human_formats_say_codes_in_french(args):
 
 
 def test_json_keeps_the_codes():
-    d = json.loads(invoke(["evaluate", EVENTS, "--format", "json"], 1).output)
+    d = json.loads(invoke(["evaluate", EVENTS, "--format", "json"], 1).stdout)
     statuts = {o["statut"] for r in d["reservataires"] for o in r["obligations"]}
     assert {"non_atteint", "indetermine"} <= statuts
     assert "mise_a_disposition" in {r["base_decompte"] for r in d["reservataires"]}
@@ -219,7 +219,7 @@ def test_compare_table_never_cuts_a_file_line(tmp_path):
 
     d = json.loads(invoke(["compare", EVENTS, "--rules", "escalquens-patrimoine", "--rules",
                            "scenario-decompte-au-bail", "--rules", "scenario-methode-rhone", "--format", "json"],
-                          0).output)
+                          0).stdout)
     places = {s["fichier"] for rule in d["regles_differentes"] for s in rule["par_scenario"] if s}
     assert "scenarios/exemple-2024/decompte-au-bail.yaml:12" in places
     for width in (80, 180):
@@ -234,7 +234,7 @@ def test_compare_table_never_cuts_a_file_line(tmp_path):
     ("scenario-methode-rhone", "convention type de réservation en flux (DDETS 31)", "Ornex"),
 ])
 def test_bilan_cites_its_own_rule_set_and_names_the_bailleur(rules, cited, foreign):
-    d = json.loads(invoke(["bilan", EVENTS, "--rules", rules, "--format", "json"], 0).output)
+    d = json.loads(invoke(["bilan", EVENTS, "--rules", rules, "--format", "json"], 0).stdout)
     assert d["sources"][0] == "CCH R441-5-1" and foreign not in d["source"]
     assert any(cited in s for s in d["sources"])
     for args in ([], ["--format", "markdown"], ["--format", "html"]):
@@ -246,7 +246,7 @@ def test_bilan_of_an_ain_log_cites_the_ain_rules(tmp_path):
     log = tmp_path / "ain.jsonl"
     log.write_text(json.dumps({"type": "exercice", "annee": 2025, "regles": "ornex-alliade-habitat",
                                "bailleur": "alliade-habitat"}) + "\n", encoding="utf-8")
-    d = json.loads(invoke(["bilan", log, "--format", "json"], 0).output)
+    d = json.loads(invoke(["bilan", log, "--format", "json"], 0).stdout)  # stderr says Ornex applies from June
     assert "Haute-Garonne" not in d["source"] and any("Ornex" in s for s in d["sources"])
     assert d["bailleur"] == "alliade-habitat"
 

@@ -73,7 +73,7 @@ def _write(path: Path, header: str, rows: list[str], encoding: str = "utf-8", en
 
 
 def _flux(inventory: Path, *more) -> dict:
-    return json.loads(invoke(["flux", "--inventory", inventory, *ARGS, *more], 0).output)
+    return json.loads(invoke(["flux", "--inventory", inventory, *ARGS, *more], 0).stdout)
 
 
 def _figures(out: dict) -> dict:
@@ -214,9 +214,9 @@ def test_generated_rpls_file_gives_the_figures_of_the_generated_annex(tmp_path):
     # evaluate joins the log to the RPLS file as to the annex: the same result.
     events = tmp_path / "evenements.jsonl"
     by_rpls = json.loads(invoke(["evaluate", events, "--inventory", tmp_path / "rpls.csv", "--format", "json"],
-                                1).output)
+                                1).stdout)
     by_annex = json.loads(invoke(["evaluate", events, "--inventory", tmp_path / "inventaire.csv", "--format",
-                                  "json"], 1).output)
+                                  "json"], 1).stdout)
     assert by_rpls["inventaire"]["logements_absents"] == [] and by_rpls["inventaire"]["rejetes"] == 0
     by_rpls.pop("inventaire"), by_annex.pop("inventaire")
     assert by_rpls == by_annex
@@ -399,7 +399,7 @@ def test_evaluate_reads_the_hand_made_rpls_file_as_the_annex_table(tmp_path):
     events = _journal(tmp_path / "annee.jsonl", [("O-1", "0031000001", 1), ("O-2", "0031000002", 3)])
 
     def obligations(inventory: Path) -> tuple[dict, dict]:
-        out = json.loads(invoke(["evaluate", events, "--inventory", inventory, "--format", "json"], 1).output)
+        out = json.loads(invoke(["evaluate", events, "--inventory", inventory, "--format", "json"], 1).stdout)
         al = next(r for r in out["reservataires"] if r["id"] == "action-logement")
         return out, {o["id"]: (o["numerateur"], o["denominateur"]) for o in al["obligations"]}
 

@@ -48,7 +48,7 @@ def _book(path: Path, rows: list[list], title: str = "Feuil1", before: list[list
 
 
 def _flux(args, code) -> dict:
-    out = json.loads(invoke(["flux", "--format", "json", *args], code).output)
+    out = json.loads(invoke(["flux", "--format", "json", *args], code).stdout)
     for key in ("fichier", "encodage", "separateur", "feuille"):
         (out["inventaire"] or {}).pop(key, None)
     return out
@@ -85,10 +85,10 @@ def test_a_title_row_and_another_first_sheet(tmp_path):
     plain = _flux(["--inventory", ANNEXES / name, *args], 0)
     book = _book(tmp_path / "parc.xlsx", rows, title="Annexe 2", before=[["Annexe 2 : état des lieux"], []],
                  other="Notes")
-    notes = json.loads(invoke(["flux", "--format", "json", "--inventory", book, *args], 0).output)
+    notes = json.loads(invoke(["flux", "--format", "json", "--inventory", book, *args], 0).stdout)
     assert notes["inventaire"]["feuille"] == "Notes" and notes["logements"] == 0  # the first sheet, by default
     titled = json.loads(invoke(["flux", "--format", "json", "--inventory", book, "--feuille", "Annexe 2", *args],
-                               0).output)
+                               0).stdout)
     assert titled["inventaire"]["feuille"] == "Annexe 2"
     assert titled["logements_eligibles"] == plain["logements_eligibles"] == 11
     assert titled["logements_reservataire"] == plain["logements_reservataire"]
@@ -104,7 +104,7 @@ def test_a_bad_cell_is_named_file_sheet_cell(tmp_path):
     assert "parc.xlsx:'Annexe 2'!B3: colonne « Typologie » : typologie « T99 »" in result.output
     out = json.loads(invoke(["flux", "--inventory", book, "--rotation", "10 %", "--format", "json", "--rules",
                              "haute-garonne",
-                             "--skip-invalid", "--year", "2024"], 0).output)
+                             "--skip-invalid", "--year", "2024"], 0).stdout)
     assert out["inventaire"]["rejets"][0]["cellule"] == "'Annexe 2'!B3"
     assert out["inventaire"]["lus"] == 2 and out["inventaire"]["retenus"] == 1
 

@@ -49,7 +49,7 @@ def test_invalid_record_exits_2_with_file_line(name, line, words):
 @pytest.mark.parametrize("name,line,words", CASES, ids=[c[0] for c in CASES])
 def test_skip_invalid_reports_every_rejected_line(name, line, words):
     result = invoke(["evaluate", HERE / name, "--format", "json", "--skip-invalid"], 0)
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     ev = data["evenements"]
     assert ev["lus"] == ev["evalues"] + ev["rejetes"] == 3
     assert [r["ligne"] for r in ev["rejets"]] == [line]
@@ -112,7 +112,7 @@ def test_a_bad_header_is_said_as_it_is(name, words):
     assert _outcome(path) == _outcome(path, keep_offers=False, workers=2)
     kept = invoke(["evaluate", path, "--format", "json", "--skip-invalid", "--rules", "haute-garonne", "--year",
                    "2024"], 0)
-    ev = json.loads(kept.output)["evenements"]
+    ev = json.loads(kept.stdout)["evenements"]
     assert ev["lus"] == 3 == ev["evalues"] + ev["rejetes"] and [r["ligne"] for r in ev["rejets"]] == [1]
 
 

@@ -43,7 +43,7 @@ def test_bad_row_exits_2_with_file_line(name, line, words):
 def test_skip_invalid_lists_the_row_and_counts_the_rest(name, line, words):
     result = invoke(["flux", "--inventory", HERE / name, "--rules", "escalquens-patrimoine", "--format", "json",
                      "--skip-invalid", "--rotation", "7,9 %"], 0)
-    inv = json.loads(result.output)["inventaire"]
+    inv = json.loads(result.stdout)["inventaire"]
     assert inv["lus"] == inv["retenus"] + inv["rejetes"] == 3
     assert [r["ligne"] for r in inv["rejets"]] == [line]
 
@@ -76,7 +76,7 @@ def test_no_id_column_is_a_remark_for_flux_as_for_an_annex_table():
     counts rows, named by their line, and says that a dwelling listed twice cannot be found."""
     result = invoke(["flux", "--inventory", HERE / "sans-identifiant.csv", "--rules", "escalquens-patrimoine",
                      "--reservataire", "MAIRIE ESCALQUENS", "--format", "json"], 0)
-    out = json.loads(result.output)
+    out = json.loads(result.stdout)
     assert out["logements_eligibles"] == 2
     assert any("pas de colonne d'identifiant" in r and "listé deux fois" in r for r in out["remarques"])
 
@@ -86,8 +86,8 @@ def test_a_pipe_delimited_file_gives_the_figures_of_the_same_file_with_semicolon
     semicolons = tmp_path / "pointvirgule.csv"
     semicolons.write_bytes((HERE / "separateur-barre.csv").read_bytes().replace(b"|", b";"))
     args = ["--rules", "escalquens-patrimoine", "--reservataire", "MAIRIE ESCALQUENS", "--format", "json"]
-    piped = json.loads(invoke(["flux", "--inventory", HERE / "separateur-barre.csv", *args], 0).output)
-    plain = json.loads(invoke(["flux", "--inventory", semicolons, *args], 0).output)
+    piped = json.loads(invoke(["flux", "--inventory", HERE / "separateur-barre.csv", *args], 0).stdout)
+    plain = json.loads(invoke(["flux", "--inventory", semicolons, *args], 0).stdout)
     assert piped["inventaire"]["separateur"] == "|"
     assert piped["logements_eligibles"] == plain["logements_eligibles"] == 1
     assert piped["exclus"] == plain["exclus"] == {"exclusion-foyers-residences": 2}

@@ -14,7 +14,7 @@ EVENTS = ROOT / "scenarios" / "exemple-2024" / "evenements.jsonl"
 
 @pytest.fixture(scope="module")
 def this_year(tmp_path_factory) -> dict:
-    return json.loads(invoke(["evaluate", EVENTS, "--format", "json"], 1).output)
+    return json.loads(invoke(["evaluate", EVENTS, "--format", "json"], 1).stdout)
 
 
 def _write(tmp_path, name: str, data) -> str:

@@ -28,7 +28,7 @@ def test_bad_rpls_line_exits_2_with_file_line(name, line, words):
 
 @pytest.mark.parametrize("name,line,words", CASES, ids=[c[0] for c in CASES])
 def test_skip_invalid_lists_the_line_and_counts_the_rest(name, line, words):
-    out = json.loads(invoke(["flux", "--inventory", HERE / name, *ARGS, "--skip-invalid"], 0).output)
+    out = json.loads(invoke(["flux", "--inventory", HERE / name, *ARGS, "--skip-invalid"], 0).stdout)
     inv = out["inventaire"]
     assert inv["lus"] == inv["retenus"] + inv["rejetes"] == 3
     assert [r["ligne"] for r in inv["rejets"]] == [line] and words in inv["rejets"][0]["motif"]

@@ -36,7 +36,7 @@ def test_copies_are_the_shipped_files():
 
 
 def flux_json(*args, code):
-    return json.loads(invoke(["flux", "--format", "json", *args], code).output)
+    return json.loads(invoke(["flux", "--format", "json", *args], code).stdout)
 
 
 @pytest.mark.parametrize("name,encoding,delimiter,rows,by_reservataire", [

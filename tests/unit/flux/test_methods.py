@@ -37,7 +37,7 @@ def test_ush_worked_example_15000_minus_500_times_10_percent_minus_450(tmp_path)
     result = invoke(["flux", "--inventory", inv, "--rules", "national", "--year", "2024", "--rotation", "10 %",
                      "--deduction", "mutations=400", "--deduction", "anru=50", "--reservataire", "CONSEIL GENERAL",
                      "--format", "json"], 0)
-    d = json.loads(result.output)
+    d = json.loads(result.stdout)
     assert d["logements"] == 15000 and d["logements_eligibles"] == 14500
     assert d["exclus"] == {"exclusion-foyers-residences": 300, "exclusion-plan-de-vente": 200}
     r = d["reservataires"][0]
@@ -50,8 +50,8 @@ def test_haute_garonne_2024_derogation_does_not_deduct_mutations(tmp_path):
     inv = ush_inventory(tmp_path / "ush.csv")
     args = ["flux", "--inventory", inv, "--rules", "haute-garonne", "--rotation", "10 %", "--deduction",
             "mutations=400", "--reservataire", "CONSEIL GENERAL", "--format", "json"]
-    y2024 = json.loads(invoke(args + ["--year", "2024"], 0).output)
-    y2025 = json.loads(invoke(args + ["--year", "2025"], 0).output)
+    y2024 = json.loads(invoke(args + ["--year", "2024"], 0).stdout)
+    y2025 = json.loads(invoke(args + ["--year", "2025"], 0).stdout)
     assert y2024["flux"] == 290 and y2025["flux"] == 210  # (1 450 − 0) × 20 % ; (1 450 − 400) × 20 %
     mutations = next(x for x in y2024["reservataires"][0]["deductions"] if x["objet"] == "mutations")
     assert mutations["deduite"] is False and "dérogatoire" in mutations["source"]
@@ -70,13 +70,13 @@ def test_action_logement_transformation_des_droits_acquis(tmp_path):
                      "    source: USH Occitanie, option pour Action Logement (transformation des droits acquis)\n"
                      "    valeurs: {2024-01-01: {droits_acquis: [action_logement]}}\n", encoding="utf-8")
     d = json.loads(invoke(["flux", "--inventory", inv, "--rules", layer, "--year", "2024", "--rotation", "8 %",
-                           "--reservataire", "ACTION LOGEMENT", "--format", "json"], 0).output)
+                           "--reservataire", "ACTION LOGEMENT", "--format", "json"], 0).stdout)
     r = d["reservataires"][0]
     assert r["methode"] == "droits_acquis" and r["programmes"] == {"P1": 10, "P2": 25, "P3": 5}
     assert (r["logements_reservataire"], r["flux_brut"], r["flux"]) == (40, 3.2, 3)
     # the méthode de l'assiette on the same stock leaves the foyer out: 39 / 99 of 99 × 8 % = 3,12
     plain = json.loads(invoke(["flux", "--inventory", inv, "--rules", "national", "--year", "2024", "--rotation",
-                               "8 %", "--reservataire", "ACTION LOGEMENT", "--format", "json"], 0).output)
+                               "8 %", "--reservataire", "ACTION LOGEMENT", "--format", "json"], 0).stdout)
     assert plain["reservataires"][0]["methode"] == "assiette" and plain["flux_brut"] == pytest.approx(3.12)
 
 
@@ -121,7 +121,7 @@ def test_history_through_the_cli_with_the_rhone_rule_set(tmp_path):
     path = tmp_path / "historique.csv"
     path.write_text(HISTORY, encoding="utf-8")
     d = json.loads(invoke(["flux", "--rules", "rhone", "--year", "2024", "--history", path, "--eligibles", "1000",
-                           "--logements-reservataire", "200", "--reservataire", "etat", "--format", "json"], 0).output)
+                           "--logements-reservataire", "200", "--reservataire", "etat", "--format", "json"], 0).stdout)
     assert d["rotation"]["origine"] == "historique"
     assert d["taux_rotation"] == pytest.approx(float((Decimal(860) / 9700 + Decimal("0.092") + Decimal("0.1")) / 3))
 
@@ -142,13 +142,13 @@ def test_a_dwelling_outside_every_inclusion_is_counted_and_cited(tmp_path):
         "    condition: {champ: logement.financement, egal: PLI}\n    valeurs: {2024-01-01: {applique: true}}\n",
         encoding="utf-8")
     args = ["--inventory", inv, "--year", "2024", "--rotation", "10 %", "--format", "json"]
-    two = json.loads(invoke(["flux", "--rules", layer, *args], 0).output)
+    two = json.loads(invoke(["flux", "--rules", layer, *args], 0).stdout)
     assert (two["logements"], two["logements_eligibles"]) == (4, 1)
     # the SEM PLI dwelling enters by the scenario's inclusion, then the exclusion of SEM dwellings without APL
     assert two["exclus"] == {"exclusion-sem-non-apl": 1, "hors-assiette": 2}
     assert two["exclusions"][1] == {"id": "hors-assiette", "libelle": "Hors de toutes les inclusions de l'assiette",
                                     "logements": 2, "source": "CCH R441-5"}
-    one = json.loads(invoke(["flux", "--rules", "national", *args], 0).output)
+    one = json.loads(invoke(["flux", "--rules", "national", *args], 0).stdout)
     rule = next(r for r in one["exclusions"])
     assert (rule["id"], rule["logements"]) == ("assiette-conventionnement", 3)
     assert rule["libelle"].startswith("Logements conventionnés APL") and rule["source"].startswith("CCH R441-5 ;")
@@ -161,7 +161,7 @@ def test_without_year_flux_takes_the_year_of_the_convention_annex(tmp_path):
 
     inv = write_inventory(tmp_path / "parc.csv", [("0031004477", "MAIRIE ESCALQUENS", "familial", "non", "")])
     with_annex = json.loads(invoke(["flux", "--inventory", inv, "--rules", "escalquens-patrimoine", "--rotation",
-                                    "7,27 %", "--format", "json"], 0).output)
+                                    "7,27 %", "--format", "json"], 0).stdout)
     assert with_annex["exercice"] == 2024
     national = invoke(["flux", "--inventory", inv, "--rules", "national", "--rotation", "7 %", "--format", "json"], 0)
     assert json.loads(national.stdout)["exercice"] == dt.date.today().year

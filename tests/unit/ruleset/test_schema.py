@@ -13,7 +13,7 @@ from tests.conftest import ROOT, invoke
 
 @pytest.fixture(scope="module")
 def validator():
-    schema = json.loads(invoke(["rules", "schema"], 0).output)
+    schema = json.loads(invoke(["rules", "schema"], 0).stdout)
     return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
 
 
