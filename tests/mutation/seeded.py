@@ -29,8 +29,10 @@ MUTANTS = {
     "d-lease-no-new-vacancy": ("engine/year/offer.py", [("if leased or (libs and", "if (libs and")]),
     "d-liberation-no-new-vacancy": ("engine/year/offer.py", [
         ("if leased or (libs and bisect_right(libs, opened) < bisect_right(libs, offer.mad.date)):", "if leased:")]),
-    "e-minimum-ignored": ("engine/flux/theoretical.py", [("if value > 0 and result < minimum:", "if False:")]),
-    "e-minimum-on-zero": ("engine/flux/theoretical.py", [("if value > 0 and result < minimum:", "if value >= 0 and result < minimum:")]),
+    "e-minimum-ignored": ("engine/flux/theoretical.py", [("return max(result, minimum) if value > 0 else result",
+                                                          "return result")]),
+    "e-minimum-on-zero": ("engine/flux/theoretical.py", [("return max(result, minimum) if value > 0 else result",
+                                                          "return max(result, minimum) if value >= 0 else result")]),
     "f-refusal-boundary": ("engine/checks/deadlines.py", [("silent = limit < as_of", "silent = limit <= as_of")]),
     "g-running-boundary": ("engine/checks/deadlines.py", [("computed.echeance >= as_of", "computed.echeance > as_of")]),
     "h-bailleur-candidates-count": ("engine/checks/deadlines.py", [
