@@ -40,11 +40,12 @@ MUTANTS = {
          "return [r.date for r in offer.candidats]")]),
     "i-dalo-dropped": ("engine/checks/deadlines.py", [('and menage.get("dalo") and', "and")]),
     "j-last-attribution": ("engine/counting/lifecycle.py", [("return found[0].date if found else None", "return found[-1].date if found else None")]),
-    "k-last-ranked": ("engine/counting/lifecycle.py", [('mid = attributed[0].data["menage"]', 'mid = attributed[-1].data["menage"]')]),
+    "k-last-ranked": ("engine/counting/lifecycle.py", [('return self.menages[attributed[0].data["menage"]] if attributed',
+                                                        'return self.menages[attributed[-1].data["menage"]] if attributed')]),
     "k-lessee-ignored": ("engine/counting/lifecycle.py", [(
-        'if self.bail is not None:\n            return self.menages.get(self.bail.data["menage"]', 'if False:\n            return self.menages.get(self.bail.data["menage"]')]),
-    "cancelled-liberation-counts": ("engine/counting/lifecycle.py", [(
-        'if r.annule and (r.type == "liberation" or r.type == "mise_en_service"):', 'if False:')]),
+        'if self.bail is not None:\n            return self.menages[self.bail.data["menage"]]', 'if False:\n            return self.menages[self.bail.data["menage"]]')]),
+    "cancelled-liberation-counts": ("engine/year/read.py", [(
+        'life = _rows(parts, "life", {0: dwelling_of}, cancelled, 1)', 'life = _rows(parts, "life", {0: dwelling_of}, cancelled[:0], 1)')]),
     "m-every-ranked-household-offered": ("engine/checks/deadlines.py", [
         ("        if not silent:\n            break\n        refused_on = limit",
          "        if silent:\n            refused_on = limit")]),
